@@ -1,0 +1,205 @@
+/**
+ * `Session`: the entry point (Spark's SparkSession). It owns the
+ * configuration, the catalog of temporary views, the in-memory sources,
+ * and the path from a resolved plan to results: optimize, plan physically,
+ * run, and check the result against `maxResultSize`.
+ *
+ * @example
+ * const session = new Session();
+ * const df = session.createDataFrame([{ k: "a", v: 1 }, { k: "b", v: 2 }]);
+ * await df.groupBy("k").agg(sum("v")).show();
+ */
+import * as arrow from "apache-arrow";
+import type { ConfigValues } from "../common/config.ts";
+import { Config } from "../common/config.ts";
+import { AnalysisError, ResultTooLargeError } from "../common/errors.ts";
+import type { Expr } from "../plan/expressions.ts";
+import { newExprId } from "../plan/expressions.ts";
+import type { LogicalPlan } from "../plan/logical-plan.ts";
+import type { DataType, Field } from "../plan/types.ts";
+import { FLOAT64, INT64, parseTypeName, typeToString } from "../plan/types.ts";
+import { analyze, literalType } from "../plan/analyzer.ts";
+import { optimize } from "../optimizer/optimizer.ts";
+import type { PhysicalPlan } from "../physical/physical-plan.ts";
+import { planPhysical } from "../physical/planner.ts";
+import type { Batch } from "../exec/column-vector.ts";
+import { batchByteSize, concatBatches, sliceBatch } from "../exec/column-vector.ts";
+import { vectorFromValues } from "../exec/values.ts";
+import { batchesFromArrowTable, dataTypeFromArrow } from "../exec/arrow-convert.ts";
+import { SourceRegistry, splitIntoPartitions } from "../io/source-registry.ts";
+import { runLocally } from "../executor/local-executor.ts";
+import { parseExpression, parseStatement } from "../sql/index.ts";
+import { Catalog } from "./catalog.ts";
+import { DataFrame } from "./data-frame.ts";
+import { DataFrameReader } from "./data-frame-reader.ts";
+
+/** Column types for `createDataFrame`: a type name (`"int"`, `"decimal(10,2)"`, `"string"`) or a DataType. */
+export type SchemaSpec = Record<string, string | DataType>;
+
+export interface CreateDataFrameOptions {
+  schema?: SchemaSpec;
+  /** Partitions to split the data into (default 1). */
+  numPartitions?: number;
+}
+
+/** Runs a physical plan and returns each partition's batches; the local executor or a cluster. */
+export interface ExecutionBackend {
+  run(plan: PhysicalPlan, session: Session): Promise<Batch[][]>;
+}
+
+export class Session {
+  readonly conf: Config;
+  readonly catalog = new Catalog();
+  readonly sources = new SourceRegistry();
+  /** Where jobs run; the in-process local executor unless a cluster is attached. */
+  backend: ExecutionBackend = { run: async (plan, session) => (await runLocally(plan, session.sources, session.conf.toJSON())).partitions };
+
+  constructor(config: Partial<ConfigValues> = {}) {
+    this.conf = new Config(config);
+  }
+
+  /** Reads files: `session.read.parquet(path)`. */
+  get read(): DataFrameReader { return new DataFrameReader(this); }
+
+  /**
+   * A DataFrame from row objects or an Apache Arrow table.
+   *
+   * @example session.createDataFrame([{ id: 1, name: "a" }], { schema: { id: "int", name: "string" } })
+   */
+  createDataFrame(data: readonly Record<string, unknown>[] | arrow.Table, options: CreateDataFrameOptions = {}): DataFrame {
+    const maxRows = this.conf.get("batch.size");
+    let fields: Field[];
+    let batches: Batch[];
+    if (data instanceof arrow.Table) {
+      fields = data.schema.fields.map((f) => ({ name: f.name, type: dataTypeFromArrow(f.type, f.name), nullable: f.nullable, id: newExprId() }));
+      batches = batchesFromArrowTable(data, fields);
+    } else {
+      fields = inferFields(data, options.schema);
+      const columns = fields.map((f) => vectorFromValues(f.type, data.map((r) => r[f.name]), f.name));
+      batches = [{ columns, numRows: data.length }];
+    }
+    return this.fromBatches(fields, batches, options.numPartitions ?? 1, maxRows);
+  }
+
+  /** @internal A DataFrame over batches kept in memory. */
+  fromBatches(fields: Field[], batches: Batch[], numPartitions = 1, maxBatchRows = this.conf.get("batch.size")): DataFrame {
+    const partitions = splitIntoPartitions(batches, Math.max(1, numPartitions), maxBatchRows);
+    const tableId = this.sources.registerTable(partitions);
+    const rowCount = batches.reduce((n, b) => n + b.numRows, 0);
+    const sizeBytes = batches.reduce((n, b) => n + batchByteSize(b), 0);
+    const plan: LogicalPlan = { type: "Scan", source: { kind: "memory", tableId, numPartitions: partitions.length, rowCount, sizeBytes }, schema: fields, projection: null, filters: [] };
+    return this.dataFrameOf(plan);
+  }
+
+  /** A single `id` column (bigint) from `start` to `end` (exclusive). @example session.range(1000) */
+  range(start: number, end?: number, step = 1, numPartitions = 1): DataFrame {
+    if (end === undefined) { end = start; start = 0; }
+    if (step === 0) throw new AnalysisError("WRONG_ARGUMENT", "range step must not be 0");
+    const schema: Field[] = [{ name: "id", type: INT64, nullable: false, id: newExprId() }];
+    return this.dataFrameOf({ type: "Scan", source: { kind: "range", start, end, step, numPartitions }, schema, projection: null, filters: [] });
+  }
+
+  /** The temporary view `name` as a DataFrame. */
+  table(name: string): DataFrame { return this.catalog.lookup(name); }
+
+  /** Runs SQL. @example await session.sql("SELECT k, sum(v) FROM t GROUP BY k").show() */
+  sql(text: string): DataFrame {
+    const statement = parseStatement(text, (name) => this.catalog.lookup(name).plan);
+    switch (statement.kind) {
+      case "query": return this.dataFrameOf(analyze(statement.plan), statement.plan);
+      case "createView": {
+        if (!statement.replace && this.catalog.has(statement.name)) {
+          throw new AnalysisError("INVALID_PLAN", `view '${statement.name}' already exists; use CREATE OR REPLACE TEMP VIEW`, { details: { view: statement.name } });
+        }
+        this.catalog.registerView(statement.name, this.dataFrameOf(analyze(statement.plan), statement.plan));
+        return this.createDataFrame([], { schema: {} });
+      }
+      case "showTables":
+        return this.createDataFrame(this.catalog.listTables().map((tableName) => ({ tableName, isTemporary: true })), { schema: { tableName: "string", isTemporary: "boolean" } });
+      case "describe":
+        return this.createDataFrame(this.table(statement.name).schema.map((f) => ({ col_name: f.name, data_type: typeToString(f.type), nullable: f.nullable })),
+          { schema: { col_name: "string", data_type: "string", nullable: "boolean" } });
+      case "explain": {
+        const text = this.dataFrameOf(analyze(statement.plan), statement.plan).explain(true);
+        return this.createDataFrame([{ plan: text }], { schema: { plan: "string" } });
+      }
+    }
+  }
+
+  /** @internal Parses a SQL expression (for `selectExpr` and string filters). */
+  parseExpression(text: string): Expr {
+    return parseExpression(text);
+  }
+
+  /** @internal */
+  dataFrameOf(plan: LogicalPlan, parsed: LogicalPlan = plan): DataFrame {
+    return new DataFrame(this, parsed, plan);
+  }
+
+  /** @internal */
+  optimize(plan: LogicalPlan): LogicalPlan { return optimize(plan); }
+
+  /** @internal */
+  planPhysical(plan: LogicalPlan): PhysicalPlan { return planPhysical(plan, this.conf.toJSON()); }
+
+  /** @internal Runs a resolved plan; its result's batches in order. */
+  async execute(plan: LogicalPlan): Promise<Batch[]> {
+    const physical = this.planPhysical(this.optimize(plan));
+    const partitions = await this.backend.run(physical, this);
+    const batches = partitions.flat();
+    const limit = this.conf.get("maxResultSize");
+    let total = 0;
+    for (const b of batches) {
+      total += batchByteSize(b);
+      if (total > limit) {
+        throw new ResultTooLargeError("RESULT_TOO_LARGE",
+          `the result is larger than maxResultSize (${limit} bytes); add a limit or an aggregate, or raise maxResultSize`,
+          { details: { maxResultSize: limit, bytesSoFar: total } });
+      }
+    }
+    const width = physical.schema.length;
+    return batches.length > 1 ? rechunk(batches, width, this.conf.get("batch.size")) : batches;
+  }
+}
+
+/** Merges many small result batches into fewer (a shuffle may leave many tiny ones). */
+function rechunk(batches: Batch[], width: number, target: number): Batch[] {
+  const out: Batch[] = [];
+  let group: Batch[] = [], rows = 0;
+  for (const b of batches) {
+    if (rows + b.numRows > target && group.length) { out.push(concatBatches(group, width)); group = []; rows = 0; }
+    group.push(b.numRows > target ? sliceBatch(b, 0, b.numRows) : b);
+    rows += b.numRows;
+  }
+  if (group.length) out.push(concatBatches(group, width));
+  return out;
+}
+
+function inferFields(rows: readonly Record<string, unknown>[], spec: SchemaSpec | undefined): Field[] {
+  const names = spec ? Object.keys(spec) : [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return names.map((name) => {
+    const given = spec?.[name];
+    const type = given !== undefined ? (typeof given === "string" ? parseTypeName(given) : given) : inferType(rows, name);
+    return { name, type, nullable: true, id: newExprId() };
+  });
+}
+
+function inferType(rows: readonly Record<string, unknown>[], name: string): DataType {
+  let type: DataType | null = null;
+  for (const row of rows) {
+    const v = row[name];
+    if (v === null || v === undefined) continue;
+    let t = literalType(v);
+    if (t.kind === "int32") t = INT64; // like PySpark: JS integers are bigint
+    if (type === null) type = t;
+    else if (type.kind !== t.kind) {
+      if ((type.kind === "int64" && t.kind === "float64") || (type.kind === "float64" && t.kind === "int64")) type = FLOAT64;
+      else {
+        throw new AnalysisError("DATATYPE_MISMATCH",
+          `column '${name}' mixes ${typeToString(type)} and ${typeToString(t)} values (${JSON.stringify(v)}); make them agree or pass { schema: { ${name}: "..." } }`,
+          { details: { column: name } });
+      }
+    }
+  }
+  return type ?? { kind: "null" };
+}

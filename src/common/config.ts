@@ -1,0 +1,77 @@
+/**
+ * Session configuration: Spark-style keys with their defaults. Keys are plain
+ * strings so that `--conf KEY=VALUE` and `session.conf.set` take the same
+ * names a Spark user knows (`shuffle.partitions` is Spark's
+ * `spark.sql.shuffle.partitions`).
+ */
+import { CinderError } from "./errors.ts";
+
+export interface ConfigValues {
+  /** Partitions an Exchange produces. Spark's default; small data wants fewer. */
+  "shuffle.partitions": number;
+  /** Largest estimated size (bytes) of a join side that is broadcast instead of shuffled. */
+  autoBroadcastJoinThreshold: number;
+  /** Milliseconds a task waits for a slot on its preferred executor. */
+  "locality.wait": number;
+  /** Attempts of one task before its job fails. */
+  "task.maxFailures": number;
+  /** Attempts of one stage before its job fails. */
+  "stage.maxConsecutiveAttempts": number;
+  /** Largest result (bytes) a job may bring back to the driver. */
+  maxResultSize: number;
+  /** Task slots per executor. */
+  "executor.cores": number;
+  /** Executors to start; 0 runs every task in-process. */
+  "executor.instances": number;
+  /** Rows per batch that scans and operators aim for. */
+  "batch.size": number;
+}
+
+export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
+  "shuffle.partitions": 200,
+  autoBroadcastJoinThreshold: 10 * 1024 * 1024,
+  "locality.wait": 3000,
+  "task.maxFailures": 4,
+  "stage.maxConsecutiveAttempts": 4,
+  maxResultSize: 1024 * 1024 * 1024,
+  "executor.cores": 1,
+  "executor.instances": 0,
+  "batch.size": 65536,
+});
+
+export type ConfigKey = keyof ConfigValues;
+
+/**
+ * A session's configuration.
+ *
+ * @example
+ * session.conf.set("shuffle.partitions", 8);
+ */
+export class Config {
+  private readonly values: ConfigValues;
+
+  constructor(overrides: Partial<ConfigValues> = {}) {
+    this.values = { ...CONFIG_DEFAULTS };
+    for (const [key, value] of Object.entries(overrides)) this.set(key, value as number | string);
+  }
+
+  get<K extends ConfigKey>(key: K): ConfigValues[K] {
+    return this.values[key];
+  }
+
+  /** Sets a key; string values (from a command line) are parsed as numbers. */
+  set(key: string, value: number | string): void {
+    if (!(key in CONFIG_DEFAULTS)) {
+      throw new CinderError("WRONG_ARGUMENT", `unknown config key '${key}'; known keys: ${Object.keys(CONFIG_DEFAULTS).join(", ")}`, { details: { key } });
+    }
+    const parsed = typeof value === "number" ? value : Number(value);
+    if (!Number.isFinite(parsed) || parsed < 0) {
+      throw new CinderError("WRONG_ARGUMENT", `config '${key}' must be a non-negative number, got '${value}'`, { details: { key, value } });
+    }
+    (this.values as unknown as Record<string, number>)[key] = parsed;
+  }
+
+  toJSON(): ConfigValues {
+    return { ...this.values };
+  }
+}

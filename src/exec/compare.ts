@@ -1,0 +1,87 @@
+/**
+ * Comparison kernels (=, !=, <, <=, >, >=, and null-safe <=>). Both sides
+ * have one type (the analyzer casts them). Strings compare by UTF-8 bytes,
+ * which orders them by code point as DuckDB and Spark do; a dictionary
+ * column compared with a constant is compared once per dictionary entry.
+ */
+import { BOOLEAN } from "../plan/types.ts";
+import type { ComparisonOp } from "../plan/expressions.ts";
+import type { ColumnVector } from "./column-vector.ts";
+import { mergeValidity } from "./validity.ts";
+import { stringSpan } from "./hash.ts";
+
+/** -1, 0 or 1: byte-wise order of two UTF-8 strings. */
+export function compareBytes(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): number {
+  const la = ae - as, lb = be - bs;
+  const n = la < lb ? la : lb;
+  for (let k = 0; k < n; k++) {
+    const x = a[as + k]!, y = b[bs + k]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return la === lb ? 0 : la < lb ? -1 : 1;
+}
+
+/** Order of string rows `i` of `a` and `j` of `b`. */
+export function compareStrings(a: ColumnVector, i: number, b: ColumnVector, j: number): number {
+  const [ab, as, ae] = stringSpan(a, i);
+  const [bb, bs, be] = stringSpan(b, j);
+  return compareBytes(ab, as, ae, bb, bs, be);
+}
+
+function isConstant(col: ColumnVector): boolean {
+  return col.dictionary !== undefined && col.dictionary.length === 1 && col.validity === null;
+}
+
+export function compare(op: ComparisonOp, left: ColumnVector, right: ColumnVector): ColumnVector {
+  const n = left.length;
+  const out = new Uint8Array(n);
+  if (op === "<=>") return nullSafeEquals(left, right);
+  const validity = mergeValidity([left, right], n);
+  if (left.type.kind === "utf8") {
+    if (left.dictionary && isConstant(right)) {
+      // Evaluate once per dictionary entry, then map codes.
+      const dict = left.dictionary;
+      const perEntry = compare(op, dict, { ...right, length: dict.length, values: new Int32Array(dict.length) });
+      const codes = left.values, pv = perEntry.values;
+      for (let i = 0; i < n; i++) out[i] = pv[codes[i]!]!;
+      return { type: BOOLEAN, length: n, values: out, validity };
+    }
+    for (let i = 0; i < n; i++) out[i] = test(op, compareStrings(left, i, right, i));
+    return { type: BOOLEAN, length: n, values: out, validity };
+  }
+  const a = left.values, b = right.values;
+  switch (op) {
+    case "=": for (let i = 0; i < n; i++) out[i] = a[i] === b[i] ? 1 : 0; break;
+    case "!=": for (let i = 0; i < n; i++) out[i] = a[i] !== b[i] ? 1 : 0; break;
+    case "<": for (let i = 0; i < n; i++) out[i] = a[i]! < b[i]! ? 1 : 0; break;
+    case "<=": for (let i = 0; i < n; i++) out[i] = a[i]! <= b[i]! ? 1 : 0; break;
+    case ">": for (let i = 0; i < n; i++) out[i] = a[i]! > b[i]! ? 1 : 0; break;
+    case ">=": for (let i = 0; i < n; i++) out[i] = a[i]! >= b[i]! ? 1 : 0; break;
+  }
+  return { type: BOOLEAN, length: n, values: out, validity };
+}
+
+function test(op: ComparisonOp, c: number): number {
+  switch (op) {
+    case "=": return c === 0 ? 1 : 0;
+    case "!=": return c !== 0 ? 1 : 0;
+    case "<": return c < 0 ? 1 : 0;
+    case "<=": return c <= 0 ? 1 : 0;
+    case ">": return c > 0 ? 1 : 0;
+    case ">=": return c >= 0 ? 1 : 0;
+    default: return 0;
+  }
+}
+
+/** `a <=> b`: TRUE when both are NULL or both equal; never NULL. */
+function nullSafeEquals(left: ColumnVector, right: ColumnVector): ColumnVector {
+  const n = left.length;
+  const eq = compare("=", left, right);
+  const out = new Uint8Array(n);
+  const va = left.validity, vb = right.validity;
+  for (let i = 0; i < n; i++) {
+    const pa = va ? va[i]! : 1, pb = vb ? vb[i]! : 1;
+    out[i] = pa & pb ? eq.values[i]! : pa === pb ? 1 : 0;
+  }
+  return { type: BOOLEAN, length: n, values: out, validity: null };
+}

@@ -1,0 +1,79 @@
+/**
+ * Runs a whole physical plan on the current thread: every partition in
+ * turn, with each Exchange materialized in memory the first time a reducer
+ * asks for it. This is the engine without the scheduler: what tests,
+ * `executor.instances = 0` and small notebook queries use.
+ */
+import type { ConfigValues } from "../common/config.ts";
+import type { Batch } from "../exec/column-vector.ts";
+import { evaluate } from "../exec/evaluate.ts";
+import { hashPartitionIds, splitByPartition } from "../exec/partition.ts";
+import type { PhysicalOf, PhysicalPlan } from "../physical/physical-plan.ts";
+import { numPartitions } from "../physical/physical-plan.ts";
+import { collectPartition, execute } from "../physical/execute.ts";
+import type { BatchStream, ExchangeReader, SourceReader, TaskContext, TaskMetrics } from "../physical/task-context.ts";
+import { newTaskMetrics } from "../physical/task-context.ts";
+import { UnsupportedError } from "../common/errors.ts";
+
+/** Exchange outputs of one job, computed once and kept until the job ends. */
+class InMemoryExchanges implements ExchangeReader {
+  private readonly shuffles = new Map<number, Promise<Batch[][]>>();
+  private readonly broadcasts = new Map<number, Promise<Batch[]>>();
+
+  readShuffle(node: PhysicalOf<"ShuffleExchangeExec">, partition: number, ctx: TaskContext): BatchStream {
+    let outputs = this.shuffles.get(node.exchangeId);
+    if (!outputs) {
+      outputs = this.materialize(node, ctx);
+      this.shuffles.set(node.exchangeId, outputs);
+    }
+    return (async function* () { yield* (await outputs)[partition] ?? []; })();
+  }
+
+  readBroadcast(node: PhysicalOf<"BroadcastExchangeExec">, ctx: TaskContext): Promise<Batch[]> {
+    let value = this.broadcasts.get(node.exchangeId);
+    if (!value) {
+      value = (async () => {
+        const all: Batch[] = [];
+        for (let p = 0; p < numPartitions(node.input); p++) all.push(...await collectPartition(node.input, p, ctx));
+        return all;
+      })();
+      this.broadcasts.set(node.exchangeId, value);
+    }
+    return value;
+  }
+
+  private async materialize(node: PhysicalOf<"ShuffleExchangeExec">, ctx: TaskContext): Promise<Batch[][]> {
+    const part = node.partitioning;
+    const n = part.kind === "single" ? 1 : part.numPartitions;
+    const buckets: Batch[][] = Array.from({ length: n }, () => []);
+    let rr = 0;
+    for (let p = 0; p < numPartitions(node.input); p++) {
+      for await (const batch of execute(node.input, p, ctx)) {
+        if (part.kind === "single") { buckets[0]!.push(batch); continue; }
+        if (part.kind === "roundRobin") { buckets[rr++ % n]!.push(batch); continue; }
+        if (part.kind === "range") throw new UnsupportedError("range partitioning in the local executor");
+        const keys = part.keys.map((k) => evaluate(k, batch));
+        splitByPartition(batch, hashPartitionIds(keys, batch.numRows, n), n).forEach((b, i) => { if (b) buckets[i]!.push(b); });
+      }
+    }
+    return buckets;
+  }
+}
+
+export interface LocalRunResult {
+  partitions: Batch[][];
+  metrics: TaskMetrics;
+}
+
+/**
+ * Runs every partition of `plan` and returns their batches.
+ *
+ * @example
+ * const { partitions } = await runLocally(physicalPlan, sources, config);
+ */
+export async function runLocally(plan: PhysicalPlan, sources: SourceReader, config: ConfigValues): Promise<LocalRunResult> {
+  const ctx: TaskContext = { config, sources, exchanges: new InMemoryExchanges(), metrics: newTaskMetrics() };
+  const partitions: Batch[][] = [];
+  for (let p = 0; p < numPartitions(plan); p++) partitions.push(await collectPartition(plan, p, ctx));
+  return { partitions, metrics: ctx.metrics };
+}

@@ -1,0 +1,29 @@
+/**
+ * Cinder: a Spark-style compute engine over Apache Arrow that runs where
+ * JavaScript runs.
+ *
+ * @example
+ * import { Session, col, sum } from "cinder";
+ * const session = new Session();
+ * const df = session.createDataFrame([{ k: "a", v: 1 }, { k: "a", v: 2 }]);
+ * console.log(await df.groupBy("k").agg(sum("v").alias("total")).collect());
+ */
+export { Session } from "./api/session.ts";
+export type { CreateDataFrameOptions, SchemaSpec, ExecutionBackend } from "./api/session.ts";
+export { DataFrame } from "./api/data-frame.ts";
+export type { Row } from "./api/data-frame.ts";
+export { Column } from "./api/column.ts";
+export type { ColumnLike } from "./api/column.ts";
+export { GroupedData } from "./api/grouped-data.ts";
+export { Window, WindowSpec } from "./api/window.ts";
+export { DataFrameReader } from "./api/data-frame-reader.ts";
+export * from "./api/functions.ts";
+export {
+  CinderError, AnalysisError, ParseError, ExecutionError, IOError, ResultTooLargeError,
+  ExecutorLostError, FetchFailedError, UnsupportedError, InternalError,
+} from "./common/errors.ts";
+export type { ErrorCode, SerializedError } from "./common/errors.ts";
+export { Config, CONFIG_DEFAULTS } from "./common/config.ts";
+export type { ConfigValues, ConfigKey } from "./common/config.ts";
+export type { DataType, Field } from "./plan/types.ts";
+export type { CellValue } from "./exec/values.ts";

@@ -1,0 +1,10 @@
+/** ScanExec: reads one split of a source through the task's SourceReader. */
+import type { PhysicalOf } from "../physical-plan.ts";
+import type { BatchStream, TaskContext } from "../task-context.ts";
+
+export async function* scanExec(node: PhysicalOf<"ScanExec">, partition: number, ctx: TaskContext): BatchStream {
+  for await (const batch of ctx.sources.read(node.source, node.sourceSchema, node.projection, node.filters, partition, node.limit)) {
+    ctx.metrics.rowsScanned += batch.numRows;
+    if (batch.numRows > 0) yield batch;
+  }
+}

@@ -1,0 +1,9 @@
+/** SortMergeJoinExec (being written). */
+import type { PhysicalOf } from "../physical-plan.ts";
+import type { BatchStream, TaskContext } from "../task-context.ts";
+import { UnsupportedError } from "../../common/errors.ts";
+
+// eslint-disable-next-line require-yield
+export async function* sortMergeJoinExec(node: PhysicalOf<"SortMergeJoinExec">, partition: number, ctx: TaskContext): BatchStream {
+  throw new UnsupportedError(`${node.type} ${partition} ${ctx.config["batch.size"]}`);
+}

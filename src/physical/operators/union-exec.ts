@@ -1,0 +1,14 @@
+/** UnionExec: partition k of the union is partition k' of the input that owns it (inputs' partitions laid end to end). */
+import type { PhysicalOf } from "../physical-plan.ts";
+import { numPartitions } from "../physical-plan.ts";
+import type { BatchStream, TaskContext } from "../task-context.ts";
+import { execute } from "../execute.ts";
+
+export async function* unionExec(node: PhysicalOf<"UnionExec">, partition: number, ctx: TaskContext): BatchStream {
+  let p = partition;
+  for (const input of node.inputs) {
+    const n = numPartitions(input);
+    if (p < n) { yield* execute(input, p, ctx); return; }
+    p -= n;
+  }
+}
