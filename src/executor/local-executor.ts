@@ -8,12 +8,12 @@ import type { ConfigValues } from "../common/config.ts";
 import type { Batch } from "../exec/column-vector.ts";
 import { evaluate } from "../exec/evaluate.ts";
 import { hashPartitionIds, splitByPartition } from "../exec/partition.ts";
-import type { PhysicalOf, PhysicalPlan } from "../physical/physical-plan.ts";
+import { rangeBounds, rangePartitionIds, sampleKeys } from "../exec/range-partition.ts";
+import type { Partitioning, PhysicalOf, PhysicalPlan } from "../physical/physical-plan.ts";
 import { numPartitions } from "../physical/physical-plan.ts";
 import { collectPartition, execute } from "../physical/execute.ts";
 import type { BatchStream, ExchangeReader, SourceReader, TaskContext, TaskMetrics } from "../physical/task-context.ts";
 import { newTaskMetrics } from "../physical/task-context.ts";
-import { UnsupportedError } from "../common/errors.ts";
 
 /** Exchange outputs of one job, computed once and kept until the job ends. */
 class InMemoryExchanges implements ExchangeReader {
@@ -51,13 +51,26 @@ class InMemoryExchanges implements ExchangeReader {
       for await (const batch of execute(node.input, p, ctx)) {
         if (part.kind === "single") { buckets[0]!.push(batch); continue; }
         if (part.kind === "roundRobin") { buckets[rr++ % n]!.push(batch); continue; }
-        if (part.kind === "range") throw new UnsupportedError("range partitioning in the local executor");
+        if (part.kind === "range") { buckets[0]!.push(batch); continue; } // split below, once the bounds are known
         const keys = part.keys.map((k) => evaluate(k, batch));
         splitByPartition(batch, hashPartitionIds(keys, batch.numRows, n), n).forEach((b, i) => { if (b) buckets[i]!.push(b); });
       }
     }
+    if (part.kind === "range") return rangeSplit(buckets[0]!, part, n);
     return buckets;
   }
+}
+
+/** Range partitioning needs the bounds before any row is placed: sample every batch's keys, then split. */
+function rangeSplit(batches: Batch[], part: Extract<Partitioning, { kind: "range" }>, n: number): Batch[][] {
+  const buckets: Batch[][] = Array.from({ length: n }, () => []);
+  const keys = batches.map((b) => part.orders.map((o) => evaluate(o.expr, b)));
+  const bounds = rangeBounds(sampleKeys(keys, n), part.orders, n);
+  batches.forEach((batch, k) => {
+    const ids = rangePartitionIds(keys[k]!, bounds, part.orders, batch.numRows);
+    splitByPartition(batch, ids, n).forEach((b, i) => { if (b) buckets[i]!.push(b); });
+  });
+  return buckets;
 }
 
 export interface LocalRunResult {

@@ -70,8 +70,11 @@ export class PhysicalPlanner {
       }
       case "Join": return this.planJoin(p);
       case "Sort": {
-        const input = this.single(this.plan(p.input));
-        return { type: "SortExec", input, orders: p.orders.map((o) => bindOrder(o, input.schema)), schema: input.schema };
+        // A multi-partition input is range-partitioned on the sort keys (Spark's global sort), then each partition is sorted.
+        const planned = this.plan(p.input);
+        const orders = p.orders.map((o) => bindOrder(o, planned.schema));
+        const input = numPartitions(planned) === 1 ? planned : this.exchange(planned, { kind: "range", orders, numPartitions: this.partitions() });
+        return { type: "SortExec", input, orders, schema: input.schema };
       }
       case "Limit": return this.planLimit(p);
       case "Union": {
