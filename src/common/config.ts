@@ -25,6 +25,8 @@ export interface ConfigValues {
   "executor.instances": number;
   /** Rows per batch that scans and operators aim for. */
   "batch.size": number;
+  /** 1: equi-joins that are not broadcast use a sort-merge join instead of a shuffled hash join. Off (0) until the distributed runtime lands. */
+  "join.preferSortMerge": number;
 }
 
 export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
@@ -37,6 +39,7 @@ export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
   "executor.cores": 1,
   "executor.instances": 0,
   "batch.size": 65536,
+  "join.preferSortMerge": 0,
 });
 
 export type ConfigKey = keyof ConfigValues;

@@ -217,6 +217,7 @@ export class PhysicalPlanner {
     }
     const leftIn = bothSingle ? left : this.clustered(left, boundLeftKeys, true);
     const rightIn = bothSingle ? right : this.clustered(right, boundRightKeys, true);
+    if (this.config["join.preferSortMerge"] === 1) return { type: "SortMergeJoinExec", ...base, left: leftIn, right: rightIn };
     return { type: "HashJoinExec", ...base, left: leftIn, right: rightIn, buildSide: p.joinType === "right" ? "left" : "right", broadcast: false };
   }
 

@@ -1,9 +1,50 @@
-/** HashJoinExec (being written). */
-import type { PhysicalOf } from "../physical-plan.ts";
+/**
+ * HashJoinExec: Spark's broadcast hash join and shuffled hash join. The
+ * build side is read whole (a broadcast, or this task's co-partition) into
+ * a `JoinHashTable`; the probe side streams batch by batch, each batch's
+ * keys hashed at once and probed into index arrays. `JoinMatcher` applies
+ * the residual condition and the join type's rules (NULL keys never match;
+ * semi/anti emit a left row at most once; outer joins NULL-extend).
+ */
+import type { PhysicalOf, PhysicalPlan } from "../physical-plan.ts";
 import type { BatchStream, TaskContext } from "../task-context.ts";
-import { UnsupportedError } from "../../common/errors.ts";
+import { execute } from "../execute.ts";
+import { InternalError } from "../../common/errors.ts";
+import type { ColumnVector } from "../../exec/column-vector.ts";
+import { evaluate } from "../../exec/evaluate.ts";
+import { hashRows } from "../../exec/hash.ts";
+import { JoinHashTable, newProbeCursor } from "../../exec/join/join-hash-table.ts";
+import { keysNullMask } from "../../exec/join/join-keys.ts";
+import { JoinMatcher } from "../../exec/join/join-matcher.ts";
+import { collectSide, emptyBatch } from "../../exec/join/join-input.ts";
 
-// eslint-disable-next-line require-yield
 export async function* hashJoinExec(node: PhysicalOf<"HashJoinExec">, partition: number, ctx: TaskContext): BatchStream {
-  throw new UnsupportedError(`${node.type} ${partition} ${ctx.config["batch.size"]}`);
+  const buildLeft = node.buildSide === "left";
+  const buildPlan: PhysicalPlan = buildLeft ? node.left : node.right;
+  const probePlan: PhysicalPlan = buildLeft ? node.right : node.left;
+  const buildKeyExprs = buildLeft ? node.leftKeys : node.rightKeys;
+  const probeKeyExprs = buildLeft ? node.rightKeys : node.leftKeys;
+
+  // A broadcast is one partition that every probe task reads whole.
+  const build = await collectSide(execute(buildPlan, node.broadcast ? 0 : partition, ctx), buildPlan.schema);
+  const buildKeys: ColumnVector[] = buildKeyExprs.map((k) => evaluate(k, build));
+  const table = new JoinHashTable(buildKeys, build.numRows);
+  const matcher = new JoinMatcher(
+    { joinType: node.joinType, condition: node.condition, leftWidth: node.left.schema.length, rightWidth: node.right.schema.length },
+    node.buildSide, build, emptyBatch(probePlan.schema), ctx.config["batch.size"]);
+  if (node.broadcast && matcher.emitsBuildRows) {
+    throw new InternalError(`a ${node.joinType} join cannot emit unmatched rows of a broadcast build side`);
+  }
+
+  for await (const probe of execute(probePlan, partition, ctx)) {
+    if (probe.numRows === 0) continue;
+    const probeKeys = probeKeyExprs.map((k) => evaluate(k, probe));
+    const hashes = hashRows(probeKeys, probe.numRows);
+    const nulls = keysNullMask(probeKeys, probe.numRows);
+    const cursor = newProbeCursor();
+    const firstOnly = matcher.firstMatchOnly;
+    yield* matcher.probe(probe, (outProbe, outBuild, cap) =>
+      table.probe(probeKeys, hashes, nulls, probe.numRows, cursor, outProbe, outBuild, cap, firstOnly));
+  }
+  yield* matcher.finish();
 }

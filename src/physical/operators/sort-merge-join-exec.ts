@@ -1,9 +1,63 @@
-/** SortMergeJoinExec (being written). */
+/**
+ * SortMergeJoinExec: both inputs arrive co-partitioned by key (the planner
+ * puts a hash Exchange under each side); this task reads its partition of
+ * each side whole, sorts each side's row indices by the keys (rows with a
+ * NULL key are left out: they never match) and merges runs of equal keys.
+ * Each pair of equal runs gives their cross product as candidate pairs,
+ * emitted a chunk at a time; `JoinMatcher` then handles the residual
+ * condition and every join type, with the left side as the probe side.
+ */
 import type { PhysicalOf } from "../physical-plan.ts";
 import type { BatchStream, TaskContext } from "../task-context.ts";
-import { UnsupportedError } from "../../common/errors.ts";
+import { execute } from "../execute.ts";
+import type { ColumnVector } from "../../exec/column-vector.ts";
+import { evaluate } from "../../exec/evaluate.ts";
+import { compareKeyRows } from "../../exec/join/join-keys.ts";
+import { sortRowsByKeys } from "../../exec/join/key-sort.ts";
+import { JoinMatcher } from "../../exec/join/join-matcher.ts";
+import type { PairSource } from "../../exec/join/join-matcher.ts";
+import { collectSide } from "../../exec/join/join-input.ts";
 
-// eslint-disable-next-line require-yield
 export async function* sortMergeJoinExec(node: PhysicalOf<"SortMergeJoinExec">, partition: number, ctx: TaskContext): BatchStream {
-  throw new UnsupportedError(`${node.type} ${partition} ${ctx.config["batch.size"]}`);
+  const left = await collectSide(execute(node.left, partition, ctx), node.left.schema);
+  const right = await collectSide(execute(node.right, partition, ctx), node.right.schema);
+  const leftKeys = node.leftKeys.map((k) => evaluate(k, left));
+  const rightKeys = node.rightKeys.map((k) => evaluate(k, right));
+  const matcher = new JoinMatcher(
+    { joinType: node.joinType, condition: node.condition, leftWidth: node.left.schema.length, rightWidth: node.right.schema.length },
+    "right", right, left, ctx.config["batch.size"]);
+  yield* matcher.probe(left, mergePairs(leftKeys, sortRowsByKeys(leftKeys, left.numRows), rightKeys, sortRowsByKeys(rightKeys, right.numRows), matcher.firstMatchOnly));
+  yield* matcher.finish();
+}
+
+/** Candidate pairs (left row, right row) of equal keys, from both sides' sorted row indices; resumable across calls. */
+function mergePairs(lk: readonly ColumnVector[], ls: Int32Array, rk: readonly ColumnVector[], rs: Int32Array, firstOnly: boolean): PairSource {
+  let i = 0, j = 0;
+  // The current pair of equal runs [runL, endL) x [runR, endR), and the next pair (a, b) in it to emit.
+  let endL = 0, runR = 0, endR = 0, a = 0, b = 0, inRun = false;
+  return (outLeft, outRight, cap) => {
+    let count = 0;
+    for (;;) {
+      if (inRun) {
+        const stop = firstOnly ? runR + 1 : endR;
+        while (a < endL) {
+          while (b < stop) {
+            if (count === cap) return count;
+            outLeft[count] = ls[a]!; outRight[count] = rs[b]!; count++; b++;
+          }
+          b = runR; a++;
+        }
+        inRun = false; i = endL; j = endR;
+      }
+      if (i >= ls.length || j >= rs.length) return count;
+      const c = compareKeyRows(lk, ls[i]!, rk, rs[j]!);
+      if (c < 0) { i++; continue; }
+      if (c > 0) { j++; continue; }
+      endL = i + 1;
+      while (endL < ls.length && compareKeyRows(lk, ls[i]!, lk, ls[endL]!) === 0) endL++;
+      endR = j + 1;
+      while (endR < rs.length && compareKeyRows(rk, rs[j]!, rk, rs[endR]!) === 0) endR++;
+      runR = j; a = i; b = j; inRun = true;
+    }
+  };
 }
