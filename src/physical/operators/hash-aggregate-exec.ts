@@ -1,9 +1,61 @@
-/** HashAggregateExec (being written). */
+/**
+ * HashAggregateExec: groups one partition's rows by key and folds each
+ * aggregate per group. The mode says what goes in and out (see
+ * `PhysicalPlanner.planAggregate`): `complete` turns rows into
+ * [keys..., results...]; `partial` turns rows into [keys..., states...];
+ * `final` merges partial states (keys at ordinals 0..k-1, then each
+ * aggregate's state columns in order) into [keys..., results...]. The whole
+ * input is consumed before the first output batch, which is then emitted in
+ * slices of at most `batch.size` rows.
+ */
 import type { PhysicalOf } from "../physical-plan.ts";
 import type { BatchStream, TaskContext } from "../task-context.ts";
-import { UnsupportedError } from "../../common/errors.ts";
+import { execute } from "../execute.ts";
+import { evaluate } from "../../exec/evaluate.ts";
+import type { Batch, ColumnVector } from "../../exec/column-vector.ts";
+import { sliceBatch } from "../../exec/column-vector.ts";
+import { GlobalGroupTable, createGroupTable } from "../../exec/aggregate/group-table.ts";
+import { createAccumulator } from "../../exec/aggregate/accumulators.ts";
 
-// eslint-disable-next-line require-yield
 export async function* hashAggregateExec(node: PhysicalOf<"HashAggregateExec">, partition: number, ctx: TaskContext): BatchStream {
-  throw new UnsupportedError(`${node.type} ${partition} ${ctx.config["batch.size"]}`);
+  const numKeys = node.groupBy.length;
+  const table = createGroupTable(node.schema.slice(0, numKeys).map((f) => f.type));
+  const accumulators = node.aggregates.map(createAccumulator);
+  // In final mode each aggregate reads its state columns, which follow the keys in order.
+  const stateStart: number[] = [];
+  let at = numKeys;
+  for (const a of node.aggregates) { stateStart.push(at); at += a.stateTypes.length; }
+
+  let ids = new Int32Array(0);
+  for await (const batch of execute(node.input, partition, ctx)) {
+    const n = batch.numRows;
+    if (n === 0) continue;
+    if (ids.length < n) ids = new Int32Array(n);
+    const keys = node.groupBy.map((e) => evaluate(e, batch));
+    table.findOrInsert(keys, n, ids);
+    for (let a = 0; a < accumulators.length; a++) {
+      const acc = accumulators[a]!, call = node.aggregates[a]!;
+      acc.resize(table.numGroups);
+      if (node.mode === "final") {
+        acc.merge(ids, n, batch.columns.slice(stateStart[a]!, stateStart[a]! + call.stateTypes.length));
+      } else {
+        acc.update(ids, n, call.arg ? evaluate(call.arg, batch) : null);
+      }
+    }
+  }
+
+  // A global aggregate returns one row even over no input (count 0, the rest NULL); its partial side need not.
+  if (table instanceof GlobalGroupTable && node.mode !== "partial") table.ensureGroup();
+  const numGroups = table.numGroups;
+  if (numGroups === 0) return;
+  for (const acc of accumulators) acc.resize(numGroups);
+  const columns: ColumnVector[] = [...table.keyColumns()];
+  for (const acc of accumulators) {
+    if (node.mode === "partial") columns.push(...acc.states(numGroups));
+    else columns.push(acc.finish(numGroups));
+  }
+  const result: Batch = { columns, numRows: numGroups };
+  const maxRows = Math.max(1, Math.floor(ctx.config["batch.size"]));
+  if (numGroups <= maxRows) { yield result; return; }
+  for (let start = 0; start < numGroups; start += maxRows) yield sliceBatch(result, start, Math.min(numGroups, start + maxRows));
 }

@@ -1,0 +1,346 @@
+/**
+ * Vectorized aggregate state: one accumulator per aggregate call, holding
+ * its per-group state in typed arrays indexed by group id and grown by
+ * doubling. Every method works on a whole batch: `update` folds raw input
+ * values (complete and partial modes), `merge` folds the state columns a
+ * partial aggregate emitted (final mode), `states` emits those state
+ * columns, and `finish` the result column. State layouts follow
+ * `stateTypes` in src/physical/planner.ts: count [int64], sum [sum],
+ * avg [sum, count int64], min/max [value], first [value, seen boolean].
+ */
+import type { AggregateFn } from "../../plan/expressions.ts";
+import type { DataType } from "../../plan/types.ts";
+import { BOOLEAN, INT64, isDecimal } from "../../plan/types.ts";
+import { ExecutionError, InternalError } from "../../common/errors.ts";
+import type { ColumnVector, NumericArray } from "../column-vector.ts";
+import { allocateValues } from "../column-vector.ts";
+import { StringArena, stringParts } from "./string-arena.ts";
+import { DistinctAccumulator } from "./distinct-accumulator.ts";
+import { grow, nextCapacity } from "./growable.ts";
+
+export interface Accumulator {
+  /** Makes room for groups 0..numGroups-1 (new groups start empty). */
+  resize(numGroups: number): void;
+  /** Folds `arg` (null for count(*)) row by row into group `ids[i]`. */
+  update(ids: Int32Array, n: number, arg: ColumnVector | null): void;
+  /** Folds partial state columns (in `stateTypes` order) into group `ids[i]`. */
+  merge(ids: Int32Array, n: number, states: readonly ColumnVector[]): void;
+  /** The partial state columns of groups 0..numGroups-1. */
+  states(numGroups: number): ColumnVector[];
+  /** The result column of groups 0..numGroups-1. */
+  finish(numGroups: number): ColumnVector;
+}
+
+/** What an accumulator needs to know of an aggregate call (the physical plan's `AggregateCall` fits). */
+export interface AggregateSpec {
+  fn: AggregateFn;
+  distinct: boolean;
+  resultType: DataType;
+  stateTypes: DataType[];
+}
+
+export function createAccumulator(call: AggregateSpec): Accumulator {
+  const acc = plainAccumulator(call);
+  // min, max and first do not change under DISTINCT.
+  if (call.distinct && (call.fn === "count" || call.fn === "sum" || call.fn === "avg")) return new DistinctAccumulator(acc);
+  return acc;
+}
+
+function plainAccumulator(call: AggregateSpec): Accumulator {
+  const state0 = call.stateTypes[0]!;
+  switch (call.fn) {
+    case "count": return new CountAccumulator(false);
+    case "count_star": return new CountAccumulator(true);
+    case "sum": return new SumAccumulator(state0, false, call.resultType);
+    case "avg": return new SumAccumulator(state0, true, call.resultType);
+    case "min": case "max":
+      return state0.kind === "utf8" ? new MinMaxStringAccumulator(call.fn === "min") : new MinMaxAccumulator(state0, call.fn === "min");
+    case "first":
+      return state0.kind === "utf8" ? new FirstStringAccumulator() : new FirstAccumulator(state0);
+  }
+}
+
+/** Validity from a per-group flag array: null when every group is set. */
+function validityOf(flags: Uint8Array, numGroups: number): Uint8Array | null {
+  for (let g = 0; g < numGroups; g++) if (flags[g] === 0) return flags.slice(0, numGroups);
+  return null;
+}
+
+class CountAccumulator implements Accumulator {
+  private counts = new Float64Array(16);
+  constructor(private readonly star: boolean) {}
+
+  resize(numGroups: number): void {
+    if (numGroups > this.counts.length) this.counts = grow(this.counts, nextCapacity(this.counts.length, numGroups));
+  }
+
+  update(ids: Int32Array, n: number, arg: ColumnVector | null): void {
+    const counts = this.counts;
+    const valid = this.star || arg === null ? null : arg.validity;
+    if (valid === null) for (let i = 0; i < n; i++) counts[ids[i]!]!++;
+    else for (let i = 0; i < n; i++) counts[ids[i]!]! += valid[i]!;
+  }
+
+  merge(ids: Int32Array, n: number, states: readonly ColumnVector[]): void {
+    const counts = this.counts, s = states[0]!, v = s.values, valid = s.validity;
+    for (let i = 0; i < n; i++) if (valid === null || valid[i] === 1) counts[ids[i]!]! += v[i]!;
+  }
+
+  states(numGroups: number): ColumnVector[] { return [this.finish(numGroups)]; }
+
+  finish(numGroups: number): ColumnVector {
+    return { type: INT64, length: numGroups, values: this.counts.slice(0, numGroups), validity: null };
+  }
+}
+
+const MAX_EXACT = Number.MAX_SAFE_INTEGER;
+
+/**
+ * sum and avg. Integer and decimal sums add exact integers (decimals
+ * unscaled) and fail with ARITHMETIC_OVERFLOW as soon as a running sum
+ * leaves the range where doubles are exact, instead of rounding silently.
+ */
+class SumAccumulator implements Accumulator {
+  private sums = new Float64Array(16);
+  /** Non-NULL values added per group (avg's divisor; for sum, whether the result is non-NULL). */
+  private counts = new Float64Array(16);
+  private readonly exact: boolean;
+  private readonly scale: number;
+
+  constructor(private readonly sumType: DataType, private readonly isAvg: boolean, private readonly resultType: DataType) {
+    this.exact = sumType.kind !== "float64" && !isAvg;
+    this.scale = isDecimal(sumType) ? sumType.scale : 0;
+  }
+
+  resize(numGroups: number): void {
+    if (numGroups <= this.sums.length) return;
+    const size = nextCapacity(this.sums.length, numGroups);
+    this.sums = grow(this.sums, size);
+    this.counts = grow(this.counts, size);
+  }
+
+  update(ids: Int32Array, n: number, arg: ColumnVector | null): void {
+    if (arg === null) throw new InternalError("sum/avg without an argument");
+    this.add(ids, n, arg.values, arg.validity);
+  }
+
+  private add(ids: Int32Array, n: number, v: NumericArray, valid: Uint8Array | null): void {
+    const sums = this.sums, counts = this.counts;
+    if (this.exact) {
+      let overflow = false;
+      for (let i = 0; i < n; i++) {
+        if (valid !== null && valid[i] === 0) continue;
+        const g = ids[i]!;
+        const s = sums[g]! + v[i]!;
+        sums[g] = s;
+        counts[g]!++;
+        if (s > MAX_EXACT || s < -MAX_EXACT) overflow = true;
+      }
+      if (overflow) {
+        throw new ExecutionError("ARITHMETIC_OVERFLOW",
+          `sum overflowed: a group's total is beyond ±2^53, which Cinder cannot hold exactly in ${this.sumType.kind}; cast the argument to double before summing to get an approximate total`,
+          { details: { function: "sum", type: this.sumType.kind } });
+      }
+    } else if (valid === null) {
+      for (let i = 0; i < n; i++) { const g = ids[i]!; sums[g] += v[i]!; counts[g]!++; }
+    } else {
+      for (let i = 0; i < n; i++) {
+        if (valid[i] === 0) continue;
+        const g = ids[i]!;
+        sums[g] += v[i]!;
+        counts[g]!++;
+      }
+    }
+  }
+
+  merge(ids: Int32Array, n: number, states: readonly ColumnVector[]): void {
+    if (!this.isAvg) { this.add(ids, n, states[0]!.values, states[0]!.validity); return; }
+    const sums = this.sums, counts = this.counts;
+    const sv = states[0]!.values, valid = states[0]!.validity, cv = states[1]!.values;
+    for (let i = 0; i < n; i++) {
+      if (valid !== null && valid[i] === 0) continue;
+      const g = ids[i]!;
+      sums[g] += sv[i]!;
+      counts[g] += cv[i]!;
+    }
+  }
+
+  private present(numGroups: number): Uint8Array | null {
+    const counts = this.counts;
+    for (let g = 0; g < numGroups; g++) {
+      if (counts[g] === 0) {
+        const validity = new Uint8Array(numGroups);
+        for (let k = 0; k < numGroups; k++) validity[k] = counts[k]! > 0 ? 1 : 0;
+        return validity;
+      }
+    }
+    return null;
+  }
+
+  states(numGroups: number): ColumnVector[] {
+    const sum: ColumnVector = { type: this.sumType, length: numGroups, values: this.sums.slice(0, numGroups), validity: this.present(numGroups) };
+    if (!this.isAvg) return [sum];
+    return [sum, { type: INT64, length: numGroups, values: this.counts.slice(0, numGroups), validity: null }];
+  }
+
+  finish(numGroups: number): ColumnVector {
+    const validity = this.present(numGroups);
+    if (!this.isAvg) return { type: this.resultType, length: numGroups, values: this.sums.slice(0, numGroups), validity };
+    const out = new Float64Array(numGroups), sums = this.sums, counts = this.counts;
+    const divisor = 10 ** this.scale;
+    for (let g = 0; g < numGroups; g++) out[g] = counts[g]! > 0 ? sums[g]! / counts[g]! / divisor : 0;
+    return { type: this.resultType, length: numGroups, values: out, validity };
+  }
+}
+
+/** min/max over numbers, dates, timestamps and booleans (NaN is the largest value, as in DuckDB). */
+class MinMaxAccumulator implements Accumulator {
+  private best = new Float64Array(16);
+  private seen = new Uint8Array(16);
+  constructor(private readonly type: DataType, private readonly isMin: boolean) {}
+
+  resize(numGroups: number): void {
+    if (numGroups <= this.best.length) return;
+    const size = nextCapacity(this.best.length, numGroups);
+    this.best = grow(this.best, size);
+    this.seen = grow(this.seen, size);
+  }
+
+  update(ids: Int32Array, n: number, arg: ColumnVector | null): void {
+    const best = this.best, seen = this.seen, v = arg!.values, valid = arg!.validity;
+    if (this.isMin) {
+      for (let i = 0; i < n; i++) {
+        if (valid !== null && valid[i] === 0) continue;
+        const g = ids[i]!, x = v[i]!, b = best[g]!;
+        if (seen[g] === 0 || x < b || (b !== b && x === x)) { best[g] = x; seen[g] = 1; }
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        if (valid !== null && valid[i] === 0) continue;
+        const g = ids[i]!, x = v[i]!, b = best[g]!;
+        if (seen[g] === 0 || x > b || (x !== x && b === b)) { best[g] = x; seen[g] = 1; }
+      }
+    }
+  }
+
+  merge(ids: Int32Array, n: number, states: readonly ColumnVector[]): void { this.update(ids, n, states[0]!); }
+
+  states(numGroups: number): ColumnVector[] { return [this.finish(numGroups)]; }
+
+  finish(numGroups: number): ColumnVector {
+    const values = allocateValues(this.type, numGroups);
+    for (let g = 0; g < numGroups; g++) values[g] = this.best[g]!;
+    return { type: this.type, length: numGroups, values, validity: validityOf(this.seen, numGroups) };
+  }
+}
+
+/** min/max over strings in UTF-8 byte order. */
+class MinMaxStringAccumulator implements Accumulator {
+  private readonly arena = new StringArena();
+  private seen = new Uint8Array(16);
+  constructor(private readonly isMin: boolean) {}
+
+  resize(numGroups: number): void {
+    this.arena.resize(numGroups);
+    if (numGroups > this.seen.length) this.seen = grow(this.seen, nextCapacity(this.seen.length, numGroups));
+  }
+
+  update(ids: Int32Array, n: number, arg: ColumnVector | null): void {
+    const { bytes, offsets, codes, entryValidity } = stringParts(arg!);
+    const valid = arg!.validity, seen = this.seen, arena = this.arena, sign = this.isMin ? 1 : -1;
+    for (let i = 0; i < n; i++) {
+      if (valid !== null && valid[i] === 0) continue;
+      const idx = codes === null ? i : codes[i]!;
+      if (entryValidity !== null && entryValidity[idx] === 0) continue;
+      const g = ids[i]!, s = offsets[idx]!, e = offsets[idx + 1]!;
+      if (seen[g] === 0 || arena.compare(g, bytes, s, e) * sign > 0) { arena.set(g, bytes, s, e); seen[g] = 1; }
+    }
+  }
+
+  merge(ids: Int32Array, n: number, states: readonly ColumnVector[]): void { this.update(ids, n, states[0]!); }
+
+  states(numGroups: number): ColumnVector[] { return [this.finish(numGroups)]; }
+
+  finish(numGroups: number): ColumnVector { return this.arena.toVector(numGroups, validityOf(this.seen, numGroups)); }
+}
+
+/** first: the first value each group sees, NULL included (like Spark's first and DuckDB's first). */
+class FirstAccumulator implements Accumulator {
+  private values = new Float64Array(16);
+  private valid = new Uint8Array(16);
+  private seen = new Uint8Array(16);
+  constructor(private readonly type: DataType) {}
+
+  resize(numGroups: number): void {
+    if (numGroups <= this.values.length) return;
+    const size = nextCapacity(this.values.length, numGroups);
+    this.values = grow(this.values, size);
+    this.valid = grow(this.valid, size);
+    this.seen = grow(this.seen, size);
+  }
+
+  update(ids: Int32Array, n: number, arg: ColumnVector | null): void {
+    this.take(ids, n, arg!, null);
+  }
+
+  private take(ids: Int32Array, n: number, col: ColumnVector, seenCol: NumericArray | null): void {
+    const v = col.values, validity = col.validity, seen = this.seen;
+    for (let i = 0; i < n; i++) {
+      const g = ids[i]!;
+      if (seen[g] === 1 || (seenCol !== null && seenCol[i] === 0)) continue;
+      seen[g] = 1;
+      this.valid[g] = validity === null ? 1 : validity[i]!;
+      this.values[g] = v[i]!;
+    }
+  }
+
+  merge(ids: Int32Array, n: number, states: readonly ColumnVector[]): void { this.take(ids, n, states[0]!, states[1]!.values); }
+
+  states(numGroups: number): ColumnVector[] {
+    return [this.finish(numGroups), { type: BOOLEAN, length: numGroups, values: this.seen.slice(0, numGroups), validity: null }];
+  }
+
+  finish(numGroups: number): ColumnVector {
+    const values = allocateValues(this.type, numGroups);
+    for (let g = 0; g < numGroups; g++) values[g] = this.values[g]!;
+    return { type: this.type, length: numGroups, values, validity: validityOf(this.valid, numGroups) };
+  }
+}
+
+class FirstStringAccumulator implements Accumulator {
+  private readonly arena = new StringArena();
+  private valid = new Uint8Array(16);
+  private seen = new Uint8Array(16);
+
+  resize(numGroups: number): void {
+    this.arena.resize(numGroups);
+    if (numGroups <= this.seen.length) return;
+    const size = nextCapacity(this.seen.length, numGroups);
+    this.valid = grow(this.valid, size);
+    this.seen = grow(this.seen, size);
+  }
+
+  update(ids: Int32Array, n: number, arg: ColumnVector | null): void { this.take(ids, n, arg!, null); }
+
+  private take(ids: Int32Array, n: number, col: ColumnVector, seenCol: NumericArray | null): void {
+    const { bytes, offsets, codes, entryValidity } = stringParts(col);
+    const validity = col.validity, seen = this.seen;
+    for (let i = 0; i < n; i++) {
+      const g = ids[i]!;
+      if (seen[g] === 1 || (seenCol !== null && seenCol[i] === 0)) continue;
+      seen[g] = 1;
+      const idx = codes === null ? i : codes[i]!;
+      const ok = (validity === null || validity[i] === 1) && (entryValidity === null || entryValidity[idx] === 1);
+      this.valid[g] = ok ? 1 : 0;
+      if (ok) this.arena.set(g, bytes, offsets[idx]!, offsets[idx + 1]!);
+    }
+  }
+
+  merge(ids: Int32Array, n: number, states: readonly ColumnVector[]): void { this.take(ids, n, states[0]!, states[1]!.values); }
+
+  states(numGroups: number): ColumnVector[] {
+    return [this.finish(numGroups), { type: BOOLEAN, length: numGroups, values: this.seen.slice(0, numGroups), validity: null }];
+  }
+
+  finish(numGroups: number): ColumnVector { return this.arena.toVector(numGroups, validityOf(this.valid, numGroups)); }
+}
