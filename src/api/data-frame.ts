@@ -6,7 +6,7 @@
  */
 import type * as arrow from "apache-arrow";
 import type { Expr, SortOrder } from "../plan/expressions.ts";
-import { alias, newExprId } from "../plan/expressions.ts";
+import { alias, newExprId, transformUp } from "../plan/expressions.ts";
 import type { JoinType, LogicalPlan } from "../plan/logical-plan.ts";
 import { columnRef, outputSchema, planToString } from "../plan/logical-plan.ts";
 import { analyzeNode, resolveColumn } from "../plan/analyzer.ts";
@@ -39,6 +39,13 @@ const JOIN_TYPES: Record<string, JoinType> = {
   left_anti: "left_anti", leftanti: "left_anti", anti: "left_anti",
 };
 
+/**
+ * The DataFrame whose `col()` made a column reference. In a self-join both
+ * sides carry the same attribute ids; this tells which side a reference in
+ * the join condition meant (Spark tags columns with a dataset id for this).
+ */
+const COLUMN_ORIGIN = new WeakMap<Expr, DataFrame>();
+
 export class DataFrame {
   /** @internal Build DataFrames through a Session. */
   constructor(
@@ -62,7 +69,9 @@ export class DataFrame {
   /** This DataFrame's column `name`, bound to it (unambiguous in self-joins). @example a.join(b, a.col("id").eq(b.col("id"))) */
   col(name: string): Column {
     const { field } = resolveColumn(name, undefined, { fields: this.schema, outer: null });
-    return new Column(columnRef(field));
+    const ref = columnRef(field);
+    COLUMN_ORIGIN.set(ref, this);
+    return new Column(ref);
   }
 
   /** @example df.select("a", col("b").plus(1).alias("b1")) */
@@ -142,7 +151,7 @@ export class DataFrame {
     if (on === undefined) {
       return this.joinPlans(right, joinType === "inner" ? "cross" : joinType, null);
     }
-    if (Column.is(on)) return this.joinPlans(right, joinType, on.expr);
+    if (Column.is(on)) return this.joinPlans(right, joinType, right === other ? on.expr : retargetColumns(on.expr, other, right));
     const names = Array.isArray(on) ? on : [on];
     const leftFields = names.map((n) => resolveColumn(n, undefined, { fields: this.schema, outer: null }).field);
     const rightFields = names.map((n) => resolveColumn(n, undefined, { fields: right.schema, outer: null }).field);
@@ -327,6 +336,12 @@ export class DataFrame {
   toString(): string {
     return `DataFrame[${this.schema.map((f) => `${f.name}: ${typeToString(f.type)}`).join(", ")}]`;
   }
+}
+
+/** Points `other.col(...)` references in a join condition at the fresh ids `renamed` (other with new ids) gave them. */
+function retargetColumns(e: Expr, other: DataFrame, renamed: DataFrame): Expr {
+  const ids = new Map(other.schema.map((f, i) => [f.id, renamed.schema[i]!.id]));
+  return transformUp(e, (x) => (x.type === "column" && x.id !== undefined && COLUMN_ORIGIN.get(x) === other && ids.has(x.id) ? { ...x, id: ids.get(x.id)! } : x));
 }
 
 export { toExpr };
