@@ -17,7 +17,7 @@ import {
 import type { LogicalPlan } from "./logical-plan.ts";
 import { columnRef, outputSchema, planChildren, withChildren } from "./logical-plan.ts";
 import { exprType } from "./expression-types.ts";
-import { resolveFunction } from "./function-catalog.ts";
+import { canCast, resolveFunction } from "./function-catalog.ts";
 
 /** Names visible to an expression: the input's fields, then enclosing queries' (for correlated subqueries). */
 export interface Scope {
@@ -296,7 +296,14 @@ export function resolveExpr(e: Expr, scope: Scope): Expr {
         otherwise: r.otherwise ? castTo(r.otherwise, t) : null,
       };
     }
-    case "cast": return r;
+    case "cast": {
+      const from = exprType(r.expr);
+      if (!canCast(from, r.to)) {
+        throw new AnalysisError("DATATYPE_MISMATCH", `cannot cast ${typeToString(from)} to ${typeToString(r.to)} in ${exprToString(r)}; cast through string, or pick another target type`,
+          { details: { from: typeToString(from), to: typeToString(r.to), expression: exprToString(r) } });
+      }
+      return r;
+    }
     case "in": {
       let t: DataType | null = exprType(r.expr);
       for (const item of r.list) {

@@ -176,6 +176,15 @@ export function resolveFunction(name: string, argTypes: DataType[]): ResolvedSig
   return { name: canonical, ...spec.resolve(argTypes, canonical) };
 }
 
+/** Whether CAST from `from` to `to` exists; the analyzer rejects the others before anything runs. */
+export function canCast(from: DataType, to: DataType): boolean {
+  if (from.kind === to.kind || from.kind === "null" || to.kind === "utf8" || from.kind === "utf8") return true;
+  const numberLike = (t: DataType) => isNumeric(t) || t.kind === "boolean";
+  if (numberLike(from) && numberLike(to)) return true;
+  const temporal = (t: DataType) => t.kind === "date32" || t.kind === "timestamp";
+  return temporal(from) && temporal(to);
+}
+
 export function isKnownFunction(name: string): boolean {
   return canonicalFunctionName(name) !== null;
 }

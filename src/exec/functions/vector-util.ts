@@ -1,0 +1,122 @@
+/**
+ * Small building blocks the expression kernels share: spotting a constant
+ * argument (a literal arrives as a filled column, a string literal as a
+ * one-entry dictionary; see constant.ts), lifting a per-dictionary-entry
+ * result back to rows, and assembling an output column by picking, row by
+ * row, which input column supplies the value (CASE, COALESCE, NULLIF).
+ */
+import type { DataType } from "../../plan/types.ts";
+import type { ColumnVector, NumericArray } from "../column-vector.ts";
+import { allocateValues, nullVector, Utf8Builder } from "../column-vector.ts";
+import { stringSpan } from "../hash.ts";
+
+/** True when every row is NULL. */
+export function allNull(col: ColumnVector): boolean {
+  const v = col.validity;
+  if (!v) return false;
+  for (let i = 0; i < col.length; i++) if (v[i] === 1) return false;
+  return true;
+}
+
+/** The one value of a numeric column whose rows are all valid and equal, else undefined. */
+export function constantNumber(col: ColumnVector): number | undefined {
+  if (col.validity || col.length === 0 || col.type.kind === "utf8") return undefined;
+  const v = col.values, x = v[0]!;
+  for (let i = 1; i < col.length; i++) if (v[i] !== x) return undefined;
+  return x;
+}
+
+/** True for a string column that is one valid value repeated (a string literal). */
+export function isConstantString(col: ColumnVector): boolean {
+  return col.dictionary !== undefined && col.dictionary.length === 1 && col.validity === null && (col.dictionary.validity === null || col.dictionary.validity[0] === 1);
+}
+
+/**
+ * Result of a kernel computed once per dictionary entry (`perEntry`, one
+ * value per entry) lifted to the rows of a dictionary-encoded `col`.
+ */
+export function liftFromDictionary(col: ColumnVector, perEntry: ColumnVector): ColumnVector {
+  const n = col.length, codes = col.values as Int32Array;
+  if (perEntry.type.kind === "utf8") {
+    // A string result stays dictionary-encoded: same codes, new dictionary.
+    let validity = col.validity;
+    if (perEntry.validity) {
+      validity = new Uint8Array(n);
+      const pv = perEntry.validity, cv = col.validity;
+      for (let i = 0; i < n; i++) validity[i] = (cv ? cv[i]! : 1) & pv[codes[i]!]!;
+    }
+    return { type: perEntry.type, length: n, values: codes, validity, dictionary: { ...perEntry, validity: null } };
+  }
+  const out = allocateValues(perEntry.type, n);
+  const pv = perEntry.values;
+  for (let i = 0; i < n; i++) out[i] = pv[codes[i]!]!;
+  let validity = col.validity;
+  if (perEntry.validity) {
+    validity = new Uint8Array(n);
+    const ev = perEntry.validity, cv = col.validity;
+    for (let i = 0; i < n; i++) validity[i] = (cv ? cv[i]! : 1) & ev[codes[i]!]!;
+  }
+  return { type: perEntry.type, length: n, values: out, validity };
+}
+
+/** A column of `length` rows of which none, or only some, are NULL: validity bytes start at 1. */
+export function fullValidity(length: number): Uint8Array {
+  return new Uint8Array(length).fill(1);
+}
+
+/**
+ * Builds a column of `type` whose row `i` is row `i` of `sources[pick[i]]`
+ * (NULL when `pick[i]` is -1). Strings from dictionary-encoded sources stay
+ * dictionary-encoded (the dictionaries are stacked and the codes shifted),
+ * so a CASE over string literals costs 4 bytes a row.
+ */
+export function pickRows(sources: readonly ColumnVector[], pick: Int32Array, type: DataType, length: number): ColumnVector {
+  if (type.kind === "null") return nullVector(type, length);
+  let validity: Uint8Array | null = null;
+  for (let i = 0; i < length; i++) {
+    const s = pick[i]!;
+    const src = s < 0 ? null : sources[s]!;
+    const valid = src !== null && (src.validity === null || src.validity[i] === 1);
+    if (!valid) {
+      if (!validity) validity = fullValidity(length);
+      validity[i] = 0;
+    }
+  }
+  if (type.kind === "utf8") return pickStrings(sources, pick, validity, type, length);
+  const out: NumericArray = allocateValues(type, length);
+  const arrays = sources.map((s) => s.values);
+  for (let i = 0; i < length; i++) {
+    const s = pick[i]!;
+    if (s >= 0) out[i] = arrays[s]![i]!;
+  }
+  return { type, length, values: out, validity };
+}
+
+function pickStrings(sources: readonly ColumnVector[], pick: Int32Array, validity: Uint8Array | null, type: DataType, length: number): ColumnVector {
+  if (sources.every((s) => s.dictionary !== undefined)) {
+    const base = new Int32Array(sources.length);
+    const builder = new Utf8Builder(sources.reduce((n, s) => n + s.dictionary!.length, 0));
+    sources.forEach((s, k) => {
+      base[k] = k === 0 ? 0 : base[k - 1]! + sources[k - 1]!.dictionary!.length;
+      const d = s.dictionary!;
+      for (let j = 0; j < d.length; j++) {
+        const [bytes, start, end] = stringSpan(d, j);
+        builder.appendBytes(bytes, start, end);
+      }
+    });
+    const codes = new Int32Array(length);
+    for (let i = 0; i < length; i++) {
+      const s = pick[i]!;
+      if (s >= 0 && (validity === null || validity[i] === 1)) codes[i] = base[s]! + sources[s]!.values[i]!;
+    }
+    return { type, length, values: codes, validity, dictionary: builder.finish(type) };
+  }
+  const builder = new Utf8Builder(length);
+  for (let i = 0; i < length; i++) {
+    const s = pick[i]!;
+    if (s < 0 || (validity !== null && validity[i] === 0)) { builder.appendNull(); continue; }
+    const [bytes, start, end] = stringSpan(sources[s]!, i);
+    builder.appendBytes(bytes, start, end);
+  }
+  return builder.finish(type);
+}
