@@ -45,6 +45,8 @@ export const constantFolding: OptimizerRule = {
 /** Folds and simplifies an expression bottom-up; returns `e` itself when nothing changed. */
 export function simplify(e: Expr): Expr {
   const x = mapChildren(e, simplify);
+  // NULL casts to NULL of any type, whether or not the cast kernel knows the pair.
+  if (x.type === "cast" && x.expr.type === "literal" && x.expr.value === null) return { type: "literal", value: null, dataType: x.to };
   if (x.type !== "literal" && x.type !== "alias" && isFoldable(x)) {
     const folded = fold(x);
     if (folded) return folded;

@@ -1,0 +1,140 @@
+/**
+ * Join reordering by estimated cardinality, so that comma joins and JOIN
+ * chains run in a sensible order whatever order the query lists the tables
+ * (TPC-H lists them for readability, not speed). A chain of inner joins
+ * (and a Filter directly above it) is flattened into its leaves and its
+ * conjuncts; a left-deep tree is rebuilt greedily: start from the largest
+ * leaf (the probe side of every hash join, which builds the right side),
+ * then repeatedly add the smallest leaf connected to the tree by a
+ * predicate, so a cross join happens only where no predicate connects the
+ * remaining tables. Each conjunct sits on the lowest join that sees all its
+ * columns. Conjuncts common to every branch of an OR are also factored out
+ * (TPC-H Q19 repeats its join key in each branch), so they can be join keys.
+ * A Project restores the chain's original column order.
+ *
+ * It walks the tree itself (`applyOrder: "self"`) to act only on the top of
+ * each chain, and returns the very same plan when the order it would build
+ * is the one already there, which keeps the optimizer's fixed point.
+ */
+import type { Expr } from "../plan/expressions.ts";
+import { conjunction, exprToString, referencedIds, splitConjuncts } from "../plan/expressions.ts";
+import type { LogicalPlan } from "../plan/logical-plan.ts";
+import { columnRef, outputSchema, planChildren, planToString, withChildren } from "../plan/logical-plan.ts";
+import { estimateStatistics } from "../plan/statistics.ts";
+import type { OptimizerRule } from "./rule.ts";
+import { isMovable } from "./plan-util.ts";
+
+export const reorderJoins: OptimizerRule = {
+  name: "reorder_joins",
+  applyOrder: "self",
+  rewrite(plan: LogicalPlan): LogicalPlan {
+    return visit(plan);
+  },
+};
+
+const isInnerChain = (p: LogicalPlan): p is Extract<LogicalPlan, { type: "Join" }> =>
+  p.type === "Join" && (p.joinType === "inner" || p.joinType === "cross");
+
+function visit(p: LogicalPlan): LogicalPlan {
+  if (isInnerChain(p) || (p.type === "Filter" && isInnerChain(p.input))) return reorderChain(p);
+  return withChildren(p, planChildren(p).map(visit));
+}
+
+function flatten(p: LogicalPlan, leaves: LogicalPlan[], conjuncts: Expr[]): void {
+  if (isInnerChain(p)) {
+    flatten(p.left, leaves, conjuncts);
+    flatten(p.right, leaves, conjuncts);
+    if (p.condition) conjuncts.push(...splitConjuncts(p.condition));
+    return;
+  }
+  leaves.push(visit(p));
+}
+
+/** `(a AND x) OR (a AND y)` also implies `a`: returns such common conjuncts. */
+function commonFromOr(e: Expr): Expr[] {
+  if (!(e.type === "binary" && e.op === "or")) return [];
+  const branches: Expr[] = [];
+  const collect = (x: Expr) => { if (x.type === "binary" && x.op === "or") { collect(x.left); collect(x.right); } else branches.push(x); };
+  collect(e);
+  const sets = branches.map((b) => new Map(splitConjuncts(b).map((c) => [exprToString(c), c])));
+  return [...sets[0]!.entries()].filter(([k]) => sets.every((s) => s.has(k))).map(([, c]) => c);
+}
+
+function reorderChain(top: LogicalPlan): LogicalPlan {
+  const leaves: LogicalPlan[] = [];
+  const conjuncts: Expr[] = [];
+  const kept: Expr[] = []; // Filter conjuncts that must not move (subqueries, non-deterministic)
+  if (top.type === "Filter") {
+    for (const c of splitConjuncts(top.condition)) (isMovable(c) ? conjuncts : kept).push(c);
+    flatten(top.input, leaves, conjuncts);
+  } else flatten(top, leaves, conjuncts);
+  const seen = new Set(conjuncts.map(exprToString));
+  for (const c of [...conjuncts]) {
+    for (const common of commonFromOr(c)) {
+      const key = exprToString(common);
+      if (!seen.has(key)) { seen.add(key); conjuncts.push(common); }
+    }
+  }
+
+  const leafIds = leaves.map((l) => new Set(outputSchema(l).map((f) => f.id)));
+  const rows = leaves.map((l) => estimateStatistics(l).rowCount);
+  const refs = conjuncts.map((c) => referencedIds(c));
+  const leafOf = (id: number) => leafIds.findIndex((s) => s.has(id));
+  const conjunctLeaves = refs.map((r) => new Set([...r].map(leafOf)));
+  // A conjunct reading a column no leaf produces stays above the joins.
+  const placeable = conjunctLeaves.map((s) => !s.has(-1));
+
+  // Conjuncts reading one leaf filter that leaf first.
+  const leafFilters: Expr[][] = leaves.map(() => []);
+  const done = new Array<boolean>(conjuncts.length).fill(false);
+  conjunctLeaves.forEach((s, i) => {
+    if (placeable[i] && s.size === 1) { leafFilters[[...s][0]!]!.push(conjuncts[i]!); done[i] = true; }
+  });
+
+  const order: number[] = [];
+  const picked = new Set<number>();
+  let first = 0;
+  rows.forEach((r, i) => { if (r > rows[first]!) first = i; });
+  order.push(first); picked.add(first);
+  while (order.length < leaves.length) {
+    let best = -1, bestConnected = false;
+    for (let i = 0; i < leaves.length; i++) {
+      if (picked.has(i)) continue;
+      const connected = conjunctLeaves.some((s, c) => !done[c] && placeable[c] && s.has(i) && [...s].every((l) => l === i || picked.has(l)) && s.size > 1);
+      if (best < 0 || (connected && !bestConnected) || (connected === bestConnected && rows[i]! < rows[best]!)) {
+        best = i; bestConnected = connected;
+      }
+    }
+    order.push(best); picked.add(best);
+  }
+
+  const leafPlan = (i: number): LogicalPlan => {
+    const cond = conjunction(leafFilters[i]!);
+    return cond ? { type: "Filter", input: leaves[i]!, condition: cond } : leaves[i]!;
+  };
+  let tree = leafPlan(order[0]!);
+  const available = new Set([order[0]!]);
+  for (const i of order.slice(1)) {
+    available.add(i);
+    const here: Expr[] = [];
+    conjunctLeaves.forEach((s, c) => {
+      if (!done[c] && placeable[c] && [...s].every((l) => available.has(l))) { here.push(conjuncts[c]!); done[c] = true; }
+    });
+    tree = { type: "Join", left: tree, right: leafPlan(i), joinType: "inner", condition: conjunction(here) };
+  }
+  const remaining = [...conjuncts.filter((_, c) => !done[c]), ...kept];
+  const rest = conjunction(remaining);
+  if (rest) tree = { type: "Filter", input: tree, condition: rest };
+
+  const current = withChildren(top, planChildren(top).map(visitKeepChain));
+  if (planToString(tree) === planToString(current)) return current;
+  const before = outputSchema(top), after = outputSchema(tree);
+  if (before.length === after.length && before.every((f, i) => f.id === after[i]!.id)) return tree;
+  return { type: "Project", input: tree, exprs: before.map(columnRef) };
+}
+
+/** The chain as it stands, with only its leaves visited: what `reorderChain` compares against. */
+function visitKeepChain(p: LogicalPlan): LogicalPlan {
+  if (isInnerChain(p)) return withChildren(p, planChildren(p).map(visitKeepChain));
+  return visit(p);
+}
