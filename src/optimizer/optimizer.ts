@@ -17,6 +17,8 @@ import { collapseProject } from "./collapse-project.ts";
 import { eliminateSorts } from "./eliminate-sorts.ts";
 import { pushDownLimit } from "./push-down-limit.ts";
 import { pruneColumns } from "./prune-columns.ts";
+import { rewriteSubqueries } from "./rewrite-subqueries.ts";
+import { reorderJoins } from "./reorder-joins.ts";
 
 const MAX_ITERATIONS = 100;
 
@@ -31,9 +33,11 @@ const MAX_ITERATIONS = 100;
  */
 export const DEFAULT_RULES: OptimizerRule[] = [
   replaceSetOperations,
+  rewriteSubqueries,
   constantFolding,
   combineFilters,
   pushDownPredicates,
+  reorderJoins,
   collapseProject,
   eliminateSorts,
   pushDownLimit,
