@@ -1,0 +1,37 @@
+/**
+ * What a worker exposes over comlink: an ExecutorCore created by `init`
+ * with the driver's block router (a comlink proxy), and one method per
+ * `Executor` call. Used by both the Node worker-thread entry and the Web
+ * Worker entry in `workers/`.
+ */
+import "./comlink-errors.ts";
+import type { Batch } from "../exec/column-vector.ts";
+import { InternalError } from "../common/errors.ts";
+import { ExecutorCore } from "../executor/executor-core.ts";
+import type { BlockFetcher } from "../executor/shuffle-reader.ts";
+import type { ExecutorHeartbeat, TaskDescription, TaskResult } from "../executor/task.ts";
+
+export interface ExecutorEndpoint {
+  init(executorId: string, fetcher: BlockFetcher): void;
+  runTask(task: TaskDescription): Promise<TaskResult>;
+  fetchBlock(blockId: string): Batch[] | null;
+  putTable(tableId: string, partitions: Batch[][]): void;
+  removeShuffle(shuffleId: number): void;
+  heartbeat(): ExecutorHeartbeat;
+}
+
+export function createExecutorEndpoint(): ExecutorEndpoint {
+  let core: ExecutorCore | null = null;
+  const need = (): ExecutorCore => {
+    if (!core) throw new InternalError("the executor was called before init()");
+    return core;
+  };
+  return {
+    init(executorId, fetcher) { core = new ExecutorCore(executorId, fetcher); },
+    runTask: (task) => need().runTask(task),
+    fetchBlock: (blockId) => need().fetchBlock(blockId),
+    putTable: (tableId, partitions) => need().putTable(tableId, partitions),
+    removeShuffle: (shuffleId) => need().removeShuffle(shuffleId),
+    heartbeat: () => need().heartbeat(),
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The driver's side of an executor that lives in another thread (a Node
+ * worker thread or a Web Worker), reached through comlink. Every call is
+ * guarded by the executor's Lifeline, so when the worker dies or is
+ * terminated the calls in flight fail with `ExecutorLostError` instead of
+ * hanging. The transport (how to start and kill the thread) is the
+ * backend's business.
+ */
+import * as Comlink from "comlink";
+import "./comlink-errors.ts";
+import type { Batch } from "../exec/column-vector.ts";
+import type { Executor } from "../executor/executor.ts";
+import type { BlockFetcher } from "../executor/shuffle-reader.ts";
+import type { ExecutorHeartbeat, TaskDescription, TaskResult } from "../executor/task.ts";
+import type { ExecutorEndpoint } from "./executor-endpoint.ts";
+import { Lifeline } from "./lifeline.ts";
+
+export class RemoteExecutor implements Executor {
+  readonly life: Lifeline;
+
+  constructor(
+    readonly id: string, readonly cores: number, readonly kind: string,
+    private readonly remote: Comlink.Remote<ExecutorEndpoint>,
+    private readonly terminate: () => void,
+  ) {
+    this.life = new Lifeline(id);
+  }
+
+  /** Hands the worker its id and the driver's block router. */
+  async init(fetcher: BlockFetcher): Promise<void> {
+    await this.life.guard(() => this.remote.init(this.id, Comlink.proxy(fetcher)));
+  }
+
+  get lost(): Promise<string> { return this.life.lost; }
+  get isAlive(): boolean { return this.life.isAlive; }
+
+  runTask(task: TaskDescription): Promise<TaskResult> { return this.life.guard(() => this.remote.runTask(task) as Promise<TaskResult>); }
+  fetchBlock(blockId: string): Promise<Batch[] | null> { return this.life.guard(() => this.remote.fetchBlock(blockId)); }
+  putTable(tableId: string, partitions: Batch[][]): Promise<void> { return this.life.guard(() => this.remote.putTable(tableId, partitions)); }
+  removeShuffle(shuffleId: number): Promise<void> { return this.life.guard(() => this.remote.removeShuffle(shuffleId)); }
+  heartbeat(): Promise<ExecutorHeartbeat> { return this.life.guard(() => this.remote.heartbeat()); }
+
+  async stop(): Promise<void> {
+    this.kill("stopped");
+  }
+
+  /** Terminates the worker now, as a crash would. */
+  kill(reason = "killed"): void {
+    if (!this.life.isAlive) return;
+    this.life.die(reason);
+    this.remote[Comlink.releaseProxy]();
+    this.terminate();
+  }
+}

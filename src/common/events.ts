@@ -1,0 +1,38 @@
+/**
+ * The events of the listener bus: what happened to jobs, stages, tasks and
+ * executors, as plain tagged data so the demo's live view, the CLI's
+ * progress bar and tests can all read the same stream (Spark's
+ * SparkListener events). Nothing here holds a reference to live state.
+ */
+import type { SerializedError } from "./errors.ts";
+
+export type StageKind = "shuffleMap" | "result";
+
+export interface TaskMetricsSnapshot {
+  /** Wall milliseconds the task ran on its executor. */
+  durationMs: number;
+  recordsRead: number;
+  recordsWritten: number;
+  /** Shuffle bytes read (local and remote blocks). */
+  shuffleBytesRead: number;
+  /** Shuffle bytes this map task wrote. */
+  shuffleBytesWritten: number;
+  /** Result bytes a result task sent back. */
+  resultBytes: number;
+}
+
+export type CinderEvent =
+  | { type: "JobStart"; jobId: number; stageIds: number[]; time: number }
+  | { type: "JobEnd"; jobId: number; result: "succeeded" | "failed"; error?: SerializedError; time: number }
+  | { type: "StageSubmitted"; jobId: number; stageId: number; attempt: number; kind: StageKind; numTasks: number; partitions: number[]; parentIds: number[]; shuffleId?: number; time: number }
+  | { type: "StageCompleted"; jobId: number; stageId: number; attempt: number; kind: StageKind; failureReason?: string; time: number }
+  | { type: "TaskStart"; jobId: number; stageId: number; stageAttempt: number; taskId: number; partition: number; attempt: number; executorId: string; time: number }
+  | {
+      type: "TaskEnd"; jobId: number; stageId: number; stageAttempt: number; taskId: number; partition: number; attempt: number; executorId: string;
+      result: "success" | "failed" | "fetchFailed" | "executorLost";
+      failureReason?: string; error?: SerializedError; metrics?: TaskMetricsSnapshot; time: number;
+    }
+  | { type: "ExecutorAdded"; executorId: string; cores: number; kind: string; time: number }
+  | { type: "ExecutorRemoved"; executorId: string; reason: string; time: number };
+
+export type CinderEventType = CinderEvent["type"];

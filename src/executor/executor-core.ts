@@ -1,0 +1,109 @@
+/**
+ * The executor proper, whatever hosts it (the driver's thread, a Node
+ * worker thread, a Web Worker): a BlockManager plus the code that runs one
+ * task — a map task writes shuffle blocks and returns its MapStatus sizes, a
+ * result task returns its partition's batches. Backends in `src/cluster/`
+ * wrap this class; the scheduler only sees the `Executor` interface.
+ */
+import type { Batch } from "../exec/column-vector.ts";
+import { batchByteSize } from "../exec/column-vector.ts";
+import { ResultTooLargeError } from "../common/errors.ts";
+import type { TaskMetricsSnapshot } from "../common/events.ts";
+import type { DataSource } from "../plan/logical-plan.ts";
+import type { Field } from "../plan/types.ts";
+import type { Expr } from "../plan/expressions.ts";
+import { execute } from "../physical/execute.ts";
+import type { BatchStream, SourceReader, TaskContext } from "../physical/task-context.ts";
+import { newTaskMetrics } from "../physical/task-context.ts";
+import { SourceRegistry } from "../io/source-registry.ts";
+import { IOError } from "../common/errors.ts";
+import { BlockManager } from "./block-manager.ts";
+import { ShuffleReader } from "./shuffle-reader.ts";
+import type { BlockFetcher } from "./shuffle-reader.ts";
+import { writeShuffle } from "./shuffle-writer.ts";
+import { shareBatch } from "./shared-batch.ts";
+import type { ExecutorHeartbeat, TaskDescription, TaskResult } from "./task.ts";
+import { tableBlockId } from "./task.ts";
+
+/** Scan splits on an executor: memory tables from shipped blocks, everything else from a local registry. */
+class ExecutorSources implements SourceReader {
+  readonly registry = new SourceRegistry();
+  constructor(private readonly blocks: BlockManager) {}
+
+  numPartitions(source: DataSource): number { return this.registry.numPartitions(source); }
+
+  read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number): BatchStream {
+    if (source.kind !== "memory") return this.registry.read(source, schema, projection, filters, partition, limit);
+    const batches = this.blocks.get(tableBlockId(source.tableId, partition));
+    if (!batches) {
+      throw new IOError("IO_ERROR", `memory table ${source.tableId} partition ${partition} was not shipped to this executor; run the job through the cluster backend, which ships tables`, { details: { tableId: source.tableId, partition } });
+    }
+    return (async function* () {
+      for (const b of batches) yield projection ? { numRows: b.numRows, columns: projection.map((i) => b.columns[i]!) } : b;
+    })();
+  }
+}
+
+export class ExecutorCore {
+  readonly blocks = new BlockManager();
+  private readonly sources = new ExecutorSources(this.blocks);
+  private running = 0;
+
+  constructor(readonly executorId: string, private readonly fetcher: BlockFetcher) {}
+
+  async runTask(task: TaskDescription): Promise<TaskResult> {
+    const started = Date.now();
+    this.running++;
+    try {
+      const reader = new ShuffleReader(this.executorId, task.shuffles, this.blocks, this.fetcher);
+      const ctx: TaskContext = { config: task.config, sources: this.sources, exchanges: reader, metrics: newTaskMetrics() };
+      const metrics = (written: number, resultBytes: number, recordsWritten: number): TaskMetricsSnapshot => ({
+        durationMs: Date.now() - started, recordsRead: reader.metrics.recordsRead + ctx.metrics.rowsScanned,
+        recordsWritten, shuffleBytesRead: reader.metrics.bytesRead, shuffleBytesWritten: written, resultBytes,
+      });
+      if (task.output.kind === "shuffle") {
+        const w = await writeShuffle(task.plan, task.partition, task.output.shuffleId, task.output.partitioning, ctx, this.blocks);
+        return { kind: "mapStatus", sizes: w.sizes, metrics: metrics(w.sizes.reduce((a, b) => a + b, 0), 0, w.recordsWritten) };
+      }
+      const limit = task.config.maxResultSize;
+      const batches: Batch[] = [];
+      let bytes = 0, rows = 0;
+      for await (const b of execute(task.plan, task.partition, ctx)) {
+        bytes += batchByteSize(b);
+        rows += b.numRows;
+        // Checked here, before anything is sent, so an oversized result never reaches the driver.
+        if (bytes > limit) {
+          throw new ResultTooLargeError("RESULT_TOO_LARGE",
+            `partition ${task.partition} of stage ${task.stageId} alone is larger than maxResultSize (${limit} bytes); add a limit or an aggregate, or raise maxResultSize`,
+            { details: { maxResultSize: limit, bytesSoFar: bytes, partition: task.partition } });
+        }
+        batches.push(shareBatch(b));
+      }
+      return { kind: "result", batches, metrics: metrics(0, bytes, rows) };
+    } finally {
+      this.running--;
+    }
+  }
+
+  fetchBlock(blockId: string): Batch[] | null {
+    return this.blocks.get(blockId) ?? null;
+  }
+
+  /** Keeps a driver's memory table here (shipped once per executor). */
+  putTable(tableId: string, partitions: Batch[][]): void {
+    partitions.forEach((batches, p) => this.blocks.put(tableBlockId(tableId, p), batches));
+  }
+
+  hasTable(tableId: string): boolean {
+    return this.blocks.has(tableBlockId(tableId, 0));
+  }
+
+  removeShuffle(shuffleId: number): void {
+    this.blocks.removeByPrefix(`shuffle_${shuffleId}_`);
+    this.blocks.removeByPrefix(`broadcast_${shuffleId}`);
+  }
+
+  heartbeat(): ExecutorHeartbeat {
+    return { executorId: this.executorId, blocks: this.blocks.size, blockBytes: this.blocks.bytes, runningTasks: this.running };
+  }
+}

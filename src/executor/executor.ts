@@ -1,0 +1,26 @@
+/**
+ * The one interface the scheduler sees for an executor, whichever backend
+ * hosts it (in-process, Node worker thread, Web Worker): run a task, serve
+ * a block, hold a shipped table, drop a shuffle, answer a heartbeat, stop.
+ * Losing an executor is a normal event: `lost` resolves with the reason,
+ * and every call still pending on it rejects with `ExecutorLostError`.
+ */
+import type { Batch } from "../exec/column-vector.ts";
+import type { ExecutorHeartbeat, TaskDescription, TaskResult } from "./task.ts";
+
+export interface Executor {
+  readonly id: string;
+  readonly cores: number;
+  /** "in-process", "worker-thread", "web-worker". */
+  readonly kind: string;
+  runTask(task: TaskDescription): Promise<TaskResult>;
+  fetchBlock(blockId: string): Promise<Batch[] | null>;
+  /** Ships a driver-side memory table (all its partitions) to this executor. */
+  putTable(tableId: string, partitions: Batch[][]): Promise<void>;
+  removeShuffle(shuffleId: number): Promise<void>;
+  heartbeat(): Promise<ExecutorHeartbeat>;
+  stop(): Promise<void>;
+  /** Resolves with a reason once the executor is gone (killed, crashed or stopped). */
+  readonly lost: Promise<string>;
+  readonly isAlive: boolean;
+}

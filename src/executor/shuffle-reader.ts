@@ -1,0 +1,81 @@
+/**
+ * The reduce side of a shuffle, as the `ExchangeReader` of a distributed
+ * task: reads one reduce partition from every map output, local blocks
+ * straight from this executor's BlockManager and remote ones through the
+ * driver's block router. A block that is missing or whose executor is gone
+ * fails the task with `FetchFailedError` naming the shuffle and map index,
+ * so the DAGScheduler reruns just that map partition.
+ */
+import type { Batch } from "../exec/column-vector.ts";
+import { batchByteSize } from "../exec/column-vector.ts";
+import { FetchFailedError, CinderError } from "../common/errors.ts";
+import type { PhysicalOf } from "../physical/physical-plan.ts";
+import type { BatchStream, ExchangeReader, TaskContext } from "../physical/task-context.ts";
+import type { BlockManager } from "./block-manager.ts";
+import type { ShuffleInput } from "./task.ts";
+import { broadcastBlockId, shuffleBlockId } from "./task.ts";
+
+/** Fetches a block held by another executor (the driver routes it). */
+export interface BlockFetcher {
+  fetchBlock(executorId: string, blockId: string): Promise<Batch[] | null>;
+}
+
+export interface ShuffleReadMetrics {
+  bytesRead: number;
+  recordsRead: number;
+}
+
+export class ShuffleReader implements ExchangeReader {
+  constructor(
+    private readonly executorId: string,
+    private readonly shuffles: Record<number, ShuffleInput>,
+    private readonly blocks: BlockManager,
+    private readonly fetcher: BlockFetcher,
+    readonly metrics: ShuffleReadMetrics = { bytesRead: 0, recordsRead: 0 },
+  ) {}
+
+  readShuffle(node: PhysicalOf<"ShuffleExchangeExec">, partition: number): BatchStream {
+    const input = this.input(node.exchangeId);
+    const self = this;
+    return (async function* () {
+      for (let m = 0; m < input.locations.length; m++) yield* await self.fetch(input, m, partition);
+    })();
+  }
+
+  async readBroadcast(node: PhysicalOf<"BroadcastExchangeExec">, _ctx: TaskContext): Promise<Batch[]> {
+    const input = this.input(node.exchangeId);
+    const id = broadcastBlockId(input.shuffleId);
+    // Fetched once per executor and kept: later tasks of the job read it locally.
+    const cached = this.blocks.get(id);
+    if (cached) return cached;
+    const all: Batch[] = [];
+    for (let m = 0; m < input.locations.length; m++) all.push(...await this.fetch(input, m, 0));
+    this.blocks.put(id, all);
+    return all;
+  }
+
+  private input(exchangeId: number): ShuffleInput {
+    const input = this.shuffles[exchangeId];
+    if (!input) throw new FetchFailedError("FETCH_FAILED", `no map output locations were sent for exchange ${exchangeId}`, { details: { exchangeId } });
+    return input;
+  }
+
+  private async fetch(input: ShuffleInput, mapIndex: number, reduceIndex: number): Promise<Batch[]> {
+    const holder = input.locations[mapIndex] ?? null;
+    const blockId = shuffleBlockId(input.shuffleId, mapIndex, reduceIndex);
+    const failed = (why: string, cause?: unknown) => new FetchFailedError("FETCH_FAILED",
+      `could not fetch shuffle block ${blockId} from executor ${holder ?? "(none)"}: ${why}; the map stage will rerun that partition`,
+      { details: { shuffleId: input.shuffleId, mapIndex, reduceIndex, executorId: holder }, cause });
+    if (holder === null) throw failed("its map output is lost");
+    let batches: Batch[] | null | undefined;
+    if (holder === this.executorId) batches = this.blocks.get(blockId);
+    else {
+      try { batches = await this.fetcher.fetchBlock(holder, blockId); } catch (e) {
+        throw failed(CinderError.is(e) || e instanceof Error ? e.message : String(e), e);
+      }
+    }
+    if (!batches) throw failed("the block is not there");
+    for (const b of batches) { this.metrics.bytesRead += batchByteSize(b); this.metrics.recordsRead += b.numRows; }
+    return batches;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * What crosses the driver/executor boundary: a task description (a plan
+ * fragment for one partition plus where its inputs are) and a task result
+ * (a MapStatus for a shuffle map task, the partition's batches for a result
+ * task). Plain data only — no closures — so the same description runs
+ * in-process, in a worker thread or in a Web Worker.
+ */
+import type { ConfigValues } from "../common/config.ts";
+import type { TaskMetricsSnapshot } from "../common/events.ts";
+import type { Batch } from "../exec/column-vector.ts";
+import type { Partitioning, PhysicalPlan } from "../physical/physical-plan.ts";
+
+/** Where the map outputs of one shuffle live, as a reducer needs to know. */
+export interface ShuffleInput {
+  shuffleId: number;
+  /** Executor holding map task `m`'s output; null when it was lost (the read fails with FetchFailed). */
+  locations: (string | null)[];
+}
+
+export type TaskOutput =
+  | { kind: "result" }
+  | { kind: "shuffle"; shuffleId: number; partitioning: Partitioning };
+
+export interface TaskDescription {
+  jobId: number;
+  stageId: number;
+  stageAttempt: number;
+  taskId: number;
+  /** Attempt number of this partition's task within the stage attempt (0-based). */
+  attempt: number;
+  partition: number;
+  /** The stage's fragment; Exchange nodes in it are served from shuffle blocks by `exchangeId`. */
+  plan: PhysicalPlan;
+  output: TaskOutput;
+  /** Map-output locations of every Exchange the fragment reads, by `exchangeId`. */
+  shuffles: Record<number, ShuffleInput>;
+  config: ConfigValues;
+}
+
+export type TaskResult =
+  | { kind: "result"; batches: Batch[]; metrics: TaskMetricsSnapshot }
+  | { kind: "mapStatus"; sizes: number[]; metrics: TaskMetricsSnapshot };
+
+export interface ExecutorHeartbeat {
+  executorId: string;
+  blocks: number;
+  blockBytes: number;
+  runningTasks: number;
+}
+
+export function shuffleBlockId(shuffleId: number, mapIndex: number, reduceIndex: number): string {
+  return `shuffle_${shuffleId}_${mapIndex}_${reduceIndex}`;
+}
+
+export function tableBlockId(tableId: string, partition: number): string {
+  return `table_${tableId}_${partition}`;
+}
+
+export function broadcastBlockId(shuffleId: number): string {
+  return `broadcast_${shuffleId}`;
+}

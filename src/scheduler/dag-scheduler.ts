@@ -1,0 +1,429 @@
+/**
+ * DAGScheduler: turns a job's physical plan into stages (stage.ts), submits
+ * a stage once its parents' shuffle outputs are all available, and reacts
+ * to a closed set of events handled one at a time in one loop (Spark's
+ * DAGSchedulerEventProcessLoop): JobSubmitted, TaskCompleted, TaskFailed,
+ * FetchFailed, ExecutorLost, StageCancelled. Only this loop changes
+ * scheduling state. A fetch failure forgets the lost map output, reruns the
+ * parent stage for its missing partitions only, then the child; a stage
+ * that keeps failing aborts its job after `stage.maxConsecutiveAttempts`.
+ */
+import type { ConfigValues } from "../common/config.ts";
+import { CinderError, ExecutorLostError, FetchFailedError, ResultTooLargeError, registerErrorClass } from "../common/errors.ts";
+import type { SerializedError } from "../common/errors.ts";
+import type { TaskMetricsSnapshot } from "../common/events.ts";
+import type { Batch } from "../exec/column-vector.ts";
+import type { PhysicalPlan } from "../physical/physical-plan.ts";
+import type { Executor } from "../executor/executor.ts";
+import type { ShuffleInput, TaskDescription, TaskResult } from "../executor/task.ts";
+import { ListenerBus } from "./listener-bus.ts";
+import { MapOutputTracker } from "./map-output-tracker.ts";
+import type { Stage } from "./stage.ts";
+import { allStages, buildStages, memoryTablesOf } from "./stage.ts";
+import { TaskScheduler } from "./task-scheduler.ts";
+import type { TaskLaunch } from "./task-scheduler.ts";
+import { TaskSetManager } from "./task-set-manager.ts";
+
+/** A job was given up: a stage or task failed too often, or it was cancelled. */
+export class JobAbortedError extends CinderError {}
+registerErrorClass(JobAbortedError);
+
+/** Errors that rerunning cannot fix: the job fails at once with the error itself. */
+const DETERMINISTIC = new Set(["UNRESOLVED_COLUMN", "AMBIGUOUS_REFERENCE", "UNRESOLVED_TABLE", "UNRESOLVED_FUNCTION", "DATATYPE_MISMATCH",
+  "WRONG_ARGUMENT", "INVALID_PLAN", "PARSE_SYNTAX_ERROR", "UNSUPPORTED", "ARITHMETIC_OVERFLOW", "CAST_INVALID_INPUT", "RESULT_TOO_LARGE", "NOT_SERIALIZABLE"]);
+
+/** Where a job's memory tables come from (the driver's SourceRegistry). */
+export interface TableProvider {
+  tablePartitions(tableId: string): Batch[][] | undefined;
+}
+
+type DAGEvent =
+  | { type: "JobSubmitted"; job: ActiveJob }
+  | { type: "TaskCompleted"; launch: TaskLaunch; result: TaskResult }
+  | { type: "TaskFailed"; launch: TaskLaunch; error: unknown }
+  | { type: "FetchFailed"; launch: TaskLaunch; error: FetchFailedError }
+  | { type: "ExecutorLost"; executorId: string; reason: string }
+  | { type: "StageCancelled"; stageId: number; reason: string };
+
+interface ActiveJob {
+  id: number;
+  finalStage: Stage;
+  stages: Stage[];
+  config: ConfigValues;
+  tables: TableProvider;
+  results: (Batch[] | undefined)[];
+  remaining: number;
+  resultBytes: number;
+  done: boolean;
+  resolve(partitions: Batch[][]): void;
+  reject(error: unknown): void;
+}
+
+function serialize(e: unknown): SerializedError {
+  if (CinderError.is(e)) return e.toJSON();
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { name: err.name, code: "TASK_FAILED", message: err.message, stack: err.stack };
+}
+
+function reason(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+export class DAGScheduler {
+  readonly bus: ListenerBus;
+  readonly tracker = new MapOutputTracker();
+  readonly taskScheduler: TaskScheduler;
+  private readonly queue: DAGEvent[] = [];
+  private draining = false;
+  private nextJobId = 0;
+  private nextStageId = 0;
+  private nextShuffleId = 0;
+  private readonly jobs = new Map<number, ActiveJob>();
+  private readonly running = new Set<Stage>();
+  private readonly waiting = new Set<Stage>();
+  private readonly taskSets = new Map<Stage, TaskSetManager>();
+  /** Pending map partitions of each running ShuffleMapStage. */
+  private readonly pendingMaps = new Map<Stage, Set<number>>();
+  private readonly executors = new Map<string, Executor>();
+  private readonly shippedTables = new Map<string, Map<string, Promise<void>>>();
+  private localityWaitMs = 0;
+
+  constructor(bus = new ListenerBus()) {
+    this.bus = bus;
+    this.taskScheduler = new TaskScheduler({
+      describe: (l) => this.describe(l),
+      prepare: (e, t) => this.shipTables(e, t),
+      started: (l) => this.bus.post({
+        type: "TaskStart", jobId: l.taskSet.stage.jobId, stageId: l.taskSet.stage.id, stageAttempt: l.taskSet.stageAttempt,
+        taskId: l.taskId, partition: l.partition, attempt: l.attempt, executorId: l.executorId, time: Date.now(),
+      }),
+      ended: (launch, outcome) => {
+        if (outcome.ok) this.post({ type: "TaskCompleted", launch, result: outcome.result });
+        else if (CinderError.is(outcome.error) && outcome.error.code === "FETCH_FAILED") this.post({ type: "FetchFailed", launch, error: outcome.error as FetchFailedError });
+        else this.post({ type: "TaskFailed", launch, error: outcome.error });
+      },
+    }, () => this.localityWaitMs);
+  }
+
+  addExecutor(executor: Executor): void {
+    this.executors.set(executor.id, executor);
+    this.bus.post({ type: "ExecutorAdded", executorId: executor.id, cores: executor.cores, kind: executor.kind, time: Date.now() });
+    void executor.lost.then((why) => this.post({ type: "ExecutorLost", executorId: executor.id, reason: why }));
+    this.taskScheduler.addExecutor(executor);
+  }
+
+  executor(id: string): Executor | undefined {
+    return this.executors.get(id);
+  }
+
+  /** Runs `plan` on the executors; resolves with every partition's batches. */
+  runJob(plan: PhysicalPlan, tables: TableProvider, config: ConfigValues): Promise<Batch[][]> {
+    this.localityWaitMs = config["locality.wait"];
+    return new Promise<Batch[][]>((resolve, reject) => {
+      const id = this.nextJobId++;
+      const finalStage = buildStages(plan, id, { nextStageId: () => this.nextStageId++, nextShuffleId: () => this.nextShuffleId++ });
+      const stages = allStages(finalStage);
+      for (const s of stages) if (s.shuffle) this.tracker.registerShuffle(s.shuffle.shuffleId, s.numTasks);
+      const job: ActiveJob = {
+        id, finalStage, stages, config, tables, results: new Array(finalStage.numTasks).fill(undefined),
+        remaining: finalStage.numTasks, resultBytes: 0, done: false, resolve, reject,
+      };
+      this.post({ type: "JobSubmitted", job });
+    });
+  }
+
+  /** Cancels the job running `stageId`. */
+  cancelStage(stageId: number, reason = "cancelled by the user"): void {
+    this.post({ type: "StageCancelled", stageId, reason });
+  }
+
+  stop(): void {
+    this.taskScheduler.stop();
+    for (const job of this.jobs.values()) this.failJob(job, new JobAbortedError("JOB_ABORTED", `job ${job.id} was aborted because the cluster stopped`));
+  }
+
+  private post(event: DAGEvent): void {
+    this.queue.push(event);
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.queue.length) {
+        const e = this.queue.shift()!;
+        try { this.handle(e); } catch (err) { console.error("cinder: DAGScheduler failed while handling", e.type, err); }
+      }
+    } finally { this.draining = false; }
+  }
+
+  private handle(e: DAGEvent): void {
+    switch (e.type) {
+      case "JobSubmitted": return this.onJobSubmitted(e.job);
+      case "TaskCompleted": return this.onTaskCompleted(e.launch, e.result);
+      case "TaskFailed": return this.onTaskFailed(e.launch, e.error);
+      case "FetchFailed": return this.onFetchFailed(e.launch, e.error);
+      case "ExecutorLost": return this.onExecutorLost(e.executorId, e.reason);
+      case "StageCancelled": {
+        for (const job of this.jobs.values()) {
+          if (job.stages.some((s) => s.id === e.stageId)) this.failJob(job, new JobAbortedError("JOB_ABORTED", `job ${job.id} was cancelled: stage ${e.stageId} ${e.reason}`, { details: { stageId: e.stageId } }));
+        }
+      }
+    }
+  }
+
+  private onJobSubmitted(job: ActiveJob): void {
+    this.jobs.set(job.id, job);
+    this.bus.post({ type: "JobStart", jobId: job.id, stageIds: job.stages.map((s) => s.id), time: Date.now() });
+    if (job.remaining === 0) return this.finishJob(job);
+    if (this.executors.size === 0 || this.taskScheduler.aliveExecutors().length === 0) {
+      return this.failJob(job, new ExecutorLostError("EXECUTOR_LOST", "no executor is alive to run the job; start the cluster again"));
+    }
+    this.submitStage(job.finalStage);
+  }
+
+  private isAvailable(stage: Stage): boolean {
+    return this.tracker.isAvailable(stage.shuffle!.shuffleId);
+  }
+
+  private submitStage(stage: Stage): void {
+    const job = this.jobs.get(stage.jobId);
+    if (!job || job.done || this.running.has(stage) || this.waiting.has(stage)) return;
+    const missing = stage.parents.filter((p) => !this.isAvailable(p));
+    if (missing.length === 0) return this.submitMissingTasks(stage, job);
+    this.waiting.add(stage);
+    for (const p of missing) this.submitStage(p);
+  }
+
+  private submitMissingTasks(stage: Stage, job: ActiveJob): void {
+    const partitions = stage.kind === "result"
+      ? job.results.flatMap((r, i) => (r === undefined ? [i] : []))
+      : this.tracker.missing(stage.shuffle!.shuffleId);
+    stage.attempt++;
+    this.bus.post({
+      type: "StageSubmitted", jobId: job.id, stageId: stage.id, attempt: stage.attempt, kind: stage.kind, numTasks: partitions.length,
+      partitions, parentIds: stage.parents.map((p) => p.id), time: Date.now(),
+      ...(stage.shuffle ? { shuffleId: stage.shuffle.shuffleId } : {}),
+    });
+    if (partitions.length === 0) { this.markStageDone(stage); return this.afterStageDone(stage, job); }
+    this.running.add(stage);
+    if (stage.kind === "shuffleMap") this.pendingMaps.set(stage, new Set(partitions));
+    const ts = new TaskSetManager(stage, stage.attempt, partitions, (p) => this.preferredLocations(stage, p), job.config["locality.wait"], Date.now());
+    this.taskSets.set(stage, ts);
+    this.taskScheduler.submit(ts);
+  }
+
+  /** Executors holding at least a fifth of a reduce partition's input (Spark's REDUCER_PREF_LOCS_FRACTION). */
+  private preferredLocations(stage: Stage, partition: number): string[] {
+    if (stage.inputs.size === 0) return [];
+    const bytes = new Map<string, number>();
+    let total = 0;
+    for (const shuffleId of stage.inputs.values()) {
+      for (const [e, n] of this.tracker.bytesByExecutor(shuffleId, partition)) { bytes.set(e, (bytes.get(e) ?? 0) + n); total += n; }
+    }
+    if (total === 0) return [];
+    return [...bytes].filter(([, n]) => n >= 0.2 * total).sort((a, b) => b[1] - a[1]).map(([e]) => e);
+  }
+
+  private describe(l: TaskLaunch): TaskDescription {
+    const stage = l.taskSet.stage;
+    const job = this.jobs.get(stage.jobId)!;
+    const shuffles: Record<number, ShuffleInput> = {};
+    for (const [exchangeId, shuffleId] of stage.inputs) shuffles[exchangeId] = { shuffleId, locations: this.tracker.locations(shuffleId) };
+    return {
+      jobId: stage.jobId, stageId: stage.id, stageAttempt: l.taskSet.stageAttempt, taskId: l.taskId, attempt: l.attempt, partition: l.partition,
+      plan: stage.fragment, shuffles, config: job.config,
+      output: stage.shuffle ? { kind: "shuffle", shuffleId: stage.shuffle.shuffleId, partitioning: stage.shuffle.partitioning } : { kind: "result" },
+    };
+  }
+
+  /** Ships the memory tables a task scans, once per executor. */
+  private shipTables(executor: Executor, task: TaskDescription): Promise<void> {
+    const job = this.jobs.get(task.jobId);
+    if (!job) return Promise.resolve();
+    let shipped = this.shippedTables.get(executor.id);
+    if (!shipped) this.shippedTables.set(executor.id, shipped = new Map());
+    const waits: Promise<void>[] = [];
+    for (const tableId of memoryTablesOf(task.plan)) {
+      let p = shipped.get(tableId);
+      if (!p) {
+        const partitions = job.tables.tablePartitions(tableId);
+        p = partitions ? executor.putTable(tableId, partitions) : Promise.resolve();
+        shipped.set(tableId, p);
+        p.catch(() => shipped!.delete(tableId));
+      }
+      waits.push(p);
+    }
+    return Promise.all(waits).then(() => undefined);
+  }
+
+  private taskEnd(l: TaskLaunch, result: "success" | "failed" | "fetchFailed" | "executorLost", extra: { error?: unknown; metrics?: TaskMetricsSnapshot }): void {
+    const s = l.taskSet.stage;
+    this.bus.post({
+      type: "TaskEnd", jobId: s.jobId, stageId: s.id, stageAttempt: l.taskSet.stageAttempt, taskId: l.taskId, partition: l.partition,
+      attempt: l.attempt, executorId: l.executorId, result, time: Date.now(),
+      ...(extra.error !== undefined ? { error: serialize(extra.error), failureReason: reason(extra.error) } : {}),
+      ...(extra.metrics ? { metrics: extra.metrics } : {}),
+    });
+  }
+
+  private onTaskCompleted(l: TaskLaunch, result: TaskResult): void {
+    const stage = l.taskSet.stage;
+    l.taskSet.taskSucceeded(l.partition);
+    this.taskEnd(l, "success", { metrics: result.metrics });
+    const job = this.jobs.get(stage.jobId);
+    if (!job || job.done) return;
+    if (result.kind === "result") {
+      if (job.results[l.partition] !== undefined) return;
+      job.resultBytes += result.metrics.resultBytes;
+      const limit = job.config.maxResultSize;
+      if (job.resultBytes > limit) {
+        return this.failJob(job, new ResultTooLargeError("RESULT_TOO_LARGE",
+          `the result of job ${job.id} is larger than maxResultSize (${limit} bytes) after ${job.finalStage.numTasks - job.remaining + 1} of ${job.finalStage.numTasks} partitions; add a limit or an aggregate, or raise maxResultSize`,
+          { details: { maxResultSize: limit, bytesSoFar: job.resultBytes } }));
+      }
+      job.results[l.partition] = result.batches;
+      job.remaining--;
+      if (job.remaining === 0) {
+        this.markStageDone(stage);
+        this.finishJob(job);
+      }
+      return;
+    }
+    // A map output counts only while its executor lives; one lost meanwhile reruns later.
+    if (this.taskScheduler.aliveExecutors().some((e) => e.id === l.executorId)) {
+      this.tracker.registerMapOutput(stage.shuffle!.shuffleId, l.partition, { executorId: l.executorId, sizes: result.sizes });
+      this.pendingMaps.get(stage)?.delete(l.partition);
+    } else {
+      l.taskSet.requeue(l.partition);
+      this.taskScheduler.reviveOffers();
+    }
+    const pending = this.pendingMaps.get(stage);
+    if (this.running.has(stage) && pending && pending.size === 0) {
+      this.markStageDone(stage);
+      if (!this.isAvailable(stage)) this.submitStage(stage); // an output was lost while the stage ran
+      else this.afterStageDone(stage, job);
+    }
+  }
+
+  private afterStageDone(stage: Stage, job: ActiveJob): void {
+    if (stage.kind === "result") return this.finishJob(job);
+    stage.failedAttempts = 0;
+    for (const w of [...this.waiting]) {
+      if (w.jobId === job.id && w.parents.every((p) => this.isAvailable(p))) {
+        this.waiting.delete(w);
+        this.submitStage(w);
+      }
+    }
+  }
+
+  private markStageDone(stage: Stage, failureReason?: string): void {
+    this.running.delete(stage);
+    const ts = this.taskSets.get(stage);
+    if (ts) { ts.zombie = true; this.taskScheduler.remove(ts); this.taskSets.delete(stage); }
+    this.pendingMaps.delete(stage);
+    this.bus.post({ type: "StageCompleted", jobId: stage.jobId, stageId: stage.id, attempt: stage.attempt, kind: stage.kind, time: Date.now(), ...(failureReason ? { failureReason } : {}) });
+  }
+
+  private onTaskFailed(l: TaskLaunch, error: unknown): void {
+    const lost = CinderError.is(error) && error.code === "EXECUTOR_LOST";
+    this.taskEnd(l, lost ? "executorLost" : "failed", { error });
+    const ts = l.taskSet;
+    const failures = ts.taskFailed(l.partition, l.executorId);
+    const job = this.jobs.get(ts.stage.jobId);
+    if (!job || job.done || ts.zombie) return;
+    if (CinderError.is(error) && DETERMINISTIC.has(error.code)) return this.failJob(job, error);
+    const max = Math.max(1, job.config["task.maxFailures"]);
+    if (!lost && failures >= max) {
+      return this.failJob(job, new JobAbortedError("JOB_ABORTED",
+        `job ${job.id} aborted: task for partition ${l.partition} of stage ${ts.stage.id} failed ${failures} times (task.maxFailures = ${max}); last error: ${reason(error)}`,
+        { details: { stageId: ts.stage.id, partition: l.partition, failures }, cause: error }));
+    }
+    ts.requeue(l.partition);
+    this.taskScheduler.reviveOffers();
+  }
+
+  private onFetchFailed(l: TaskLaunch, error: FetchFailedError): void {
+    this.taskEnd(l, "fetchFailed", { error });
+    const ts = l.taskSet;
+    ts.abandon(l.partition);
+    const failed = ts.stage;
+    const job = this.jobs.get(failed.jobId);
+    if (!job || job.done) return;
+    const d = error.details as { shuffleId?: number; mapIndex?: number; executorId?: string | null };
+    const mapStage = job.stages.find((s) => s.shuffle?.shuffleId === d.shuffleId);
+    // Like Spark, a failed fetch from an executor means its outputs of that shuffle are gone, not just one block.
+    if (d.shuffleId !== undefined && d.mapIndex !== undefined) {
+      this.tracker.unregisterMapOutput(d.shuffleId, d.mapIndex, d.executorId);
+      if (d.executorId) this.tracker.locations(d.shuffleId).forEach((e, m) => { if (e === d.executorId) this.tracker.unregisterMapOutput(d.shuffleId!, m, e); });
+    }
+    if (d.executorId && !this.taskScheduler.aliveExecutors().some((e) => e.id === d.executorId)) this.tracker.removeOutputsOnExecutor(d.executorId);
+    // Only the first fetch failure of a stage attempt fails the attempt; later ones just forget outputs.
+    if (!this.running.has(failed) || ts.stageAttempt !== failed.attempt) {
+      if (mapStage && !this.running.has(mapStage) && !this.waiting.has(mapStage) && !this.isAvailable(mapStage) && (this.waiting.has(failed))) this.submitStage(mapStage);
+      return;
+    }
+    this.markStageDone(failed, `fetch failed: ${error.message}`);
+    failed.failedAttempts++;
+    const max = Math.max(1, job.config["stage.maxConsecutiveAttempts"]);
+    if (failed.failedAttempts >= max) {
+      return this.failJob(job, new JobAbortedError("JOB_ABORTED",
+        `job ${job.id} aborted: stage ${failed.id} failed ${failed.failedAttempts} consecutive attempts on fetch failures (stage.maxConsecutiveAttempts = ${max}); last: ${error.message}`,
+        { details: { stageId: failed.id, attempts: failed.failedAttempts }, cause: error }));
+    }
+    this.submitStage(failed);
+  }
+
+  private onExecutorLost(executorId: string, why: string): void {
+    if (!this.executors.has(executorId)) return;
+    this.executors.delete(executorId);
+    this.shippedTables.delete(executorId);
+    this.taskScheduler.removeExecutor(executorId);
+    this.bus.post({ type: "ExecutorRemoved", executorId, reason: why, time: Date.now() });
+    const lost = this.tracker.removeOutputsOnExecutor(executorId);
+    // Running map stages rerun the partitions whose finished outputs just vanished.
+    for (const stage of this.running) {
+      if (!stage.shuffle) continue;
+      const ts = this.taskSets.get(stage);
+      for (const { shuffleId, mapIndex } of lost) {
+        if (shuffleId !== stage.shuffle.shuffleId) continue;
+        this.pendingMaps.get(stage)?.add(mapIndex);
+        ts?.requeue(mapIndex);
+      }
+    }
+    if (this.taskScheduler.aliveExecutors().length === 0) {
+      for (const job of [...this.jobs.values()]) this.failJob(job, new ExecutorLostError("EXECUTOR_LOST", `every executor is lost (last: ${executorId}, ${why}); job ${job.id} cannot continue`));
+      return;
+    }
+    this.taskScheduler.reviveOffers();
+  }
+
+  private finishJob(job: ActiveJob): void {
+    if (job.done) return;
+    job.done = true;
+    this.cleanup(job);
+    this.bus.post({ type: "JobEnd", jobId: job.id, result: "succeeded", time: Date.now() });
+    job.resolve(job.results.map((r) => r ?? []));
+  }
+
+  private failJob(job: ActiveJob, error: unknown): void {
+    if (job.done) return;
+    job.done = true;
+    for (const s of job.stages) if (this.running.has(s)) this.markStageDone(s, reason(error));
+    this.cleanup(job);
+    this.bus.post({ type: "JobEnd", jobId: job.id, result: "failed", error: serialize(error), time: Date.now() });
+    job.reject(error);
+  }
+
+  private cleanup(job: ActiveJob): void {
+    this.jobs.delete(job.id);
+    for (const s of job.stages) {
+      this.waiting.delete(s);
+      this.running.delete(s);
+      const ts = this.taskSets.get(s);
+      if (ts) { ts.zombie = true; this.taskScheduler.remove(ts); this.taskSets.delete(s); }
+      this.pendingMaps.delete(s);
+      if (s.shuffle) {
+        this.tracker.unregisterShuffle(s.shuffle.shuffleId);
+        for (const e of this.taskScheduler.aliveExecutors()) e.removeShuffle(s.shuffle.shuffleId).catch(() => undefined);
+      }
+    }
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Cutting a job's physical plan into stages, as Spark's DAGScheduler does:
+ * every ShuffleExchangeExec and BroadcastExchangeExec ends a
+ * ShuffleMapStage (the Exchange's input, written as shuffle blocks; a
+ * broadcast is a one-partition shuffle every task reads whole), and the
+ * plan's root is the ResultStage. A stage's fragment keeps its Exchange
+ * nodes, with their inputs replaced by an empty leaf, so tasks stay small
+ * and read them through the shuffle reader by `exchangeId`.
+ */
+import type { Partitioning, PhysicalPlan } from "../physical/physical-plan.ts";
+import { numPartitions, physicalChildren, withPhysicalChildren } from "../physical/physical-plan.ts";
+import type { StageKind } from "../common/events.ts";
+
+export interface Stage {
+  id: number;
+  jobId: number;
+  kind: StageKind;
+  /** What each task runs (Exchanges below it are read from shuffle blocks). */
+  fragment: PhysicalPlan;
+  numTasks: number;
+  parents: Stage[];
+  /** Map stages: the shuffle they write. */
+  shuffle?: { shuffleId: number; exchangeId: number; partitioning: Partitioning };
+  /** exchangeId -> shuffleId of every Exchange the fragment reads. */
+  inputs: Map<number, number>;
+  /** Latest attempt number (-1 before the first submission). */
+  attempt: number;
+  /** Attempts that ended in a fetch failure since the stage last succeeded. */
+  failedAttempts: number;
+}
+
+export interface StageIds {
+  nextStageId(): number;
+  nextShuffleId(): number;
+}
+
+/** Builds the stage graph of `plan`; returns the ResultStage. */
+export function buildStages(plan: PhysicalPlan, jobId: number, ids: StageIds): Stage {
+  const byExchange = new Map<number, Stage>();
+
+  const cut = (p: PhysicalPlan, inputs: Map<number, number>, parents: Stage[]): PhysicalPlan => {
+    if (p.type === "ShuffleExchangeExec" || p.type === "BroadcastExchangeExec") {
+      let parent = byExchange.get(p.exchangeId);
+      if (!parent) {
+        const partitioning: Partitioning = p.type === "ShuffleExchangeExec" ? p.partitioning : { kind: "single" };
+        parent = makeStage(p.input, "shuffleMap", { shuffleId: ids.nextShuffleId(), exchangeId: p.exchangeId, partitioning });
+        byExchange.set(p.exchangeId, parent);
+      }
+      if (!parents.includes(parent)) parents.push(parent);
+      inputs.set(p.exchangeId, parent.shuffle!.shuffleId);
+      const leaf: PhysicalPlan = { type: "EmptyExec", numPartitions: numPartitions(p.input), schema: p.input.schema };
+      return { ...p, input: leaf } as PhysicalPlan;
+    }
+    const children = physicalChildren(p);
+    if (children.length === 0) return p;
+    return withPhysicalChildren(p, children.map((c) => cut(c, inputs, parents)));
+  };
+
+  const makeStage = (root: PhysicalPlan, kind: StageKind, shuffle?: Stage["shuffle"]): Stage => {
+    const inputs = new Map<number, number>();
+    const parents: Stage[] = [];
+    const fragment = cut(root, inputs, parents);
+    const stage: Stage = { id: ids.nextStageId(), jobId, kind, fragment, numTasks: numPartitions(root), parents, inputs, attempt: -1, failedAttempts: 0 };
+    if (shuffle) stage.shuffle = shuffle;
+    return stage;
+  };
+
+  return makeStage(plan, "result");
+}
+
+/** Every stage reachable from `stage`, parents first. */
+export function allStages(stage: Stage): Stage[] {
+  const out: Stage[] = [];
+  const visit = (s: Stage) => { if (out.includes(s)) return; s.parents.forEach(visit); out.push(s); };
+  visit(stage);
+  return out;
+}
+
+/** Memory-table ids a fragment scans (shipped to an executor before its first task). */
+export function memoryTablesOf(plan: PhysicalPlan): string[] {
+  const out = new Set<string>();
+  const visit = (p: PhysicalPlan) => {
+    if (p.type === "ScanExec" && p.source.kind === "memory") out.add(p.source.tableId);
+    physicalChildren(p).forEach(visit);
+  };
+  visit(plan);
+  return [...out];
+}

@@ -1,0 +1,244 @@
+/**
+ * The executor conformance suite: one set of tests every backend passes
+ * (in-process, Node worker threads, Web Workers in Chromium). It takes the
+ * test framework's `describe`/`it`/`before`/`after` (node:test in Node,
+ * mocha in the page) and a factory for a started cluster, and checks that
+ * jobs on the cluster return exactly what the local engine returns —
+ * narrow plans, shuffles, aggregation, joins of every strategy and sort,
+ * on 1, 2 and 4 executors — that typed errors survive the boundary, that
+ * `maxResultSize` fails fast, and that lost executors and failed fetches
+ * are recovered by rerunning only what was lost.
+ */
+import { Session, col, lit, sum, count, avg, min, max, CinderError } from "../../src/index.ts";
+import type { DataFrame, ExecutionBackend } from "../../src/index.ts";
+import type { Cluster } from "../../src/cluster/cluster.ts";
+import { EventLog } from "../../src/scheduler/listener-bus.ts";
+
+export interface TestApi {
+  describe(name: string, fn: () => void): void;
+  it(name: string, fn: () => Promise<void> | void): void;
+  before(fn: () => Promise<void> | void): void;
+  after(fn: () => Promise<void> | void): void;
+}
+
+export interface ClusterFactory {
+  name: string;
+  start(executors: number): Promise<Cluster>;
+}
+
+function check(ok: boolean, message: string): void {
+  if (!ok) throw new Error(message);
+}
+
+function close(a: unknown, b: unknown): boolean {
+  if (typeof a === "number" && typeof b === "number") return a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return a === b;
+}
+
+const rowKey = (r: unknown[]) => JSON.stringify(r.map((v) => (typeof v === "number" ? Number(v.toPrecision(9)) : v)));
+
+export function assertSameRows(actual: unknown[][], expected: unknown[][], ordered = false, what = ""): void {
+  check(actual.length === expected.length, `${what}: got ${actual.length} rows, expected ${expected.length}`);
+  check(expected.length > 0 || what.includes("empty"), `${what}: the reference has no rows, so the comparison would prove nothing`);
+  const sort = (rows: unknown[][]) => (ordered ? rows : [...rows].sort((x, y) => (rowKey(x) < rowKey(y) ? -1 : rowKey(x) > rowKey(y) ? 1 : 0)));
+  const a = sort(actual), e = sort(expected);
+  for (let i = 0; i < a.length; i++) {
+    const same = a[i]!.length === e[i]!.length && a[i]!.every((v, c) => close(v, e[i]![c]));
+    check(same, `${what}: row ${i} differs: cluster ${JSON.stringify(a[i])}, local ${JSON.stringify(e[i])}`);
+  }
+}
+
+/** Deterministic facts (with NULLs, skew and strings) and a small dimension table, in 4 partitions. */
+export function makeTables(session: Session, rows = 3000): { facts: DataFrame; dims: DataFrame } {
+  const facts = session.createDataFrame(Array.from({ length: rows }, (_, i) => ({
+    id: i, k: i % 17 === 0 ? null : (i * 7919) % 23, v: i % 11 === 0 ? null : ((i * 104729) % 1000) / 10,
+    s: `s${(i * 31) % 13}`, g: (i * 13) % 5,
+  })), { schema: { id: "int", k: "int", v: "double", s: "string", g: "bigint" }, numPartitions: 4 });
+  const dims = session.createDataFrame(Array.from({ length: 30 }, (_, i) => ({ k: i === 29 ? null : i, name: `name${i}`, grp: i % 4 })),
+    { schema: { k: "int", name: "string", grp: "int" }, numPartitions: 2 });
+  return { facts, dims };
+}
+
+/** Runs `df` on the session's local engine and on the cluster; returns [cluster, local] rows. */
+async function both(session: Session, local: ExecutionBackend, cluster: ExecutionBackend, df: DataFrame): Promise<[unknown[][], unknown[][]]> {
+  session.backend = local;
+  const expected = await df.collectArrays();
+  session.backend = cluster;
+  const actual = await df.collectArrays();
+  return [actual, expected];
+}
+
+export function executorConformance(t: TestApi, factory: ClusterFactory): void {
+  for (const executors of [1, 2, 4]) {
+    t.describe(`${factory.name}: results equal the local engine's with ${executors} executor(s)`, () => {
+      let cluster: Cluster;
+      const session = new Session({ "shuffle.partitions": 5 });
+      const local = session.backend;
+      const { facts, dims } = makeTables(session);
+      const same = async (df: DataFrame, what: string, ordered = false) => {
+        const [a, e] = await both(session, local, cluster.backend(), df);
+        assertSameRows(a, e, ordered, what);
+      };
+      t.before(async () => { cluster = await factory.start(executors); });
+      t.after(async () => { session.backend = local; await cluster.stop(); });
+
+      t.it("filter and project", () => same(facts.filter(col("v").gt(50)).select("id", col("v").multiply(2).alias("v2"), "s"), "filter/project"));
+      t.it("union", () => same(facts.filter(col("k").lt(3)).select("id", "s").union(facts.filter(col("g").equalTo(1)).select("id", "s")), "union"));
+      t.it("limit over many partitions", async () => {
+        session.backend = cluster.backend();
+        const n = await facts.limit(37).count();
+        check(n === 37, `limit 37 gave ${n} rows`);
+      });
+      t.it("group-by with partial and final aggregation", () =>
+        same(facts.groupBy("k").agg(sum("v").alias("sv"), count(lit(1)).alias("n"), avg("v").alias("av"), min("s").alias("ms"), max("id").alias("mx")), "group-by"));
+      t.it("distinct", () => same(facts.select("s", "g").dropDuplicates(), "distinct"));
+      t.it("broadcast hash join", () => same(facts.join(dims, "k").select("id", "name", "v"), "broadcast join"));
+      t.it("shuffled join (broadcast disabled)", async () => {
+        session.conf.set("autoBroadcastJoinThreshold", 0);
+        try { await same(facts.join(dims, "k", "left").select("id", "name", "grp"), "shuffled join"); } finally { session.conf.set("autoBroadcastJoinThreshold", 10 * 1024 * 1024); }
+      });
+      t.it("global sort (range partitioned)", () => same(facts.orderBy(col("v"), col("id")).select("id", "v"), "sort", true));
+      t.it("aggregate, join, then sort: three shuffles in one job", () =>
+        same(facts.groupBy("k").agg(sum("v").alias("sv")).join(dims, "k").orderBy(col("k")).select("k", "name", "sv"), "multi-stage", true));
+    });
+  }
+
+  t.describe(`${factory.name}: scheduling, errors and limits`, () => {
+    let cluster: Cluster;
+    const session = new Session({ "shuffle.partitions": 5 });
+    const { facts } = makeTables(session);
+    t.before(async () => { cluster = await factory.start(2); session.backend = cluster.backend(); });
+    t.after(async () => { await cluster.stop(); });
+
+    t.it("publishes job, stage and task events with metrics", async () => {
+      const log = new EventLog(cluster.bus);
+      await facts.groupBy("g").agg(sum("v")).collectArrays();
+      const stages = log.of("StageSubmitted");
+      check(stages.length === 2, `expected a map stage and a result stage, got ${stages.length}`);
+      check(stages[0]!.kind === "shuffleMap" && stages[0]!.numTasks === 4, "the map stage runs one task per input partition");
+      check(stages[1]!.kind === "result" && stages[1]!.numTasks === 5, "the result stage runs one task per shuffle partition");
+      const ends = log.of("TaskEnd");
+      check(ends.length === 9 && ends.every((e) => e.result === "success"), `expected 9 successful tasks, got ${JSON.stringify(ends.map((e) => e.result))}`);
+      const written = ends.filter((e) => e.stageId === stages[0]!.stageId).reduce((n, e) => n + e.metrics!.shuffleBytesWritten, 0);
+      const read = ends.filter((e) => e.stageId === stages[1]!.stageId).reduce((n, e) => n + e.metrics!.shuffleBytesRead, 0);
+      check(written > 0 && written === read, `shuffle bytes written (${written}) must all be read (${read})`);
+      check(log.of("JobEnd")[0]?.result === "succeeded", "the job ends succeeded");
+    });
+
+    t.it("keeps an error's class and code across the executor boundary", async () => {
+      const big = session.createDataFrame([{ x: 2 ** 52 }, { x: 2 ** 52 }], { schema: { x: "bigint" }, numPartitions: 2 });
+      let caught: unknown = null;
+      try { await big.select(col("x").multiply(1000).alias("y")).collectArrays(); } catch (e) { caught = e; }
+      check(CinderError.is(caught), `expected a CinderError, got ${String(caught)}`);
+      const e = caught as CinderError;
+      check(e.code === "ARITHMETIC_OVERFLOW", `expected ARITHMETIC_OVERFLOW, got ${e.code}: ${e.message}`);
+      check(e.name === "ExecutionError", `expected an ExecutionError, got ${e.name}`);
+    });
+
+    t.it("fails a job whose result exceeds maxResultSize with ResultTooLargeError, and keeps running jobs after", async () => {
+      session.conf.set("maxResultSize", 4096);
+      let caught: unknown = null;
+      try { await facts.select("id", "v", "s").collectArrays(); } catch (e) { caught = e; } finally { session.conf.set("maxResultSize", 1024 * 1024 * 1024); }
+      check(CinderError.is(caught) && (caught as CinderError).code === "RESULT_TOO_LARGE" && (caught as CinderError).name === "ResultTooLargeError",
+        `expected ResultTooLargeError, got ${String(caught)}`);
+      check(cluster.executors.every((x) => x.isAlive), "no executor died");
+      const n = await facts.count();
+      check(n === 3000, `the cluster still runs jobs (count gave ${n})`);
+    });
+  });
+
+  t.describe(`${factory.name}: recovery`, () => {
+    const session = new Session({ "shuffle.partitions": 5 });
+    const local = session.backend;
+    const { facts } = makeTables(session);
+    const query = () => facts.groupBy("k").agg(sum("v").alias("sv"), count(lit(1)).alias("n"));
+    let expected: unknown[][] = [];
+    t.before(async () => { session.backend = local; expected = await query().collectArrays(); });
+
+    const withCluster = async (fn: (cluster: Cluster, log: EventLog) => Promise<void>) => {
+      const cluster = await factory.start(2);
+      const log = new EventLog(cluster.bus);
+      session.backend = cluster.backend();
+      try { await fn(cluster, log); } finally { session.backend = local; await cluster.stop(); }
+    };
+
+    t.it("an executor killed in the middle of a map stage: its tasks are retried and its lost outputs rerun", () => withCluster(async (cluster, log) => {
+      let killed = "";
+      const off = cluster.bus.on((e) => {
+        if (!killed && e.type === "TaskEnd" && e.result === "success") { killed = e.executorId; cluster.kill(killed, "test: killed mid map stage"); }
+      });
+      const rows = await query().collectArrays();
+      off();
+      assertSameRows(rows, expected, false, "after a kill mid map stage");
+      check(log.of("ExecutorRemoved").some((e) => e.executorId === killed), "the lost executor is reported");
+      const mapStage = log.of("StageSubmitted")[0]!;
+      const mapRuns = log.of("TaskStart").filter((e) => e.stageId === mapStage.stageId);
+      check(mapRuns.length > mapStage.numTasks, `the lost map output is recomputed (${mapRuns.length} map task launches for ${mapStage.numTasks} partitions)`);
+      check(log.of("TaskStart").every((e) => e.executorId === killed ? e.time <= log.of("ExecutorRemoved")[0]!.time : true), "nothing runs on the dead executor afterwards");
+    }));
+
+    t.it("an executor killed in the reduce stage after map outputs were written: only its map partitions rerun", () => withCluster(async (cluster, log) => {
+      const mapOwner = new Map<number, string>();
+      let killed = "";
+      const off = cluster.bus.on((e) => {
+        if (e.type === "TaskEnd" && e.result === "success" && e.stageAttempt === 0) {
+          const first = log.of("StageSubmitted")[0]!;
+          if (e.stageId === first.stageId) mapOwner.set(e.partition, e.executorId);
+        }
+        if (!killed && e.type === "TaskStart" && e.stageId === log.of("StageSubmitted")[1]?.stageId) {
+          killed = cluster.executors[1]!.id;
+          cluster.kill(killed, "test: killed mid reduce stage");
+        }
+      });
+      const rows = await query().collectArrays();
+      off();
+      assertSameRows(rows, expected, false, "after a kill mid reduce stage");
+      const submitted = log.of("StageSubmitted");
+      const mapStageId = submitted[0]!.stageId;
+      const lostParts = [...mapOwner].filter(([, e]) => e === killed).map(([p]) => p).sort();
+      const rerun = submitted.filter((s) => s.stageId === mapStageId && s.attempt > 0);
+      check(lostParts.length > 0, "the killed executor held map outputs");
+      check(rerun.length >= 1, "the parent map stage was resubmitted");
+      const rerunParts = [...new Set(rerun.flatMap((s) => s.partitions))].sort();
+      check(JSON.stringify(rerunParts) === JSON.stringify(lostParts), `only the lost map partitions rerun: ${JSON.stringify(rerunParts)} vs lost ${JSON.stringify(lostParts)}`);
+      check(log.of("TaskEnd").some((e) => e.result === "fetchFailed" || e.result === "executorLost"), "the events show the failed reduce task");
+    }));
+
+    t.it("a failed block fetch reruns the parent stage for the missing partitions only", () => withCluster(async (cluster, log) => {
+      const mapOwner = new Map<number, string>();
+      let dropped = "";
+      const victim = cluster.executors[1]!;
+      const off = cluster.bus.on((e) => {
+        const first = log.of("StageSubmitted")[0];
+        if (e.type === "TaskEnd" && e.result === "success" && first && e.stageId === first.stageId && e.stageAttempt === 0) mapOwner.set(e.partition, e.executorId);
+        if (!dropped && e.type === "StageSubmitted" && e.kind === "result") {
+          dropped = victim.id;
+          void victim.removeShuffle(first!.shuffleId!);
+        }
+      });
+      const rows = await query().collectArrays();
+      off();
+      assertSameRows(rows, expected, false, "after a failed fetch");
+      check(log.of("TaskEnd").some((e) => e.result === "fetchFailed"), "a fetch failure was reported");
+      const submitted = log.of("StageSubmitted");
+      const lostParts = [...mapOwner].filter(([, e]) => e === dropped).map(([p]) => p).sort();
+      const rerunParts = [...new Set(submitted.filter((s) => s.stageId === submitted[0]!.stageId && s.attempt > 0).flatMap((s) => s.partitions))].sort();
+      check(lostParts.length > 0 && JSON.stringify(rerunParts) === JSON.stringify(lostParts), `rerun ${JSON.stringify(rerunParts)}, dropped ${JSON.stringify(lostParts)}`);
+      check(victim.isAlive, "the executor whose blocks were dropped is still alive");
+    }));
+
+    t.it("a stage that keeps failing aborts the job after stage.maxConsecutiveAttempts with a typed error", () => withCluster(async (cluster, log) => {
+      session.conf.set("stage.maxConsecutiveAttempts", 2);
+      const off = cluster.bus.on((e) => {
+        const first = log.of("StageSubmitted")[0];
+        if (e.type === "StageSubmitted" && e.kind === "result") for (const x of cluster.executors) void x.removeShuffle(first!.shuffleId!);
+      });
+      let caught: unknown = null;
+      try { await query().collectArrays(); } catch (e) { caught = e; } finally { off(); session.conf.set("stage.maxConsecutiveAttempts", 4); }
+      check(CinderError.is(caught) && (caught as CinderError).code === "JOB_ABORTED", `expected JOB_ABORTED, got ${String(caught)}`);
+      check(/maxConsecutiveAttempts/.test((caught as Error).message), "the message names the setting");
+      check(log.of("JobEnd")[0]?.result === "failed", "the job ends failed");
+    }));
+  });
+}
