@@ -1,0 +1,28 @@
+import { Session, col, lit, sum, rowNumber, Window } from "../../src/index.ts";
+import type { DataFrame } from "../../src/index.ts";
+import { pushDownPredicates } from "../../src/optimizer/push-down-predicates.ts";
+import { combineFilters } from "../../src/optimizer/combine-filters.ts";
+import { optimizeWithStats } from "../../src/optimizer/optimizer.ts";
+import { printed } from "./plan-text.ts";
+import { loadTables } from "../support/datasets.ts";
+const session = new Session();
+const { facts, dims } = await loadTables(session, ["facts", "dims"]) as Record<string, DataFrame>;
+const show = (name: string, df: DataFrame) => {
+  const r = optimizeWithStats(df.plan, [combineFilters, pushDownPredicates]);
+  console.log(`### ${name} (converged ${r.converged}, ${r.iterations})\n${printed(df.plan)}\n--\n${printed(r.plan)}\n`);
+};
+show("project", facts.select(col("k").plus(1).alias("k1"), col("id"), col("v")).filter(col("k1").gt(5).and(col("v").lt(10))));
+show("window", facts.withColumn("rn", rowNumber().over(Window.partitionBy("k").orderBy("id"))).filter(col("rn").eq(1).and(col("k").gt(3))));
+show("sort", facts.orderBy("v").filter(col("k").gt(3)));
+show("agg", facts.groupBy("k").agg(sum("v").alias("sv")).filter(col("k").gt(3).and(col("sv").gt(100))));
+show("union", facts.select("id", "k").union(dims.select(col("k").alias("id2"), col("grp"))).filter(col("k").gt(3)));
+const j = facts.join(dims, facts.col("k").eq(dims.col("k")));
+show("inner", j.filter(facts.col("v").gt(10).and(dims.col("grp").eq(1)).and(facts.col("id").gt(dims.col("grp")))));
+const lj = facts.join(dims, facts.col("k").eq(dims.col("k")), "left");
+show("left", lj.filter(facts.col("v").gt(10).and(dims.col("grp").eq(1))));
+show("full", facts.join(dims, facts.col("k").eq(dims.col("k")), "full").filter(facts.col("v").gt(10)));
+show("semi", facts.join(dims, facts.col("k").eq(dims.col("k")), "left_semi").filter(col("v").gt(10)));
+show("on", facts.join(dims, facts.col("k").eq(dims.col("k")).and(dims.col("grp").eq(1)).and(facts.col("v").gt(5)), "left"));
+show("on-inner", facts.join(dims, facts.col("k").eq(dims.col("k")).and(dims.col("grp").eq(1)).and(facts.col("v").gt(5))));
+show("alias-hint", dims.hint("broadcast").alias("d").filter(col("grp").eq(2)));
+show("using", facts.join(dims, "k").filter(col("k").gt(3).and(col("grp").eq(1))));
