@@ -1,22 +1,379 @@
-/** Parquet sources (being written). */
+/**
+ * Parquet as a Cinder data source. `openParquet` reads the footers of the
+ * inputs (bytes, Blobs, Node paths, directories and globs with Hive
+ * partitions, URLs), checks that their schemas agree, and describes the
+ * table as plain data: the file list, one split per row group (small row
+ * groups grouped), partition values. `parquetFormatReader` reads one split:
+ * it skips row groups whose statistics cannot match the pushed filters,
+ * fetches only the projected column chunks of the rest (see
+ * `buildMiniFile`), lets parquet-wasm decode them, and converts the Arrow
+ * result to Cinder batches. Memory stays bounded by one row group in
+ * flight, and footers are cached per opened table, so a local run reads
+ * each footer once.
+ */
+import * as arrow from "apache-arrow";
 import type { DataSource } from "../plan/logical-plan.ts";
-import type { Field } from "../plan/types.ts";
-import { UnsupportedError } from "../common/errors.ts";
+import type { Expr, LiteralValue } from "../plan/expressions.ts";
+import { newExprId } from "../plan/expressions.ts";
+import type { DataType, Field } from "../plan/types.ts";
+import { typeToString, typeEquals } from "../plan/types.ts";
+import { AnalysisError, CinderError, IOError } from "../common/errors.ts";
+import type { Batch, ColumnVector } from "../exec/column-vector.ts";
+import { allocateValues, nullVector, sliceBatch, utf8FromStrings } from "../exec/column-vector.ts";
+import { dataTypeFromArrow, vectorFromArrowData } from "../exec/arrow-convert.ts";
+import type { BatchStream, TaskMetrics } from "../physical/task-context.ts";
+import { loadParquetWasm } from "../../wasm/parquet-wasm.ts";
+import type { ByteSource } from "./byte-source.ts";
+import { BlobByteSource, FileByteSource, MemoryByteSource } from "./byte-source.ts";
+import { HttpRangeSource } from "./http-range-source.ts";
+import type { HttpSourceOptions } from "./http-range-source.ts";
+import type { ParquetFooter } from "./parquet-metadata.ts";
+import { FOOTER_GUESS, buildMiniFile, footerLength, parseFooter } from "./parquet-metadata.ts";
+import { columnStatsOf, constantStats, rowGroupMayMatch } from "./parquet-pruning.ts";
+import type { ColumnStats } from "./parquet-pruning.ts";
+import { listLocal, partitionColumns } from "./hive-partitions.ts";
+import type { ListedFile } from "./hive-partitions.ts";
 import type { FormatReader } from "./source-registry.ts";
 
 /** Where Parquet bytes come from. */
 export type ParquetInput = string | URL | Uint8Array | ArrayBuffer | Blob;
+
+export interface ParquetReadOptions extends HttpSourceOptions {
+  /** Row groups are grouped into one split until it holds this many compressed bytes (default 8 MiB). */
+  splitBytes?: number;
+  /** Rows per batch handed to operators (default 65536). */
+  batchRows?: number;
+}
 
 export interface OpenedSource {
   schema: Field[];
   source: DataSource;
 }
 
-/** Reads the footers of `inputs` and describes them as one source. */
-export async function openParquet(inputs: ParquetInput[]): Promise<OpenedSource> {
-  throw new UnsupportedError(`parquet ${inputs.length}`);
+/** One scan partition: row groups of one file. */
+export interface ParquetSplit { file: number; rowGroups: number[] }
+
+type ParquetDataSource = Extract<DataSource, { kind: "parquet" }>;
+
+interface OpenedFile {
+  path: string;
+  source: ByteSource;
+  footer: ParquetFooter;
+  fields: { name: string; type: DataType; nullable: boolean }[];
+}
+
+// Bytes and Blobs handed to read.parquet live here under an id; plans carry the id.
+const inputs = new Map<string, ByteSource>();
+let nextInputId = 1;
+
+// Footers of opened tables, by `${openId}|${path}`. Bounded: oldest entries go first.
+const files = new Map<string, Promise<OpenedFile>>();
+const MAX_CACHED_FILES = 512;
+// The byte sources behind each opened table, for `fetchedBytes`.
+const sourcesByOpen = new Map<string, ByteSource[]>();
+let nextOpenId = 1;
+
+function byteSourceFor(path: string, options: ParquetReadOptions): ByteSource {
+  const registered = inputs.get(path);
+  if (registered) return registered;
+  if (/^https?:\/\//i.test(path)) return new HttpRangeSource(path, options);
+  if (path.startsWith("memory:") || path.startsWith("blob:cinder")) {
+    throw new IOError("IO_ERROR", `${path} was given as bytes in another process; in-memory Parquet inputs can only be read where they were registered`, { details: { file: path } });
+  }
+  return new FileByteSource(path, options.coalesceGap);
+}
+
+function registerInput(input: Uint8Array | ArrayBuffer | Blob, options: ParquetReadOptions): string {
+  if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
+    const id = `memory:parquet-${nextInputId++}`;
+    inputs.set(id, new MemoryByteSource(id, input instanceof Uint8Array ? input : new Uint8Array(input)));
+    return id;
+  }
+  const fileName = (input as { name?: string }).name;
+  const id = `blob:cinder-${nextInputId++}${fileName ? `/${fileName}` : ""}`;
+  inputs.set(id, new BlobByteSource(id, input, options.coalesceGap));
+  return id;
+}
+
+/** Wraps anything parquet-wasm or a source threw as a typed error naming the file (and where known, row group and column). */
+function decodeError(e: unknown, file: string, where: string): CinderError {
+  if (CinderError.is(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new IOError("CORRUPT_PARQUET", `${file}${where}: cannot decode: ${message}`, { details: { file, where }, cause: e });
+}
+
+async function readFooter(path: string, options: ParquetReadOptions): Promise<OpenedFile> {
+  const source = byteSourceFor(path, options);
+  const { bytes: tail, size } = await source.tail(FOOTER_GUESS);
+  const len = footerLength(tail, size, path);
+  const footerBytes = len + 8 <= tail.length
+    ? tail.subarray(tail.length - 8 - len, tail.length - 8)
+    : (await source.read([{ start: size - 8 - len, end: size - 8 }]))[0]!;
+  const footer = parseFooter(footerBytes, size, path);
+  const pw = await loadParquetWasm();
+  let schema: arrow.Schema;
+  try {
+    const schemaFile = buildMiniFile(footer, [], footer.columns.map((_, i) => i), () => new Uint8Array(0));
+    schema = arrow.tableFromIPC(pw.readSchema(schemaFile).intoIPCStream()).schema;
+  } catch (e) {
+    throw decodeError(e, path, " (schema)");
+  }
+  const fields = schema.fields.map((f) => {
+    try {
+      return { name: f.name, type: dataTypeFromArrow(f.type, f.name), nullable: f.nullable };
+    } catch (e) {
+      throw new IOError("IO_ERROR", `${path}: column '${f.name}' has type ${String(f.type)}, which Cinder cannot read yet; select a file without it or rewrite the column as a supported type`,
+        { details: { file: path, column: f.name, type: String(f.type), reason: "unsupported_type" }, cause: e });
+    }
+  });
+  if (fields.length !== footer.columns.length) {
+    throw new IOError("CORRUPT_PARQUET", `${path}: the schema has ${footer.columns.length} columns but decodes to ${fields.length}`, { details: { file: path } });
+  }
+  return { path, source, footer, fields };
+}
+
+function cachedFile(openId: string, path: string, options: ParquetReadOptions): Promise<OpenedFile> {
+  const key = `${openId}|${path}`;
+  let file = files.get(key);
+  if (!file) {
+    file = readFooter(path, options);
+    files.set(key, file);
+    file.then((f) => {
+      const list = sourcesByOpen.get(openId) ?? [];
+      if (!list.includes(f.source)) list.push(f.source);
+      sourcesByOpen.set(openId, list);
+    }, () => files.delete(key));
+    if (files.size > MAX_CACHED_FILES) files.delete(files.keys().next().value!);
+  }
+  return file;
+}
+
+/** Groups consecutive row groups into splits of about `target` compressed bytes. */
+function splitsOf(fileIndex: number, footer: ParquetFooter, target: number): ParquetSplit[] {
+  const out: ParquetSplit[] = [];
+  let current: number[] = [], bytes = 0;
+  footer.rowGroups.forEach((rg, g) => {
+    const size = rg.chunks.reduce((n, c) => n + c.length, 0);
+    if (current.length && bytes + size > target) { out.push({ file: fileIndex, rowGroups: current }); current = []; bytes = 0; }
+    current.push(g);
+    bytes += size;
+  });
+  if (current.length) out.push({ file: fileIndex, rowGroups: current });
+  return out;
+}
+
+/**
+ * Reads the footers of `inputs` and describes them as one source.
+ *
+ * @example const { schema, source } = await openParquet(["data/trips/"], {});
+ */
+export async function openParquet(given: ParquetInput[], options: ParquetReadOptions = {}): Promise<OpenedSource> {
+  if (given.length === 0) throw new IOError("IO_ERROR", "read.parquet needs at least one input (bytes, Blob, path or URL)");
+  const listed: ListedFile[] = [];
+  for (const input of given) {
+    if (typeof input === "string" || input instanceof URL) {
+      const path = String(input);
+      if (/^https?:\/\//i.test(path) || inputs.has(path)) listed.push({ path, partitions: {} });
+      else listed.push(...await listLocal(path));
+    } else {
+      listed.push({ path: registerInput(input, options), partitions: {} });
+    }
+  }
+  const openId = `o${nextOpenId++}`;
+  const opened = await Promise.all(listed.map((f) => cachedFile(openId, f.path, options)));
+  const parts = partitionColumns(listed);
+
+  // Files union by column name; the first file fixes the order and the types.
+  const first = opened[0]!;
+  const fields = first.fields.map((f) => ({ ...f }));
+  for (const file of opened.slice(1)) {
+    for (const f of fields) {
+      const other = file.fields.find((o) => o.name === f.name);
+      if (!other) {
+        throw new AnalysisError("DATATYPE_MISMATCH", `${file.path} has no column '${f.name}', which ${first.path} has; files read as one table need the same columns`, { details: { file: file.path, column: f.name } });
+      }
+      if (!typeEquals(other.type, f.type) || (f.type.kind === "timestamp" && other.type.kind === "timestamp" && f.type.timezone !== other.type.timezone)) {
+        throw new AnalysisError("DATATYPE_MISMATCH",
+          `${file.path}: column '${f.name}' is ${typeToString(other.type)} but ${first.path} has ${typeToString(f.type)}; files read as one table need compatible schemas (rewrite one file or cast after reading them separately)`,
+          { details: { file: file.path, column: f.name, expected: typeToString(f.type), found: typeToString(other.type) } });
+      }
+      f.nullable ||= other.nullable;
+    }
+    const extra = file.fields.find((o) => !fields.some((f) => f.name === o.name));
+    if (extra) {
+      throw new AnalysisError("DATATYPE_MISMATCH", `${file.path} has a column '${extra.name}' that ${first.path} lacks; files read as one table need the same columns`, { details: { file: file.path, column: extra.name } });
+    }
+  }
+  for (const name of parts.names) {
+    if (fields.some((f) => f.name === name)) {
+      throw new AnalysisError("DATATYPE_MISMATCH", `partition directory key '${name}' is also a column inside the files; rename one of them`, { details: { column: name } });
+    }
+  }
+  const schema: Field[] = [
+    ...fields.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable, id: newExprId() })),
+    ...parts.names.map((name, i) => ({ name, type: parts.types[i]!, nullable: parts.values.some((v) => v[i] === null), id: newExprId() })),
+  ];
+  const target = options.splitBytes ?? 8 * 1024 * 1024;
+  const splits = opened.flatMap((f, i) => splitsOf(i, f.footer, target));
+  const warnings = opened.flatMap((f) => f.source.warnings);
+  const readOptions: Record<string, unknown> = { numPartitions: Math.max(1, splits.length), openId };
+  for (const key of ["allowFullDownload", "coalesceGap", "headers", "batchRows"] as const) if (options[key] !== undefined) readOptions[key] = options[key];
+  const source: ParquetDataSource = {
+    kind: "parquet",
+    paths: listed.map((f) => f.path),
+    rowCount: opened.reduce((n, f) => n + f.footer.numRows, 0),
+    sizeBytes: opened.reduce((n, f) => n + f.footer.fileSize, 0),
+    options: readOptions,
+    splits,
+    partitionColumns: parts.names,
+    partitionValues: parts.values,
+  };
+  if (warnings.length) source.warnings = warnings;
+  return { schema, source };
+}
+
+/** A column of `length` copies of a partition value. */
+function constantVector(value: LiteralValue, type: DataType, length: number): ColumnVector {
+  if (value === null) return nullVector(type, length);
+  if (type.kind === "utf8") {
+    return { type, length, values: new Int32Array(length), validity: null, dictionary: utf8FromStrings([String(value)]) };
+  }
+  const values = allocateValues(type, length);
+  values.fill(Number(value));
+  return { type, length, values, validity: null };
+}
+
+/** Arrow int64 data without a BigInt per row: two int32 words make an exact double below 2^53. */
+function fastInt64(data: arrow.Data, type: DataType): ColumnVector | null {
+  if (data.typeId !== arrow.Type.Int || (data.type as arrow.Int).bitWidth !== 64 || !(data.type as arrow.Int).isSigned) return null;
+  const src = data.values as BigInt64Array;
+  const n = data.length, off = data.offset;
+  const words = new Int32Array(src.buffer, src.byteOffset + off * 8, n * 2);
+  let validity: Uint8Array | null = null;
+  if (data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length) {
+    validity = new Uint8Array(n);
+    const bits = data.nullBitmap;
+    for (let i = 0; i < n; i++) { const b = off + i; validity[i] = (bits[b >> 3]! >> (b & 7)) & 1; }
+  }
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const hi = words[2 * i + 1]!;
+    // Beyond ±2^53 (valid rows only) the general path raises its exact overflow error.
+    if ((hi > 0x1fffff || hi < -0x200000) && (validity === null || validity[i])) return null;
+    values[i] = hi * 4294967296 + (words[2 * i]! >>> 0);
+  }
+  return { type, length: n, values, validity };
+}
+
+function vectorOf(data: arrow.Data, type: DataType, column: string): ColumnVector {
+  if (type.kind === "int64") return fastInt64(data, type) ?? vectorFromArrowData(data, type, column);
+  return vectorFromArrowData(data, type, column);
+}
+
+class ParquetFormatReader implements FormatReader {
+  numPartitions(source: DataSource): number {
+    return source.kind === "parquet" ? Math.max(1, source.splits?.length ?? 1) : 1;
+  }
+
+  async *read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number, metrics?: TaskMetrics): BatchStream {
+    if (source.kind !== "parquet") throw new IOError("IO_ERROR", `the Parquet reader cannot read a ${source.kind} source`);
+    const split = source.splits?.[partition];
+    if (!split) return;
+    const options = (source.options ?? {}) as ParquetReadOptions & { openId?: string };
+    const path = source.paths[split.file]!;
+    const file = await cachedFile(options.openId ?? "remote", path, options);
+    const partitionNames = source.partitionColumns ?? [];
+    const partitionValues = source.partitionValues?.[split.file] ?? [];
+    const fileWidth = schema.length - partitionNames.length;
+    const cols = projection ?? schema.map((_, i) => i);
+
+    // Schema column -> top-level column of this file (files may order columns differently).
+    const topOf = schema.slice(0, fileWidth).map((f) => {
+      const i = file.footer.columns.findIndex((c) => c.name === f.name);
+      if (i < 0) throw new AnalysisError("DATATYPE_MISMATCH", `${path} has no column '${f.name}'`, { details: { file: path, column: f.name } });
+      return i;
+    });
+    const wanted = [...new Set(cols.filter((c) => c < fileWidth).map((c) => topOf[c]!))].sort((a, b) => a - b);
+    const leaves = wanted.flatMap((c) => file.footer.columns[c]!.leaves);
+    const batchRows = options.batchRows ?? 65536;
+    let remaining = limit ?? Infinity;
+
+    for (const g of split.rowGroups) {
+      if (remaining <= 0) return;
+      const rg = file.footer.rowGroups[g]!;
+      const statsOf = (i: number): ColumnStats | null => {
+        if (i >= fileWidth) return constantStats(partitionValues[i - fileWidth] ?? null, schema[i]!.type, rg.numRows);
+        const top = file.footer.columns[topOf[i]!]!;
+        if (top.leaves.length !== 1) return null;
+        const leaf = top.leaves[0]!;
+        return columnStatsOf(rg.chunks[leaf]!.stats, file.footer.leaves[leaf]!, schema[i]!.type, rg.numRows);
+      };
+      if (!rowGroupMayMatch(filters, schema, statsOf)) {
+        if (metrics) metrics.rowGroupsSkipped++;
+        continue;
+      }
+      if (metrics) metrics.rowGroupsRead++;
+      if (rg.numRows === 0) continue;
+
+      let batches: Batch[];
+      if (wanted.length === 0) {
+        // count(*) and partition-only queries: the row count comes from the footer, no column is read.
+        batches = [];
+        for (let at = 0; at < rg.numRows; at += batchRows) {
+          const n = Math.min(batchRows, rg.numRows - at);
+          batches.push({ numRows: n, columns: cols.map((c) => constantVector(partitionValues[c - fileWidth] ?? null, schema[c]!.type, n)) });
+        }
+      } else {
+        const ranges = leaves.map((l) => ({ start: rg.chunks[l]!.start, end: rg.chunks[l]!.start + rg.chunks[l]!.length }));
+        const buffers = await file.source.read(ranges);
+        if (metrics) metrics.bytesRead += buffers.reduce((n, b) => n + b.length, 0);
+        const table = await this.decode(file, g, wanted, leaves, buffers, batchRows);
+        batches = table.batches.map((rb) => ({
+          numRows: rb.numRows,
+          columns: cols.map((c) => c >= fileWidth
+            ? constantVector(partitionValues[c - fileWidth] ?? null, schema[c]!.type, rb.numRows)
+            : vectorOf(rb.getChildAt(wanted.indexOf(topOf[c]!))!.data[0]!, schema[c]!.type, schema[c]!.name)),
+        }));
+      }
+      for (const b of batches) {
+        if (b.numRows > remaining) { yield sliceBatch(b, 0, remaining); remaining = 0; return; }
+        remaining -= b.numRows;
+        yield b;
+      }
+    }
+  }
+
+  private async decode(file: OpenedFile, g: number, wanted: number[], leaves: number[], buffers: Uint8Array[], batchRows: number): Promise<arrow.Table> {
+    const pw = await loadParquetWasm();
+    const attempt = (cols: number[]): arrow.Table => {
+      const mini = buildMiniFile(file.footer, [g], cols, (_, leaf) => buffers[leaves.indexOf(leaf)]!);
+      return arrow.tableFromIPC(pw.readParquet(mini, { batchSize: batchRows }).intoIPCStream());
+    };
+    try {
+      const table = attempt(wanted);
+      if (table.numRows !== file.footer.rowGroups[g]!.numRows) {
+        throw new Error(`decoded ${table.numRows} rows where the footer promises ${file.footer.rowGroups[g]!.numRows}`);
+      }
+      return table;
+    } catch (e) {
+      // Find the column chunk that fails, so the error can name it.
+      for (const c of wanted) {
+        try { attempt([c]); } catch (inner) {
+          throw decodeError(inner, file.path, `: row group ${g}, column '${file.footer.columns[c]!.name}'`);
+        }
+      }
+      throw decodeError(e, file.path, `: row group ${g}`);
+    }
+  }
 }
 
 export function parquetFormatReader(): FormatReader {
-  throw new UnsupportedError("parquet reader");
+  return new ParquetFormatReader();
+}
+
+/** Bytes fetched so far from the inputs of a Parquet source (footers included), for explain output and tests. */
+export function fetchedBytes(source: DataSource): number {
+  if (source.kind !== "parquet") return 0;
+  const openId = String(source.options?.openId);
+  return (sourcesByOpen.get(openId) ?? []).reduce((n, s) => n + s.stats.bytesFetched, 0);
 }

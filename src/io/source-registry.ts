@@ -9,12 +9,13 @@ import type { Expr } from "../plan/expressions.ts";
 import type { Batch } from "../exec/column-vector.ts";
 import { sliceBatch } from "../exec/column-vector.ts";
 import { IOError, InternalError } from "../common/errors.ts";
-import type { BatchStream, SourceReader } from "../physical/task-context.ts";
+import type { BatchStream, SourceReader, TaskMetrics } from "../physical/task-context.ts";
 
 /** Reads one format's sources (Parquet, CSV, ...). */
 export interface FormatReader {
   numPartitions(source: DataSource): number;
-  read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number): BatchStream;
+  /** `metrics` (the task's) receives bytesRead, rowGroupsRead and rowGroupsSkipped. */
+  read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number, metrics?: TaskMetrics): BatchStream;
 }
 
 let nextTableId = 1;
@@ -50,11 +51,11 @@ export class SourceRegistry implements SourceReader {
     }
   }
 
-  read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number): BatchStream {
+  read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number, metrics?: TaskMetrics): BatchStream {
     switch (source.kind) {
       case "memory": return this.readMemory(source.tableId, projection, partition);
       case "range": return readRange(source, partition);
-      default: return this.format(source).read(source, schema, projection, filters, partition, limit);
+      default: return this.format(source).read(source, schema, projection, filters, partition, limit, metrics);
     }
   }
 

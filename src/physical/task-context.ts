@@ -17,7 +17,7 @@ export type BatchStream = AsyncIterable<Batch>;
 export interface SourceReader {
   numPartitions(source: DataSource): number;
   /** Batches of partition `partition`, only the `projection` columns of `schema`; `filters` may be used to skip data. */
-  read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number): BatchStream;
+  read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number, metrics?: TaskMetrics): BatchStream;
 }
 
 /** Reads the outputs of Exchanges: one reduce partition of a shuffle, or all of a broadcast. */

@@ -5,7 +5,7 @@
  * whose `id`s are stable through rewrites, so a rule can move a predicate
  * without renaming anything.
  */
-import type { Expr, SortOrder } from "./expressions.ts";
+import type { Expr, LiteralValue, SortOrder } from "./expressions.ts";
 import { exprToString, sortOrderToString } from "./expressions.ts";
 import type { Field, Schema } from "./types.ts";
 import { exprNullable, exprType } from "./expression-types.ts";
@@ -15,7 +15,16 @@ import { InternalError } from "../common/errors.ts";
 export type DataSource =
   | { kind: "memory"; tableId: string; numPartitions: number; rowCount: number; sizeBytes: number }
   | { kind: "range"; start: number; end: number; step: number; numPartitions: number }
-  | { kind: "parquet"; paths: string[]; rowCount?: number; sizeBytes?: number; options?: Record<string, unknown> }
+  | {
+      kind: "parquet"; paths: string[]; rowCount?: number; sizeBytes?: number; options?: Record<string, unknown>;
+      /** Scan partitions: row groups of one file each (see src/io/parquet-source.ts). */
+      splits?: { file: number; rowGroups: number[] }[];
+      /** Hive partition columns (the last columns of the Scan schema) and each file's values. */
+      partitionColumns?: string[];
+      partitionValues?: LiteralValue[][];
+      /** Things the user should know, e.g. a server that ignored Range so the whole file was downloaded. */
+      warnings?: string[];
+    }
   | { kind: "external"; format: string; id: string; rowCount?: number; sizeBytes?: number; options?: Record<string, unknown> };
 
 export type JoinType = "inner" | "left" | "right" | "full" | "left_semi" | "left_anti" | "cross";
@@ -145,7 +154,7 @@ export function describeSource(s: DataSource): string {
   switch (s.kind) {
     case "memory": return `memory:${s.tableId}`;
     case "range": return `range(${s.start}, ${s.end}, ${s.step})`;
-    case "parquet": return `parquet:${s.paths.length === 1 ? s.paths[0] : `${s.paths.length} files`}`;
+    case "parquet": return `parquet:${s.paths.length === 1 ? s.paths[0] : `${s.paths.length} files`}${s.warnings?.length ? ` (warning: ${s.warnings.join("; ")})` : ""}`;
     case "external": return `${s.format}:${s.id}`;
   }
 }

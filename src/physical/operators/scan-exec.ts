@@ -3,7 +3,7 @@ import type { PhysicalOf } from "../physical-plan.ts";
 import type { BatchStream, TaskContext } from "../task-context.ts";
 
 export async function* scanExec(node: PhysicalOf<"ScanExec">, partition: number, ctx: TaskContext): BatchStream {
-  for await (const batch of ctx.sources.read(node.source, node.sourceSchema, node.projection, node.filters, partition, node.limit)) {
+  for await (const batch of ctx.sources.read(node.source, node.sourceSchema, node.projection, node.filters, partition, node.limit, ctx.metrics)) {
     ctx.metrics.rowsScanned += batch.numRows;
     if (batch.numRows > 0) yield batch;
   }
