@@ -98,7 +98,7 @@ function reprFromExponential(exp: string): string {
   const digits = body.slice(0, e).replace(".", "");
   const power = Number(body.slice(e + 1));
   let text: string;
-  if (power >= -5 && power < 16) {
+  if (power >= -4 && power < 16) {
     if (power >= 0) {
       const whole = digits.length > power + 1 ? digits.slice(0, power + 1) : digits.padEnd(power + 1, "0");
       const frac = digits.length > power + 1 ? digits.slice(power + 1) : "0";
