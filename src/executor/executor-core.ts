@@ -20,7 +20,7 @@ import { IOError } from "../common/errors.ts";
 import { BlockManager } from "./block-manager.ts";
 import { ShuffleReader } from "./shuffle-reader.ts";
 import type { BlockFetcher } from "./shuffle-reader.ts";
-import { writeShuffle } from "./shuffle-writer.ts";
+import { sampleRangeKeys, writeShuffle } from "./shuffle-writer.ts";
 import { shareBatch } from "./shared-batch.ts";
 import type { ExecutorHeartbeat, TaskDescription, TaskResult } from "./task.ts";
 import { tableBlockId } from "./task.ts";
@@ -62,8 +62,12 @@ export class ExecutorCore {
         recordsWritten, shuffleBytesRead: reader.metrics.bytesRead, shuffleBytesWritten: written, resultBytes,
       });
       if (task.output.kind === "shuffle") {
-        const w = await writeShuffle(task.plan, task.partition, task.output.shuffleId, task.output.partitioning, ctx, this.blocks);
+        const w = await writeShuffle(task.plan, task.partition, task.output.shuffleId, task.output.partitioning, ctx, this.blocks, task.output.rangeBounds);
         return { kind: "mapStatus", sizes: w.sizes, metrics: metrics(w.sizes.reduce((a, b) => a + b, 0), 0, w.recordsWritten) };
+      }
+      if (task.output.kind === "sample") {
+        const { keys, rows } = await sampleRangeKeys(task.plan, task.partition, task.output.partitioning, ctx);
+        return { kind: "sample", keys, metrics: metrics(0, 0, rows) };
       }
       const limit = task.config.maxResultSize;
       const batches: Batch[] = [];

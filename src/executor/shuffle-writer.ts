@@ -11,7 +11,10 @@ import { hashPartitionIds, splitByPartition } from "../exec/partition.ts";
 import type { Partitioning, PhysicalPlan } from "../physical/physical-plan.ts";
 import { execute } from "../physical/execute.ts";
 import type { TaskContext } from "../physical/task-context.ts";
-import { UnsupportedError } from "../common/errors.ts";
+import { InternalError } from "../common/errors.ts";
+import type { RangeBounds } from "../exec/range-partition.ts";
+import { rangePartitionIds, sampleKeys } from "../exec/range-partition.ts";
+import type { ColumnVector } from "../exec/column-vector.ts";
 import type { BlockManager } from "./block-manager.ts";
 import { shareBatch } from "./shared-batch.ts";
 import { shuffleBlockId } from "./task.ts";
@@ -27,9 +30,9 @@ export function reducePartitions(p: Partitioning): number {
 
 export async function writeShuffle(
   plan: PhysicalPlan, mapIndex: number, shuffleId: number, partitioning: Partitioning,
-  ctx: TaskContext, blocks: BlockManager,
+  ctx: TaskContext, blocks: BlockManager, bounds?: RangeBounds,
 ): Promise<ShuffleWriteResult> {
-  if (partitioning.kind === "range") throw new UnsupportedError("range partitioning is not supported by the shuffle writer yet; sorts gather to one partition");
+  if (partitioning.kind === "range" && !bounds) throw new InternalError(`range shuffle ${shuffleId} was sent without its bounds`);
   const n = reducePartitions(partitioning);
   const buckets: Batch[][] = Array.from({ length: n }, () => []);
   let rr = mapIndex, records = 0;
@@ -37,8 +40,10 @@ export async function writeShuffle(
     records += batch.numRows;
     if (partitioning.kind === "single") { buckets[0]!.push(batch); continue; }
     if (partitioning.kind === "roundRobin") { buckets[rr++ % n]!.push(batch); continue; }
-    const keys = partitioning.keys.map((k) => evaluate(k, batch));
-    splitByPartition(batch, hashPartitionIds(keys, batch.numRows, n), n).forEach((b, i) => { if (b) buckets[i]!.push(b); });
+    const ids = partitioning.kind === "range"
+      ? rangePartitionIds(partitioning.orders.map((o) => evaluate(o.expr, batch)), bounds!, partitioning.orders, batch.numRows)
+      : hashPartitionIds(partitioning.keys.map((k) => evaluate(k, batch)), batch.numRows, n);
+    splitByPartition(batch, ids, n).forEach((b, i) => { if (b) buckets[i]!.push(b); });
   }
   const width = plan.schema.length;
   const sizes = new Array<number>(n).fill(0);
@@ -50,4 +55,15 @@ export async function writeShuffle(
     blocks.put(shuffleBlockId(shuffleId, mapIndex, r), block);
   }
   return { sizes, recordsWritten: records };
+}
+
+/** The sampling pass of a range shuffle (Spark's RangePartitioner sketch): a sample of this partition's sort keys. */
+export async function sampleRangeKeys(plan: PhysicalPlan, partition: number, partitioning: Extract<Partitioning, { kind: "range" }>, ctx: TaskContext): Promise<{ keys: ColumnVector[]; rows: number }> {
+  const batchKeys: ColumnVector[][] = [];
+  let rows = 0;
+  for await (const batch of execute(plan, partition, ctx)) {
+    rows += batch.numRows;
+    batchKeys.push(partitioning.orders.map((o) => evaluate(o.expr, batch)));
+  }
+  return { keys: sampleKeys(batchKeys, partitioning.numPartitions), rows };
 }

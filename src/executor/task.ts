@@ -7,7 +7,8 @@
  */
 import type { ConfigValues } from "../common/config.ts";
 import type { TaskMetricsSnapshot } from "../common/events.ts";
-import type { Batch } from "../exec/column-vector.ts";
+import type { Batch, ColumnVector } from "../exec/column-vector.ts";
+import type { RangeBounds } from "../exec/range-partition.ts";
 import type { Partitioning, PhysicalPlan } from "../physical/physical-plan.ts";
 
 /** Where the map outputs of one shuffle live, as a reducer needs to know. */
@@ -19,7 +20,10 @@ export interface ShuffleInput {
 
 export type TaskOutput =
   | { kind: "result" }
-  | { kind: "shuffle"; shuffleId: number; partitioning: Partitioning };
+  /** `rangeBounds` is set for range partitioning: computed once by the driver from a sampling pass. */
+  | { kind: "shuffle"; shuffleId: number; partitioning: Partitioning; rangeBounds?: RangeBounds }
+  /** A sampling pass before a range shuffle: return a sample of the sort keys of this partition. */
+  | { kind: "sample"; partitioning: Extract<Partitioning, { kind: "range" }> };
 
 export interface TaskDescription {
   jobId: number;
@@ -39,7 +43,8 @@ export interface TaskDescription {
 
 export type TaskResult =
   | { kind: "result"; batches: Batch[]; metrics: TaskMetricsSnapshot }
-  | { kind: "mapStatus"; sizes: number[]; metrics: TaskMetricsSnapshot };
+  | { kind: "mapStatus"; sizes: number[]; metrics: TaskMetricsSnapshot }
+  | { kind: "sample"; keys: ColumnVector[]; metrics: TaskMetricsSnapshot };
 
 export interface ExecutorHeartbeat {
   executorId: string;

@@ -12,8 +12,10 @@ import type { ConfigValues } from "../common/config.ts";
 import { CinderError, ExecutorLostError, FetchFailedError, ResultTooLargeError, registerErrorClass } from "../common/errors.ts";
 import type { SerializedError } from "../common/errors.ts";
 import type { TaskMetricsSnapshot } from "../common/events.ts";
-import type { Batch } from "../exec/column-vector.ts";
-import type { PhysicalPlan } from "../physical/physical-plan.ts";
+import type { Batch, ColumnVector } from "../exec/column-vector.ts";
+import { concat } from "../exec/column-vector.ts";
+import { rangeBounds } from "../exec/range-partition.ts";
+import type { Partitioning, PhysicalPlan } from "../physical/physical-plan.ts";
 import type { Executor } from "../executor/executor.ts";
 import type { ShuffleInput, TaskDescription, TaskResult } from "../executor/task.ts";
 import { ListenerBus } from "./listener-bus.ts";
@@ -84,6 +86,8 @@ export class DAGScheduler {
   private readonly taskSets = new Map<Stage, TaskSetManager>();
   /** Pending map partitions of each running ShuffleMapStage. */
   private readonly pendingMaps = new Map<Stage, Set<number>>();
+  /** Key samples of a range stage's sampling pass, by partition. */
+  private readonly samples = new Map<Stage, (ColumnVector[] | undefined)[]>();
   private readonly executors = new Map<string, Executor>();
   private readonly shippedTables = new Map<string, Map<string, Promise<void>>>();
   private localityWaitMs = 0;
@@ -193,6 +197,7 @@ export class DAGScheduler {
   }
 
   private submitMissingTasks(stage: Stage, job: ActiveJob): void {
+    if (stage.shuffle?.partitioning.kind === "range" && !stage.rangeBounds) return this.submitSampling(stage, job);
     const partitions = stage.kind === "result"
       ? job.results.flatMap((r, i) => (r === undefined ? [i] : []))
       : this.tracker.missing(stage.shuffle!.shuffleId);
@@ -208,6 +213,33 @@ export class DAGScheduler {
     const ts = new TaskSetManager(stage, stage.attempt, partitions, (p) => this.preferredLocations(stage, p), job.config["locality.wait"], Date.now());
     this.taskSets.set(stage, ts);
     this.taskScheduler.submit(ts);
+  }
+
+  /** Runs the sampling pass of a range shuffle; the stage proper is submitted once every partition reported. */
+  private submitSampling(stage: Stage, job: ActiveJob): void {
+    const partitions = Array.from({ length: stage.numTasks }, (_, i) => i);
+    this.running.add(stage);
+    this.samples.set(stage, new Array(stage.numTasks).fill(undefined));
+    stage.attempt++;
+    const ts = new TaskSetManager(stage, stage.attempt, partitions, () => [], 0, Date.now(), true);
+    this.taskSets.set(stage, ts);
+    this.taskScheduler.submit(ts);
+  }
+
+  private onSample(stage: Stage, job: ActiveJob, partition: number, keys: ColumnVector[]): void {
+    const samples = this.samples.get(stage);
+    if (!samples || samples[partition] !== undefined) return;
+    samples[partition] = keys;
+    if (samples.some((s) => s === undefined)) return;
+    const part = stage.shuffle!.partitioning as Extract<Partitioning, { kind: "range" }>;
+    const nonEmpty = (samples as ColumnVector[][]).filter((s) => s.length > 0 && s[0]!.length > 0);
+    const sample = nonEmpty.length === 0 ? [] : part.orders.map((_, c) => concat(nonEmpty.map((s) => s[c]!)));
+    stage.rangeBounds = rangeBounds(sample, part.orders, part.numPartitions);
+    this.samples.delete(stage);
+    const ts = this.taskSets.get(stage);
+    if (ts) { ts.zombie = true; this.taskScheduler.remove(ts); this.taskSets.delete(stage); }
+    this.running.delete(stage);
+    this.submitMissingTasks(stage, job);
   }
 
   /** Executors holding at least a fifth of a reduce partition's input (Spark's REDUCER_PREF_LOCS_FRACTION). */
@@ -230,7 +262,9 @@ export class DAGScheduler {
     return {
       jobId: stage.jobId, stageId: stage.id, stageAttempt: l.taskSet.stageAttempt, taskId: l.taskId, attempt: l.attempt, partition: l.partition,
       plan: stage.fragment, shuffles, config: job.config,
-      output: stage.shuffle ? { kind: "shuffle", shuffleId: stage.shuffle.shuffleId, partitioning: stage.shuffle.partitioning } : { kind: "result" },
+      output: !stage.shuffle ? { kind: "result" }
+        : l.taskSet.sampling ? { kind: "sample", partitioning: stage.shuffle.partitioning as Extract<Partitioning, { kind: "range" }> }
+        : { kind: "shuffle", shuffleId: stage.shuffle.shuffleId, partitioning: stage.shuffle.partitioning, ...(stage.rangeBounds ? { rangeBounds: stage.rangeBounds } : {}) },
     };
   }
 
@@ -270,6 +304,7 @@ export class DAGScheduler {
     this.taskEnd(l, "success", { metrics: result.metrics });
     const job = this.jobs.get(stage.jobId);
     if (!job || job.done) return;
+    if (result.kind === "sample") return this.onSample(stage, job, l.partition, result.keys);
     if (result.kind === "result") {
       if (job.results[l.partition] !== undefined) return;
       job.resultBytes += result.metrics.resultBytes;
@@ -319,6 +354,7 @@ export class DAGScheduler {
     const ts = this.taskSets.get(stage);
     if (ts) { ts.zombie = true; this.taskScheduler.remove(ts); this.taskSets.delete(stage); }
     this.pendingMaps.delete(stage);
+    this.samples.delete(stage);
     this.bus.post({ type: "StageCompleted", jobId: stage.jobId, stageId: stage.id, attempt: stage.attempt, kind: stage.kind, time: Date.now(), ...(failureReason ? { failureReason } : {}) });
   }
 

@@ -10,6 +10,7 @@
 import type { Partitioning, PhysicalPlan } from "../physical/physical-plan.ts";
 import { numPartitions, physicalChildren, withPhysicalChildren } from "../physical/physical-plan.ts";
 import type { StageKind } from "../common/events.ts";
+import type { RangeBounds } from "../exec/range-partition.ts";
 
 export interface Stage {
   id: number;
@@ -27,6 +28,8 @@ export interface Stage {
   attempt: number;
   /** Attempts that ended in a fetch failure since the stage last succeeded. */
   failedAttempts: number;
+  /** Range shuffles: bounds from the sampling pass, fixed once known so reruns split rows the same way. */
+  rangeBounds?: RangeBounds;
 }
 
 export interface StageIds {

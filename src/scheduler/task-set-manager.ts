@@ -31,6 +31,8 @@ export class TaskSetManager {
     private readonly preferred: (partition: number) => string[],
     private readonly localityWaitMs: number,
     now: number,
+    /** A sampling pass ahead of a range shuffle, not the stage's real work. */
+    readonly sampling = false,
   ) {
     this.pending = [...partitions];
     this.lastLaunch = now;
