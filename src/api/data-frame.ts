@@ -24,6 +24,7 @@ import { orderOf } from "./window.ts";
 import { GroupedData } from "./grouped-data.ts";
 import type { Session } from "./session.ts";
 import { formatShow } from "./show.ts";
+import { DataFrameWriter } from "./data-frame-writer.ts";
 
 type ColumnOrName = Column | string;
 
@@ -63,6 +64,8 @@ export class DataFrame {
 
   /** Output columns with their types. */
   get schema(): Field[] { return outputSchema(this.plan); }
+  /** Saves this DataFrame: `df.write.mode("overwrite").partitionBy("k").parquet(path)`. */
+  get write(): DataFrameWriter { return new DataFrameWriter(this); }
   get columns(): string[] { return this.schema.map((f) => f.name); }
   get dtypes(): [string, string][] { return this.schema.map((f) => [f.name, typeToString(f.type)]); }
 
