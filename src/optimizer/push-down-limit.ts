@@ -4,7 +4,8 @@
  * Union puts a Limit of `limit + offset` rows on each input and keeps the
  * outer one; a Limit directly over a Scan tells the scan how many rows are
  * enough (`Scan.limit`, a hint: the Limit above stays, since sources may
- * read more); two Limits in a row become one; `LIMIT 0` becomes an empty
+ * read more); two Limits in a row become one (offsets
+ * included); `LIMIT 0` becomes an empty
  * relation. Runs top-down so a Limit keeps moving in one pass.
  */
 import type { LogicalPlan } from "../plan/logical-plan.ts";
@@ -25,9 +26,10 @@ export const pushDownLimit: OptimizerRule = {
         if (!child.exprs.every(isMovable)) return plan;
         return { ...child, input: { ...plan, input: child.input } };
       case "Limit": {
-        if (child.offset !== 0) return plan;
-        // The first `child.limit` rows, then skip `offset` of them and keep `limit`.
-        return { ...plan, limit: Math.min(plan.limit, Math.max(0, child.limit - plan.offset)), input: child.input };
+        // The inner keeps input rows [o2, o2 + b); the outer skips o1 of those and keeps a:
+        // input rows [o1 + o2, o1 + o2 + min(a, b - o1)).
+        const limit = Math.min(plan.limit, Math.max(0, child.limit - plan.offset));
+        return { ...plan, limit, offset: plan.offset + child.offset, input: child.input };
       }
       case "Union": {
         if (!Number.isSafeInteger(rows)) return plan;
