@@ -39,6 +39,29 @@ export interface AggregateSpec {
   stateTypes: DataType[];
 }
 
+/**
+ * Accumulators for a list of calls. With `argKeys` (a key per call naming
+ * its argument, given only when inputs are raw rows, not partial states) an
+ * avg whose argument is also summed reads that sum's state instead of
+ * adding the same values a second time.
+ */
+export function createAccumulators(calls: readonly AggregateSpec[], argKeys?: readonly (string | null)[]): Accumulator[] {
+  const sums = new Map<string, SumAccumulator>();
+  if (argKeys) {
+    calls.forEach((c, i) => {
+      const key = argKeys[i];
+      if (c.fn === "sum" && !c.distinct && key != null && !sums.has(key)) sums.set(key, new SumAccumulator(c.stateTypes[0]!, false, c.resultType));
+    });
+  }
+  const used = new Set<SumAccumulator>();
+  return calls.map((c, i) => {
+    const owner = c.distinct ? undefined : sums.get(argKeys?.[i] ?? "");
+    if (owner && c.fn === "sum" && !used.has(owner)) { used.add(owner); return owner; }
+    if (owner && c.fn === "avg") return new SumAccumulator(c.stateTypes[0]!, true, c.resultType, owner);
+    return createAccumulator(c);
+  });
+}
+
 export function createAccumulator(call: AggregateSpec): Accumulator {
   const acc = plainAccumulator(call);
   // min, max and first do not change under DISTINCT.
@@ -95,6 +118,35 @@ class CountAccumulator implements Accumulator {
 
 const MAX_EXACT = Number.MAX_SAFE_INTEGER;
 
+// The summing loops are module functions, one loop each, so V8 optimizes each whole with full type feedback.
+
+function sumAll(ids: Int32Array, n: number, v: NumericArray, sums: Float64Array, counts: Float64Array): void {
+  for (let i = 0; i < n; i++) { const g = ids[i]!; sums[g] += v[i]!; counts[g]!++; }
+}
+
+function sumValid(ids: Int32Array, n: number, v: NumericArray, valid: Uint8Array, sums: Float64Array, counts: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    if (valid[i] === 0) continue;
+    const g = ids[i]!;
+    sums[g] += v[i]!;
+    counts[g]!++;
+  }
+}
+
+/** Adds exact integers; false when a running sum left the range where doubles are exact. */
+function sumExact(ids: Int32Array, n: number, v: NumericArray, valid: Uint8Array | null, sums: Float64Array, counts: Float64Array): boolean {
+  let ok = true;
+  for (let i = 0; i < n; i++) {
+    if (valid !== null && valid[i] === 0) continue;
+    const g = ids[i]!;
+    const s = sums[g]! + v[i]!;
+    sums[g] = s;
+    counts[g]!++;
+    if (s > MAX_EXACT || s < -MAX_EXACT) ok = false;
+  }
+  return ok;
+}
+
 /**
  * sum and avg. Integer and decimal sums add exact integers (decimals
  * unscaled) and fail with ARITHMETIC_OVERFLOW as soon as a running sum
@@ -107,13 +159,15 @@ class SumAccumulator implements Accumulator {
   private readonly exact: boolean;
   private readonly scale: number;
 
-  constructor(private readonly sumType: DataType, private readonly isAvg: boolean, private readonly resultType: DataType) {
+  /** `owner`: a sum over the same argument whose sums and counts this avg reads (its own update does nothing). */
+  constructor(private readonly sumType: DataType, private readonly isAvg: boolean, private readonly resultType: DataType,
+    private readonly owner: SumAccumulator | null = null) {
     this.exact = sumType.kind !== "float64" && !isAvg;
     this.scale = isDecimal(sumType) ? sumType.scale : 0;
   }
 
   resize(numGroups: number): void {
-    if (numGroups <= this.sums.length) return;
+    if (this.owner !== null || numGroups <= this.sums.length) return;
     const size = nextCapacity(this.sums.length, numGroups);
     this.sums = grow(this.sums, size);
     this.counts = grow(this.counts, size);
@@ -121,39 +175,23 @@ class SumAccumulator implements Accumulator {
 
   update(ids: Int32Array, n: number, arg: ColumnVector | null): void {
     if (arg === null) throw new InternalError("sum/avg without an argument");
+    if (this.owner !== null) return;
     this.add(ids, n, arg.values, arg.validity);
   }
 
   private add(ids: Int32Array, n: number, v: NumericArray, valid: Uint8Array | null): void {
-    const sums = this.sums, counts = this.counts;
-    if (this.exact) {
-      let overflow = false;
-      for (let i = 0; i < n; i++) {
-        if (valid !== null && valid[i] === 0) continue;
-        const g = ids[i]!;
-        const s = sums[g]! + v[i]!;
-        sums[g] = s;
-        counts[g]!++;
-        if (s > MAX_EXACT || s < -MAX_EXACT) overflow = true;
-      }
-      if (overflow) {
-        throw new ExecutionError("ARITHMETIC_OVERFLOW",
-          `sum overflowed: a group's total is beyond ±2^53, which Cinder cannot hold exactly in ${this.sumType.kind}; cast the argument to double before summing to get an approximate total`,
-          { details: { function: "sum", type: this.sumType.kind } });
-      }
-    } else if (valid === null) {
-      for (let i = 0; i < n; i++) { const g = ids[i]!; sums[g] += v[i]!; counts[g]!++; }
-    } else {
-      for (let i = 0; i < n; i++) {
-        if (valid[i] === 0) continue;
-        const g = ids[i]!;
-        sums[g] += v[i]!;
-        counts[g]!++;
-      }
+    if (!this.exact) {
+      if (valid === null) sumAll(ids, n, v, this.sums, this.counts);
+      else sumValid(ids, n, v, valid, this.sums, this.counts);
+    } else if (!sumExact(ids, n, v, valid, this.sums, this.counts)) {
+      throw new ExecutionError("ARITHMETIC_OVERFLOW",
+        `sum overflowed: a group's total is beyond ±2^53, which Cinder cannot hold exactly in ${this.sumType.kind}; cast the argument to double before summing to get an approximate total`,
+        { details: { function: "sum", type: this.sumType.kind } });
     }
   }
 
   merge(ids: Int32Array, n: number, states: readonly ColumnVector[]): void {
+    if (this.owner !== null) throw new InternalError("an avg sharing a sum's state cannot merge partial states");
     if (!this.isAvg) { this.add(ids, n, states[0]!.values, states[0]!.validity); return; }
     const sums = this.sums, counts = this.counts;
     const sv = states[0]!.values, valid = states[0]!.validity, cv = states[1]!.values;
@@ -166,7 +204,7 @@ class SumAccumulator implements Accumulator {
   }
 
   private present(numGroups: number): Uint8Array | null {
-    const counts = this.counts;
+    const counts = (this.owner ?? this).counts;
     for (let g = 0; g < numGroups; g++) {
       if (counts[g] === 0) {
         const validity = new Uint8Array(numGroups);
@@ -178,15 +216,17 @@ class SumAccumulator implements Accumulator {
   }
 
   states(numGroups: number): ColumnVector[] {
-    const sum: ColumnVector = { type: this.sumType, length: numGroups, values: this.sums.slice(0, numGroups), validity: this.present(numGroups) };
+    const src = this.owner ?? this;
+    const sum: ColumnVector = { type: this.sumType, length: numGroups, values: src.sums.slice(0, numGroups), validity: this.present(numGroups) };
     if (!this.isAvg) return [sum];
-    return [sum, { type: INT64, length: numGroups, values: this.counts.slice(0, numGroups), validity: null }];
+    return [sum, { type: INT64, length: numGroups, values: src.counts.slice(0, numGroups), validity: null }];
   }
 
   finish(numGroups: number): ColumnVector {
     const validity = this.present(numGroups);
     if (!this.isAvg) return { type: this.resultType, length: numGroups, values: this.sums.slice(0, numGroups), validity };
-    const out = new Float64Array(numGroups), sums = this.sums, counts = this.counts;
+    const src = this.owner ?? this;
+    const out = new Float64Array(numGroups), sums = src.sums, counts = src.counts;
     const divisor = 10 ** this.scale;
     for (let g = 0; g < numGroups; g++) out[g] = counts[g]! > 0 ? sums[g]! / counts[g]! / divisor : 0;
     return { type: this.resultType, length: numGroups, values: out, validity };

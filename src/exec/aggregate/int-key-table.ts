@@ -16,6 +16,25 @@ import { grow, nextCapacity, tableSize } from "./growable.ts";
 /** Largest key range mapped directly (1 MiB of Int32 slots). */
 const DIRECT_LIMIT = 1 << 18;
 
+const scratchRange = { lo: 0, hi: 0 };
+
+/**
+ * Smallest and largest valid key of rows from..n-1. A function of its own
+ * (not inline in `findOrInsert`) so V8 optimizes the loop as a whole rather
+ * than entering it by on-stack replacement and deoptimizing on the way out.
+ */
+function keyRange(v: NumericArray, valid: Uint8Array | null, from: number, n: number): { lo: number; hi: number } {
+  let lo = Infinity, hi = -Infinity;
+  if (valid === null) {
+    for (let i = from; i < n; i++) { const x = v[i]!; if (x < lo) lo = x; if (x > hi) hi = x; }
+  } else {
+    for (let i = from; i < n; i++) if (valid[i]) { const x = v[i]!; if (x < lo) lo = x; if (x > hi) hi = x; }
+  }
+  scratchRange.lo = lo;
+  scratchRange.hi = hi;
+  return scratchRange;
+}
+
 export class IntKeyTable implements GroupTable {
   numGroups = 0;
   /** Key of each group (0 for the NULL group). */
@@ -32,17 +51,15 @@ export class IntKeyTable implements GroupTable {
   findOrInsert(keyCols: readonly ColumnVector[], numRows: number, out: Int32Array): void {
     const col = keyCols[0]!;
     const v = col.values, valid = col.validity;
-    if (this.direct !== null) {
-      let lo = Infinity, hi = -Infinity;
-      if (valid === null) {
-        for (let i = 0; i < numRows; i++) { const x = v[i]!; if (x < lo) lo = x; if (x > hi) hi = x; }
-      } else {
-        for (let i = 0; i < numRows; i++) if (valid[i]) { const x = v[i]!; if (x < lo) lo = x; if (x > hi) hi = x; }
-      }
-      if (lo <= hi && !this.fitDirect(lo, hi)) this.toHashMode();
+    let i = 0;
+    while (this.direct !== null) {
+      i = this.insertDirect(v, valid, i, numRows, out);
+      if (i === numRows) return;
+      // Row i's key is outside the direct map: widen it to cover the rest of the batch, or give up on it.
+      const range = keyRange(v, valid, i, numRows);
+      if (!this.fitDirect(range.lo, range.hi)) this.toHashMode();
     }
-    if (this.direct !== null) this.insertDirect(v, valid, numRows, out);
-    else this.insertHashed(v, valid, numRows, out);
+    this.insertHashed(v, valid, i, numRows, out);
   }
 
   private addGroup(key: number): number {
@@ -73,24 +90,18 @@ export class IntKeyTable implements GroupTable {
     return true;
   }
 
-  private insertDirect(v: NumericArray, valid: Uint8Array | null, n: number, out: Int32Array): void {
-    const d = this.direct!, base = this.base;
-    if (valid === null) {
-      for (let i = 0; i < n; i++) {
-        const x = v[i]!;
-        let g = d[x - base]!;
-        if (g < 0) { g = this.addGroup(x); d[x - base] = g; }
-        out[i] = g;
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        if (valid[i] === 0) { out[i] = this.nullId(); continue; }
-        const x = v[i]!;
-        let g = d[x - base]!;
-        if (g < 0) { g = this.addGroup(x); d[x - base] = g; }
-        out[i] = g;
-      }
+  /** Maps rows from `from` on through the direct map; returns the first row whose key is outside it (or n). */
+  private insertDirect(v: NumericArray, valid: Uint8Array | null, from: number, n: number, out: Int32Array): number {
+    const d = this.direct!, base = this.base, span = d.length;
+    for (let i = from; i < n; i++) {
+      if (valid !== null && valid[i] === 0) { out[i] = this.nullId(); continue; }
+      const x = v[i]!, s = x - base;
+      if (!(s >= 0 && s < span)) return i;
+      let g = d[s]!;
+      if (g < 0) { g = this.addGroup(x); d[s] = g; }
+      out[i] = g;
     }
+    return n;
   }
 
   private toHashMode(): void {
@@ -109,9 +120,9 @@ export class IntKeyTable implements GroupTable {
     this.slots = slots;
   }
 
-  private insertHashed(v: NumericArray, valid: Uint8Array | null, n: number, out: Int32Array): void {
+  private insertHashed(v: NumericArray, valid: Uint8Array | null, from: number, n: number, out: Int32Array): void {
     let slots = this.slots, mask = slots.length - 1;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < n; i++) {
       if (valid !== null && valid[i] === 0) { out[i] = this.nullId(); continue; }
       const x = v[i]!;
       let p = mix32(x | 0) & mask;

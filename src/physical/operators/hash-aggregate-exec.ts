@@ -15,12 +15,15 @@ import { evaluate } from "../../exec/evaluate.ts";
 import type { Batch, ColumnVector } from "../../exec/column-vector.ts";
 import { sliceBatch } from "../../exec/column-vector.ts";
 import { GlobalGroupTable, createGroupTable } from "../../exec/aggregate/group-table.ts";
-import { createAccumulator } from "../../exec/aggregate/accumulators.ts";
+import { createAccumulators } from "../../exec/aggregate/accumulators.ts";
+import { exprToString } from "../../plan/expressions.ts";
 
 export async function* hashAggregateExec(node: PhysicalOf<"HashAggregateExec">, partition: number, ctx: TaskContext): BatchStream {
   const numKeys = node.groupBy.length;
   const table = createGroupTable(node.schema.slice(0, numKeys).map((f) => f.type));
-  const accumulators = node.aggregates.map(createAccumulator);
+  // Over raw rows, calls on the same argument may share state (avg(v) reads sum(v)'s sums); partial states never do.
+  const argKeys = node.mode === "final" ? undefined : node.aggregates.map((a) => (a.arg ? exprToString(a.arg) : null));
+  const accumulators = createAccumulators(node.aggregates, argKeys);
   // In final mode each aggregate reads its state columns, which follow the keys in order.
   const stateStart: number[] = [];
   let at = numKeys;
