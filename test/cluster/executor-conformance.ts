@@ -214,7 +214,7 @@ export function executorConformance(t: TestApi, factory: ClusterFactory): void {
         if (e.type === "TaskEnd" && e.result === "success" && first && e.stageId === first.stageId && e.stageAttempt === 0) mapOwner.set(e.partition, e.executorId);
         if (!dropped && e.type === "StageSubmitted" && e.kind === "result") {
           dropped = victim.id;
-          void victim.removeShuffle(first!.shuffleId!);
+          victim.removeShuffle(first!.shuffleId!).catch(() => undefined);
         }
       });
       const rows = await query().collectArrays();
@@ -232,7 +232,7 @@ export function executorConformance(t: TestApi, factory: ClusterFactory): void {
       session.conf.set("stage.maxConsecutiveAttempts", 2);
       const off = cluster.bus.on((e) => {
         const first = log.of("StageSubmitted")[0];
-        if (e.type === "StageSubmitted" && e.kind === "result") for (const x of cluster.executors) void x.removeShuffle(first!.shuffleId!);
+        if (e.type === "StageSubmitted" && e.kind === "result") for (const x of cluster.executors) x.removeShuffle(first!.shuffleId!).catch(() => undefined);
       });
       let caught: unknown = null;
       try { await query().collectArrays(); } catch (e) { caught = e; } finally { off(); session.conf.set("stage.maxConsecutiveAttempts", 4); }
