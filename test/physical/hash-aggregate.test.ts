@@ -78,6 +78,9 @@ describe("group tables", () => {
     checkTable([INT32], [[vectorFromValues(INT32, [10, 11, 12])], [vectorFromValues(INT32, [-5, 11, 40])], [vectorFromValues(INT32, [100, -5, 10])]]);
     checkTable([DATE32], [[vectorFromValues(DATE32, ["2020-01-01", null, "2021-03-04"])], [vectorFromValues(DATE32, ["2021-03-04", "1999-12-31"])]]);
     checkTable([BOOLEAN], [[vectorFromValues(BOOLEAN, [true, null, false, true])]]);
+    // Rising keys (sorted input) over many batches: the map widens, then outgrows its limit and turns to hashing.
+    const rising = Array.from({ length: 150 }, (_, b) => [vectorFromValues(INT32, Array.from({ length: 1000 }, (_, i) => b * 2000 + (i % 700) * 2))]);
+    checkTable([INT32], rising);
   });
 
   it("string key: plain and dictionary batches (changing dictionaries, NULL codes and entries) share groups", () => {

@@ -80,9 +80,11 @@ export class IntKeyTable implements GroupTable {
     const d = this.direct!;
     const newBase = d.length === 0 ? lo : Math.min(this.base, lo);
     const newEnd = d.length === 0 ? hi : Math.max(this.base + d.length - 1, hi);
-    const span = newEnd - newBase + 1;
+    let span = newEnd - newBase + 1;
     if (span > DIRECT_LIMIT) return false;
     if (newBase === this.base && span <= d.length) return true;
+    // Room to grow upwards, so keys that keep rising (sorted input) do not rebuild the map every batch.
+    if (d.length > 0) span = Math.min(DIRECT_LIMIT, Math.max(span, d.length * 2));
     const next = new Int32Array(span).fill(-1);
     for (let g = 0; g < this.numGroups; g++) if (g !== this.nullGroup) next[this.keys[g]! - newBase] = g;
     this.direct = next;
