@@ -59,7 +59,7 @@ async function cinder(session: Session, table: arrow.Table): Promise<Totals> {
 }
 
 function arquero(table: arrow.Table): Totals {
-  const result = aq.fromArrow(table).groupby("k").rollup({ s: aq.op.sum("v"), a: aq.op.mean("v"), c: aq.op.count() });
+  const result = aq.fromArrow(table as unknown as Parameters<typeof aq.fromArrow>[0]).groupby("k").rollup({ s: aq.op.sum("v"), a: aq.op.mean("v"), c: aq.op.count() });
   const out: Totals = new Map();
   for (const row of result.objects() as { k: number; s: number; c: number }[]) out.set(row.k, { sum: row.s, count: row.c });
   return out;
