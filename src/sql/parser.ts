@@ -87,8 +87,10 @@ export class Parser {
   }
 
   /** Throws a ParseError at the current token: "<what was expected>, found <token>". */
-  fail(message: string, at: Token = this.peek()): never {
-    throw parseErrorAt(this.text, at.line, at.column, `${message}, found ${this.describe(at)}`);
+  fail(message: string, at?: Token): never {
+    // With an explicit token the message already names what is wrong with it.
+    const t = at ?? this.peek();
+    throw parseErrorAt(this.text, t.line, t.column, at ? message : `${message}, found ${this.describe(t)}`);
   }
 
   // ---- statements ----------------------------------------------------------
@@ -335,8 +337,9 @@ export class Parser {
   }
 
   expression(): Expr {
+    const start = this.peek();
     const e = this.orExpr();
-    if (isIntervalMarker(e)) this.fail("an interval can only be added to or subtracted from a date");
+    if (isIntervalMarker(e)) this.fail("an interval can only be added to or subtracted from a date, as in d + INTERVAL '1' DAY", start);
     return e;
   }
 
@@ -386,6 +389,7 @@ export class Parser {
       }
       const negated = this.isWord("not") && (this.isWord("in", 1) || this.isWord("between", 1) || this.isWord("like", 1) || this.isWord("rlike", 1) || this.isWord("regexp", 1));
       if (negated) this.pos++;
+      else if (this.isWord("not")) { this.pos++; this.fail("expected IN, BETWEEN, LIKE or RLIKE after NOT"); }
       if (this.acceptWord("in")) {
         this.expectOp("(", "after IN");
         if (this.isWord("select") || this.isWord("with")) {
@@ -680,14 +684,14 @@ export class Parser {
     const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s.text.trim());
     const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
     const check = new Date(ms);
-    if (!m || Number.isNaN(ms) || check.getUTCDate() !== Number(m[3])) this.fail("expected a date as 'YYYY-MM-DD'", s);
+    if (!m || Number.isNaN(ms) || check.getUTCDate() !== Number(m[3])) this.fail(`invalid date '${s.text}'; expected 'YYYY-MM-DD'`, s);
     return { type: "literal", value: Math.round(ms / MS_PER_DAY), dataType: DATE32 };
   }
 
   private timestampLiteral(s: Token): Expr {
     const text = s.text.trim().replace(" ", "T");
     const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
-    if (Number.isNaN(ms)) this.fail("expected a timestamp as 'YYYY-MM-DD HH:MM:SS'", s);
+    if (Number.isNaN(ms)) this.fail(`invalid timestamp '${s.text}'; expected 'YYYY-MM-DD HH:MM:SS'`, s);
     return { type: "literal", value: ms * 1000, dataType: TIMESTAMP };
   }
 
