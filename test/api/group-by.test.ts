@@ -1,5 +1,6 @@
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
+import * as arrow from "apache-arrow";
 import { Session, col, sum, sumDistinct, avg, count, countDistinct, min, max, first, AnalysisError } from "../../src/index.ts";
 import type { DataFrame } from "../../src/index.ts";
 import { loadTables } from "../support/datasets.ts";
@@ -146,4 +147,31 @@ describe("groupBy / agg across partitions (partial -> shuffle -> final)", () => 
     assert.deepEqual(await t.empty!.agg(count("*"), sum("v")).collectArrays(), [[0, null]]);
     assert.deepEqual(await t.empty!.groupBy("k").agg(count("*")).collectArrays(), []);
   });
+});
+
+describe("groupBy over dictionary-encoded strings (an Arrow table)", () => {
+  // The same rows as DuckDB's view below, with s dictionary-encoded and some s NULL.
+  const view = "SELECT id, k, v, CASE WHEN id % 10 = 0 THEN NULL ELSE s END AS s FROM facts";
+  let table: arrow.Table;
+  before(async () => {
+    await loadTables(new Session(), ["facts"]);
+    const rows = await duckRows(`${view} ORDER BY id`);
+    table = new arrow.Table({
+      k: arrow.vectorFromArray(rows.map((r) => r[1] as number | null), new arrow.Int32()),
+      v: arrow.vectorFromArray(rows.map((r) => r[2] as number | null), new arrow.Float64()),
+      s: arrow.vectorFromArray(rows.map((r) => r[3] as string | null)),
+    });
+    assert.equal(table.getChild("s")!.type.typeId, arrow.Type.Dictionary);
+  });
+
+  for (const partitions of [1, 4]) {
+    it(`groups by the dictionary column (${partitions} partition${partitions > 1 ? "s" : ""})`, async () => {
+      const session = new Session({ "shuffle.partitions": 3 });
+      const df = session.createDataFrame(table, { numPartitions: partitions });
+      assertRowsEqual(await df.groupBy("s").agg(count("*"), sum("v"), min("k")).collectArrays(), await duckRows(`SELECT s, count(*), sum(v), min(k) FROM (${view}) GROUP BY s`));
+      assertRowsEqual(await df.groupBy("s", "k").agg(count("*")).collectArrays(), await duckRows(`SELECT s, k, count(*) FROM (${view}) GROUP BY s, k`));
+      assertRowsEqual(await df.groupBy("k").agg(min("s"), max("s"), countDistinct("s"), count("s")).collectArrays(),
+        await duckRows(`SELECT k, min(s), max(s), count(DISTINCT s), count(s) FROM (${view}) GROUP BY k`));
+    });
+  }
 });
