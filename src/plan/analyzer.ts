@@ -180,7 +180,9 @@ export function resolveColumn(name: string, qualifier: string | undefined, scope
     depth++;
   }
   const visible = scope.fields.map((f) => (f.qualifier ? `${f.qualifier}.${f.name}` : f.name));
-  const suggestions = closestNames(qualifier ? `${qualifier}.${name}` : name, visible);
+  // Unqualified references are also compared with bare column names (SQL fields carry their table as qualifier).
+  const candidates = qualifier ? visible : [...new Set([...scope.fields.map((f) => f.name), ...visible])];
+  const suggestions = closestNames(qualifier ? `${qualifier}.${name}` : name, candidates);
   const ref = qualifier ? `${qualifier}.${name}` : name;
   throw new AnalysisError("UNRESOLVED_COLUMN",
     `unknown column '${ref}'${suggestions.length ? `; did you mean ${suggestions.map((x) => `'${x}'`).join(", ")}?` : ""} (available: ${visible.join(", ") || "none"})`,

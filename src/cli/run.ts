@@ -1,0 +1,121 @@
+/**
+ * The `cinder` command line: `cinder sql "SELECT ..."` or `cinder sql -f
+ * file.sql`, over Parquet tables given with `--tables DIR` (every
+ * `*.parquet` in DIR, named by file stem) and `--table NAME=PATH`
+ * (repeatable), printing `--format table|json|csv`. `--conf KEY=VALUE` sets
+ * any session config key; `--explain` prints the plans instead of running.
+ * `--workers N` is accepted, but queries run in-process whatever N is: the
+ * CLI does not yet attach the worker-thread executors to a session. Errors
+ * are one line on stderr (a SQL syntax error adds its caret excerpt) and a
+ * non-zero exit code; stdout carries only the result.
+ */
+import { parseArgs } from "node:util";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { basename, extname, join } from "node:path";
+import { Session } from "../api/session.ts";
+import { CinderError } from "../common/errors.ts";
+import type { OutputFormat } from "./format.ts";
+import { formatCsv, formatJson } from "./format.ts";
+import { formatShow } from "../api/show.ts";
+
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const USAGE = `usage: cinder sql ("SELECT ..." | -f FILE) [--tables DIR] [--table NAME=PATH]... [--format table|json|csv]
+                  [--conf KEY=VALUE]... [--workers N] [--explain]`;
+
+/** A usage or input mistake: printed as one line with exit code 2. */
+class UsageError extends Error {}
+
+/** Runs the command line; returns the process exit code. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`cinder: ${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (CinderError.is(e)) {
+      // A ParseError's message carries its caret excerpt on the following lines.
+      io.stderr(`cinder: ${e.name} [${e.code}]: ${e.message}\n`);
+      return 1;
+    }
+    io.stderr(`cinder: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+async function run(argv: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        file: { type: "string", short: "f" },
+        tables: { type: "string", multiple: true },
+        table: { type: "string", multiple: true },
+        format: { type: "string", default: "table" },
+        conf: { type: "string", multiple: true },
+        workers: { type: "string", default: "0" },
+        explain: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) { io.stdout(`${USAGE}\n`); return 0; }
+  const [command, ...rest] = positionals;
+  if (command !== "sql") throw new UsageError(command ? `unknown command '${command}'; the command is 'sql'` : "missing command");
+  if (values.file && rest.length) throw new UsageError("give the query either as an argument or with -f, not both");
+  let text: string;
+  if (values.file) {
+    try { text = readFileSync(values.file, "utf8"); } catch (e) { throw new UsageError(`cannot read query file '${values.file}': ${(e as Error).message}`); }
+  } else {
+    if (rest.length !== 1) throw new UsageError(rest.length ? "put the query in one quoted argument" : "missing the query text (or -f FILE)");
+    text = rest[0]!;
+  }
+  const format = values.format as OutputFormat;
+  if (!["table", "json", "csv"].includes(format)) throw new UsageError(`unknown --format '${values.format}'; use table, json or csv`);
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers must be a whole number >= 0, got '${values.workers}'`);
+
+  const session = new Session();
+  for (const kv of values.conf ?? []) {
+    const eq = kv.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--conf expects KEY=VALUE, got '${kv}'`);
+    session.conf.set(kv.slice(0, eq), kv.slice(eq + 1));
+  }
+  const tables: [string, string][] = [];
+  for (const dir of values.tables ?? []) {
+    let names: string[];
+    try {
+      if (!statSync(dir).isDirectory()) throw new Error("not a directory");
+      names = readdirSync(dir).filter((n) => extname(n).toLowerCase() === ".parquet").sort();
+    } catch (e) {
+      throw new UsageError(`--tables '${dir}': ${(e as Error).message}`);
+    }
+    for (const n of names) tables.push([basename(n, extname(n)), join(dir, n)]);
+  }
+  for (const kv of values.table ?? []) {
+    const eq = kv.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--table expects NAME=PATH, got '${kv}'`);
+    tables.push([kv.slice(0, eq), kv.slice(eq + 1)]);
+  }
+  for (const [name, path] of tables) (await session.read.parquet(path)).createOrReplaceTempView(name);
+
+  const df = session.sql(text);
+  if (values.explain) { io.stdout(`${df.explain(true)}\n`); return 0; }
+  if (format === "table") {
+    io.stdout(`${formatShow(df.schema, await df.collectBatches(), Infinity, false)}\n`);
+  } else {
+    const rows = await df.collectArrays();
+    io.stdout(`${format === "json" ? formatJson(df.schema, rows) : formatCsv(df.schema, rows)}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,88 @@
+/**
+ * The `cinder` command line, spawned as a process on small Parquet files
+ * (written by DuckDB): JSON output equals DuckDB's rows, CSV and table
+ * formats, --tables DIR naming, --conf, --explain, and errors as one line on
+ * stderr with a non-zero exit (a syntax error with its caret excerpt).
+ */
+import { describe, it, before } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, copyFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Session } from "../../src/index.ts";
+import { loadTables } from "../support/datasets.ts";
+import { duckRows, scratchDir } from "../support/duckdb-oracle.ts";
+import { assertRowsEqual } from "../support/compare.ts";
+
+function cinder(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { encoding: "utf8" });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("cinder CLI", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cinder-cli-"));
+  before(async () => {
+    await loadTables(new Session(), ["facts", "dims"]);
+    copyFileSync(join(scratchDir, "facts.parquet"), join(dir, "facts.parquet"));
+    copyFileSync(join(scratchDir, "dims.parquet"), join(dir, "dims.parquet"));
+  });
+
+  it("prints one JSON object equal to DuckDB's rows, dates as YYYY-MM-DD", async () => {
+    const sql = "SELECT f.k, d.name, count(*) AS n, sum(f.p) AS total, min(f.d) AS first_day FROM facts f JOIN dims d ON f.k = d.k GROUP BY f.k, d.name ORDER BY f.k";
+    const r = cinder("sql", sql, "--tables", dir, "--format", "json");
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { columns: string[]; rows: unknown[][] };
+    assert.deepEqual(out.columns, ["k", "name", "n", "total", "first_day"]);
+    assert.match(String(out.rows[0]![4]), /^\d{4}-\d{2}-\d{2}$/);
+    assertRowsEqual(out.rows, await duckRows(sql), { ordered: true });
+  });
+
+  it("reads the query from -f and tables from --table NAME=PATH, writes CSV", async () => {
+    const file = join(dir, "q.sql");
+    writeFileSync(file, "-- names with commas need quotes\nSELECT k, name || ',x' AS label FROM things WHERE k < 3 ORDER BY k\n");
+    const r = cinder("sql", "-f", file, "--table", `things=${join(dir, "dims.parquet")}`, "--format", "csv");
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'k,label\n0,"name0,x"\n1,"name1,x"\n2,"name2,x"\n');
+  });
+
+  it("prints a table by default, with NULL cells", () => {
+    const r = cinder("sql", "SELECT k FROM dims WHERE k IS NULL OR k = 3 ORDER BY k", "--tables", dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, "+----+\n|   k|\n+----+\n|NULL|\n|   3|\n+----+\n");
+  });
+
+  it("accepts --conf and --workers, and --explain prints the plans", () => {
+    const r = cinder("sql", "SELECT count(*) FROM facts", "--tables", dir, "--conf", "shuffle.partitions=3", "--workers", "0", "--explain");
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Physical Plan/);
+    const bad = cinder("sql", "SELECT 1", "--conf", "no.such.key=1");
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /unknown config key 'no.such.key'/);
+  });
+
+  it("reports a syntax error with its caret excerpt on stderr and exits non-zero", () => {
+    const r = cinder("sql", "SELECT k FROM facts WHERE", "--tables", dir, "--format", "json");
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, "");
+    assert.equal(r.stderr, "cinder: ParseError [PARSE_SYNTAX_ERROR]: expected an expression, found end of input (line 1, column 26)\nSELECT k FROM facts WHERE\n                         ^\n");
+  });
+
+  it("reports unknown tables and columns with suggestions", () => {
+    const table = cinder("sql", "SELECT * FROM fact", "--tables", dir);
+    assert.equal(table.status, 1);
+    assert.match(table.stderr, /^cinder: AnalysisError \[UNRESOLVED_TABLE\]: unknown table or view 'fact'; did you mean facts\?/);
+    assert.equal(table.stderr.trim().split("\n").length, 1);
+    const column = cinder("sql", "SELECT nmae FROM dims", "--tables", dir);
+    assert.equal(column.status, 1);
+    assert.match(column.stderr, /UNRESOLVED_COLUMN\]: unknown column 'nmae'; did you mean 'name'/);
+  });
+
+  it("rejects usage mistakes with exit code 2", () => {
+    assert.equal(cinder("sql").status, 2);
+    assert.equal(cinder("query", "SELECT 1").status, 2);
+    const f = cinder("sql", "SELECT 1", "--format", "xml");
+    assert.equal(f.status, 2);
+    assert.match(f.stderr, /unknown --format 'xml'/);
+  });
+});
