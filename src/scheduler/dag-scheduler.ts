@@ -341,11 +341,23 @@ export class DAGScheduler {
   private afterStageDone(stage: Stage, job: ActiveJob): void {
     if (stage.kind === "result") return this.finishJob(job);
     stage.failedAttempts = 0;
+    this.submitWaitingStages(job);
+  }
+
+  /**
+   * Submits waiting stages whose parents are all available; a parent that
+   * lost outputs after it finished (its executor died) is submitted again,
+   * or its children would wait forever.
+   */
+  private submitWaitingStages(job: ActiveJob): void {
     for (const w of [...this.waiting]) {
-      if (w.jobId === job.id && w.parents.every((p) => this.isAvailable(p))) {
+      if (w.jobId !== job.id) continue;
+      if (w.parents.every((p) => this.isAvailable(p))) {
         this.waiting.delete(w);
         this.submitStage(w);
+        continue;
       }
+      for (const p of w.parents) if (!this.isAvailable(p) && !this.running.has(p) && !this.waiting.has(p)) this.submitStage(p);
     }
   }
 
@@ -428,6 +440,7 @@ export class DAGScheduler {
       for (const job of [...this.jobs.values()]) this.failJob(job, new ExecutorLostError("EXECUTOR_LOST", `every executor is lost (last: ${executorId}, ${why}); job ${job.id} cannot continue`));
       return;
     }
+    for (const job of [...this.jobs.values()]) if (!job.done) this.submitWaitingStages(job);
     this.taskScheduler.reviveOffers();
   }
 

@@ -228,6 +228,31 @@ export function executorConformance(t: TestApi, factory: ClusterFactory): void {
       check(victim.isAlive, "the executor whose blocks were dropped is still alive");
     }));
 
+    t.it("an executor lost after one parent of a shuffled join finished, while the other runs: the finished parent reruns", () => withCluster(async (cluster, log) => {
+      const dims = session.createDataFrame(Array.from({ length: 23 }, (_, i) => ({ k: i, name: `n${i}` })), { schema: { k: "int", name: "string" }, numPartitions: 3 });
+      session.conf.set("autoBroadcastJoinThreshold", 0);
+      const joined = () => facts.join(dims, "k").select("id", "name");
+      try {
+        session.backend = local;
+        const reference = await joined().collectArrays();
+        session.backend = cluster.backend();
+        let killed = "";
+        const off = cluster.bus.on((e) => {
+          if (!killed && e.type === "StageCompleted" && e.kind === "shuffleMap") { killed = cluster.executors[0]!.id; cluster.kill(killed, "test: killed between parent stages"); }
+        });
+        const rows = await joined().collectArrays();
+        off();
+        assertSameRows(rows, reference, false, "join after a kill between parent stages");
+        check(log.of("ExecutorRemoved").length === 1, "one executor was lost");
+        const first = log.of("StageCompleted").find((e) => e.kind === "shuffleMap")!;
+        const again = log.of("StageSubmitted").filter((e) => e.stageId === first.stageId && e.attempt > 0);
+        const lostParts = log.of("TaskEnd").filter((e) => e.stageId === first.stageId && e.stageAttempt === 0 && e.result === "success" && e.executorId === killed).map((e) => e.partition).sort();
+        check(again.length === 1 && JSON.stringify([...again[0]!.partitions].sort()) === JSON.stringify(lostParts),
+          `the finished parent reran exactly its lost partitions: ${JSON.stringify(again.map((a) => a.partitions))} vs ${JSON.stringify(lostParts)}`);
+        check(log.of("JobEnd")[0]?.result === "succeeded", "the job succeeded");
+      } finally { session.conf.set("autoBroadcastJoinThreshold", 10 * 1024 * 1024); }
+    }));
+
     t.it("a stage that keeps failing aborts the job after stage.maxConsecutiveAttempts with a typed error", () => withCluster(async (cluster, log) => {
       session.conf.set("stage.maxConsecutiveAttempts", 2);
       const off = cluster.bus.on((e) => {
