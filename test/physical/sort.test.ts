@@ -5,6 +5,8 @@ import type { DataFrame } from "../../src/index.ts";
 import type { Batch, ColumnVector } from "../../src/exec/column-vector.ts";
 import { concatBatches, utf8FromStrings } from "../../src/exec/column-vector.ts";
 import { sortColumns } from "../../src/exec/sort/sort-indices.ts";
+import { stringRanks } from "../../src/exec/sort/string-ranks.ts";
+import { compareBytes } from "../../src/exec/compare.ts";
 import { rangeBounds, rangePartitionIds, sampleKeys } from "../../src/exec/range-partition.ts";
 import { runLocally } from "../../src/executor/local-executor.ts";
 import { dataFrameFromParquet, loadTables } from "../support/datasets.ts";
@@ -74,8 +76,22 @@ describe("sort kernels", () => {
     assert.deepEqual(Array.from(perm), [4, 1, 3, 6, 0, 5, 2, 7]);
   });
 
-  it("falls back from radix for a fractional double key and keeps stability", () => {
-    const values = Float64Array.from({ length: 1000 }, (_, i) => (i % 10) + (i % 3) / 2);
+  it("string ranks (MSD radix on 4-byte chunks) agree with byte order on shared prefixes, NULs and multi-byte text", () => {
+    let seed = 7;
+    const rnd = (k: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % k; };
+    const parts = ["", "a", "ab", "abcd", "abcde", "customer#000", "é", "😀", "Z", "\u0000", "zzzz"];
+    const strings = Array.from({ length: 20000 }, () => parts[rnd(parts.length)]! + parts[rnd(parts.length)]! + (rnd(2) ? String(rnd(300)) : ""));
+    const col = utf8FromStrings(strings);
+    const ranks = stringRanks(col);
+    const encoder = new TextEncoder();
+    const byBytes = (a: string, b: string) => { const x = encoder.encode(a), y = encoder.encode(b); return compareBytes(x, 0, x.length, y, 0, y.length); };
+    const distinct = [...new Set(strings)].sort(byBytes);
+    const expected = new Map(distinct.map((s, r) => [s, r]));
+    strings.forEach((s, i) => assert.equal(ranks[i], expected.get(s), `rank of ${JSON.stringify(s)}`));
+  });
+
+  it("sorts a fractional double key by its IEEE bits and keeps stability", () => {
+    const values = Float64Array.from({ length: 1000 }, (_, i) => (i % 10) + (i % 3) / 2 - 4);
     const perm = sortColumns([{ type: { kind: "float64" }, length: 1000, values, validity: null }], [{ ascending: true, nullsFirst: true }], 1000);
     const expected = Array.from({ length: 1000 }, (_, i) => i).sort((a, b) => values[a]! - values[b]! || a - b);
     assert.deepEqual(Array.from(perm), expected);

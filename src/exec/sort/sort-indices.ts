@@ -1,16 +1,17 @@
 /**
  * Multi-key stable sort of row indices: the permutation that puts a batch
  * in ORDER BY order. Keys come from `sort-keys.ts` (numbers or string
- * ranks), so the general path is one comparator over typed arrays with the
- * row index as the final tie-break (stable whatever the engine's sort
- * does). A single integer or date key takes a counting/radix path instead,
- * which is linear and needs no comparator calls.
+ * ranks). Large inputs are sorted by stable counting/radix passes, one per
+ * key from the last to the first (`radix.ts`), which is linear and makes no
+ * comparator calls; small inputs (and top-N candidate sets) use one
+ * comparator over typed arrays with the row index as the final tie-break.
  */
 import type { ColumnVector } from "../column-vector.ts";
 import type { SortDirection, SortKey } from "./sort-keys.ts";
 import { compareNumbers, sortKeyOf } from "./sort-keys.ts";
+import { digitsOf, stablePass } from "./radix.ts";
 
-/** Below this many rows a comparator sort is as fast as setting up buckets. */
+/** Below this many rows a comparator sort is as fast as setting up radix buckets. */
 const RADIX_MIN_ROWS = 256;
 
 /** The stable ORDER BY permutation of `n` rows of `columns` in directions `dirs`. */
@@ -23,11 +24,14 @@ export function sortIndices(keys: readonly SortKey[], n: number): Int32Array {
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   if (n <= 1 || keys.length === 0) return order;
-  if (keys.length === 1 && n >= RADIX_MIN_ROWS) {
-    const fast = radixSort(keys[0]!, n);
-    if (fast) return fast;
+  if (n < RADIX_MIN_ROWS) return order.sort(rowComparator(keys));
+  // Least significant key first; each pass is stable, so earlier keys decide and ties keep input order.
+  let sorted: Int32Array = order;
+  for (let k = keys.length - 1; k >= 0; k--) {
+    const key = keys[k]!;
+    sorted = stablePass(sorted, digitsOf(key, n), key.validity, key.nullsFirst);
   }
-  return order.sort(rowComparator(keys));
+  return sorted;
 }
 
 /** Comparator of two row indices by `keys`, ties broken by index (so the sort is stable). */
@@ -67,62 +71,4 @@ export function rowComparator(keys: readonly SortKey[]): (i: number, j: number) 
     }
     return i - j;
   };
-}
-
-/**
- * Counting sort (small value range) or two-pass LSD radix sort of one
- * integer key; null when the key is not integral or spans more than 2^32.
- * NULL rows keep their input order and go before or after the rest.
- */
-function radixSort(key: SortKey, n: number): Int32Array | null {
-  const v = key.values, validity = key.validity;
-  if (v instanceof Float32Array) return null;
-  let min = Infinity, max = -Infinity, valid = 0;
-  const checkIntegral = v instanceof Float64Array;
-  for (let i = 0; i < n; i++) {
-    if (validity !== null && validity[i] === 0) continue;
-    const x = v[i]!;
-    if (checkIntegral && !Number.isInteger(x)) return null;
-    if (x < min) min = x;
-    if (x > max) max = x;
-    valid++;
-  }
-  const nulls = n - valid;
-  const out = new Int32Array(n);
-  // NULLs first or last, in input order.
-  let nullAt = key.nullsFirst ? 0 : valid;
-  if (nulls > 0) for (let i = 0; i < n; i++) if (validity![i] === 0) out[nullAt++] = i;
-  const base = key.nullsFirst ? nulls : 0;
-  if (valid === 0) return out;
-  const span = max - min;
-  if (span >= 2 ** 32) return null;
-  const asc = key.ascending;
-  // Bucket key of row i: distance from the smallest (asc) or largest (desc) value.
-  const bucketOf = (i: number): number => (asc ? v[i]! - min : max - v[i]!);
-  if (span < Math.max(n, 1 << 16)) {
-    const counts = new Int32Array(span + 2);
-    for (let i = 0; i < n; i++) if (validity === null || validity[i] === 1) counts[bucketOf(i) + 1]!++;
-    for (let b = 1; b < counts.length; b++) counts[b]! += counts[b - 1]!;
-    for (let i = 0; i < n; i++) if (validity === null || validity[i] === 1) out[base + counts[bucketOf(i)]!++] = i;
-    return out;
-  }
-  // Two stable passes over 16-bit digits.
-  const digits = new Uint32Array(n);
-  const src = new Int32Array(valid);
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    if (validity !== null && validity[i] === 0) continue;
-    digits[i] = bucketOf(i);
-    src[at++] = i;
-  }
-  const tmp = new Int32Array(valid);
-  const counts = new Int32Array(65537);
-  for (let i = 0; i < valid; i++) counts[(digits[src[i]!]! & 0xffff) + 1]!++;
-  for (let b = 1; b <= 65536; b++) counts[b]! += counts[b - 1]!;
-  for (let i = 0; i < valid; i++) { const r = src[i]!; tmp[counts[digits[r]! & 0xffff]!++] = r; }
-  counts.fill(0);
-  for (let i = 0; i < valid; i++) counts[(digits[tmp[i]!]! >>> 16) + 1]!++;
-  for (let b = 1; b <= 65536; b++) counts[b]! += counts[b - 1]!;
-  for (let i = 0; i < valid; i++) { const r = tmp[i]!; out[base + counts[digits[r]! >>> 16]!++] = r; }
-  return out;
 }

@@ -8,7 +8,7 @@
  * window code compares plain numbers.
  */
 import type { ColumnVector, NumericArray } from "../column-vector.ts";
-import { compareBytes } from "../compare.ts";
+import { stringRanks } from "./string-ranks.ts";
 
 export interface SortDirection {
   ascending: boolean;
@@ -40,29 +40,6 @@ export function sortKeyOf(col: ColumnVector, dir: SortDirection): SortKey {
   }
   const floating = col.values instanceof Float64Array || col.values instanceof Float32Array;
   return { ...base, values: col.values, floating };
-}
-
-/**
- * Dense rank (0-based) of each string of a plain utf8 vector in byte order;
- * equal strings get equal ranks. NULL rows get some rank that is never read.
- */
-export function stringRanks(col: ColumnVector): Int32Array {
-  const n = col.length;
-  const bytes = col.values as Uint8Array, offsets = col.offsets!;
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => compareBytes(bytes, offsets[a]!, offsets[a + 1]!, bytes, offsets[b]!, offsets[b + 1]!));
-  const ranks = new Int32Array(n);
-  let rank = 0;
-  for (let k = 0; k < n; k++) {
-    const i = order[k]!;
-    if (k > 0) {
-      const p = order[k - 1]!;
-      if (compareBytes(bytes, offsets[p]!, offsets[p + 1]!, bytes, offsets[i]!, offsets[i + 1]!) !== 0) rank++;
-    }
-    ranks[i] = rank;
-  }
-  return ranks;
 }
 
 /** Ascending order of two non-NULL key values, NaN last and equal to itself. */
