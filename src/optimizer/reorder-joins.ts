@@ -5,9 +5,9 @@
  * (and a Filter directly above it) is flattened into its leaves and its
  * conjuncts; a left-deep tree is rebuilt greedily: start from the largest
  * leaf (the probe side of every hash join, which builds the right side),
- * then repeatedly add the smallest leaf connected to the tree by a
- * predicate, so a cross join happens only where no predicate connects the
- * remaining tables. Each conjunct sits on the lowest join that sees all its
+ * then repeatedly add the leaf connected to the tree by a predicate whose
+ * join has the smallest estimated output (see the size model below), so a
+ * cross join happens only where no predicate connects the remaining tables. Each conjunct sits on the lowest join that sees all its
  * columns. Conjuncts common to every branch of an OR are also factored out
  * (TPC-H Q19 repeats its join key in each branch), so they can be join keys.
  * A Project restores the chain's original column order.
@@ -91,21 +91,44 @@ function reorderChain(top: LogicalPlan): LogicalPlan {
     if (placeable[i] && s.size === 1) { leafFilters[[...s][0]!]!.push(conjuncts[i]!); done[i] = true; }
   });
 
+  // Join-size model without column statistics: an equi-join on a.x = b.y keeps
+  // |T| * |R| / max(ndv(x), ndv(y)) rows, where a column's distinct count is
+  // taken as its table's row count (every join column is assumed to be a key
+  // of its table). It tells a key join (orders on o_orderkey) from a join on
+  // a low-cardinality column (customer on c_nationkey), which "smallest table
+  // first" cannot. The most selective equi-conjunct counts; others are
+  // assumed correlated with it.
+  const equiSides = conjuncts.map((c): [Set<number>, Set<number>] | null => {
+    if (!(c.type === "binary" && c.op === "=")) return null;
+    const l = new Set([...referencedIds(c.left)].map(leafOf)), r = new Set([...referencedIds(c.right)].map(leafOf));
+    return l.size === 1 && r.size === 1 && !l.has(-1) && !r.has(-1) && [...l][0] !== [...r][0] ? [l, r] : null;
+  });
   const order: number[] = [];
   const picked = new Set<number>();
   let first = 0;
   rows.forEach((r, i) => { if (r > rows[first]!) first = i; });
   order.push(first); picked.add(first);
+  let estimate = rows[first]!;
   while (order.length < leaves.length) {
-    let best = -1, bestConnected = false;
+    let best = -1, bestRows = Infinity;
     for (let i = 0; i < leaves.length; i++) {
       if (picked.has(i)) continue;
-      const connected = conjunctLeaves.some((s, c) => !done[c] && placeable[c] && s.has(i) && [...s].every((l) => l === i || picked.has(l)) && s.size > 1);
-      if (best < 0 || (connected && !bestConnected) || (connected === bestConnected && rows[i]! < rows[best]!)) {
-        best = i; bestConnected = connected;
-      }
+      let connected = false, selectivity = 1;
+      conjunctLeaves.forEach((s, c) => {
+        if (done[c] || !placeable[c] || s.size < 2 || !s.has(i) || ![...s].every((l) => l === i || picked.has(l))) return;
+        connected = true;
+        const sides = equiSides[c];
+        if (sides) {
+          const [a, b] = [[...sides[0]][0]!, [...sides[1]][0]!];
+          selectivity = Math.min(selectivity, 1 / Math.max(1, rows[a]!, rows[b]!));
+        }
+      });
+      // An unconnected leaf is a cross join: never preferred over a connected one.
+      const out = connected ? estimate * rows[i]! * selectivity : Infinity;
+      if (best < 0 || out < bestRows || (out === bestRows && rows[i]! < rows[best]!)) { best = i; bestRows = out; }
     }
     order.push(best); picked.add(best);
+    estimate = Number.isFinite(bestRows) ? Math.max(1, bestRows) : estimate * rows[best]!;
   }
 
   const leafPlan = (i: number): LogicalPlan => {
