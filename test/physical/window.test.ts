@@ -1,6 +1,6 @@
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { Session, Window, col, count, denseRank, lag, max, min, rank, sum, avg } from "../../src/index.ts";
+import { CinderError, Session, Window, col, count, denseRank, lag, max, min, rank, sum, avg } from "../../src/index.ts";
 import type { DataFrame } from "../../src/index.ts";
 import type { ColumnVector } from "../../src/exec/column-vector.ts";
 import { utf8FromStrings } from "../../src/exec/column-vector.ts";
@@ -106,5 +106,14 @@ describe("window kernels", () => {
     }
     const counts = windowAggregate("count", null, { start, end }, INT64, n);
     assert.deepEqual(Array.from(counts.values), Array.from(end, (e, i) => e - start[i]!));
+  });
+
+  it("sums exactly past 2^53 prefixes and fails on a frame total beyond 2^53", () => {
+    const big = 2 ** 52;
+    const arg: ColumnVector = { type: INT64, length: 4, values: Float64Array.from([big, big, big, 1]), validity: null };
+    const single = { start: Int32Array.from([0, 1, 2, 3]), end: Int32Array.from([1, 2, 3, 4]) };
+    assert.deepEqual(Array.from(windowAggregate("sum", arg, single, INT64, 4).values), [big, big, big, 1]);
+    const wide = { start: Int32Array.from([0, 0, 0, 0]), end: Int32Array.from([1, 2, 3, 4]) };
+    assert.throws(() => windowAggregate("sum", arg, wide, INT64, 4), (e: unknown) => CinderError.is(e) && e.code === "ARITHMETIC_OVERFLOW");
   });
 });

@@ -9,6 +9,7 @@
 import type { DataType } from "../../plan/types.ts";
 import type { ColumnVector } from "../column-vector.ts";
 import { take } from "../column-vector.ts";
+import { ExecutionError } from "../../common/errors.ts";
 import { compareNumbers, sortKeyOf } from "../sort/sort-keys.ts";
 import type { FrameBounds } from "./frames.ts";
 
@@ -24,7 +25,8 @@ export function windowAggregate(fn: WindowAggregateFn, arg: ColumnVector | null,
     for (let i = 0; i < n; i++) out[i] = counts[end[i]!]! - counts[start[i]!]!;
     return { type: resultType, length: n, values: out, validity: null };
   }
-  const sums = windowSums(arg!, frames, n);
+  const exact = fn === "sum" && resultType.kind !== "float64" && resultType.kind !== "float32";
+  const sums = windowSums(arg!, frames, n, exact);
   const validity = new Uint8Array(n);
   let anyNull = false;
   const out = new Float64Array(n);
@@ -47,21 +49,26 @@ function prefixCounts(arg: ColumnVector | null, n: number): Float64Array {
   return counts;
 }
 
+const MAX_EXACT = 2 ** 53;
+
 /**
  * Sum of the non-NULL values of each frame. Prefix differences are exact
- * for integers and decimals (stored as exact doubles); for floats they are
- * within rounding of a direct sum. A non-finite value would poison every
- * later difference, so such input is summed frame by frame instead.
+ * for integers and decimals (stored as exact doubles) while the prefixes
+ * stay within ±2^53; for floats they are within rounding of a direct sum.
+ * Past 2^53, or with a non-finite value (which would poison every later
+ * difference), frames are summed one by one instead; an `exact` sum that
+ * still leaves ±2^53 is an ARITHMETIC_OVERFLOW, as in the hash aggregate.
  */
-function windowSums(arg: ColumnVector, frames: FrameBounds, n: number): Float64Array {
+function windowSums(arg: ColumnVector, frames: FrameBounds, n: number, exact: boolean): Float64Array {
   const v = arg.values, valid = arg.validity;
   const { start, end } = frames;
   const prefix = new Float64Array(n + 1);
   let finite = true;
   for (let i = 0; i < n; i++) {
     const x = valid === null || valid[i] === 1 ? v[i]! : 0;
-    if (!Number.isFinite(x)) finite = false;
-    prefix[i + 1] = prefix[i]! + x;
+    const p = prefix[i]! + x;
+    if (!Number.isFinite(p) || (exact && (p > MAX_EXACT || p < -MAX_EXACT))) finite = false;
+    prefix[i + 1] = p;
   }
   const out = new Float64Array(n);
   if (finite) {
@@ -71,6 +78,11 @@ function windowSums(arg: ColumnVector, frames: FrameBounds, n: number): Float64A
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let r = start[i]!; r < end[i]!; r++) if (valid === null || valid[r] === 1) s += v[r]!;
+    if (exact && (s > MAX_EXACT || s < -MAX_EXACT)) {
+      throw new ExecutionError("ARITHMETIC_OVERFLOW",
+        `sum over a window overflowed: a frame's total is beyond ±2^53, which Cinder cannot hold exactly in ${arg.type.kind}; cast the argument to double before summing to get an approximate total`,
+        { details: { function: "sum", type: arg.type.kind } });
+    }
     out[i] = s;
   }
   return out;
