@@ -49,7 +49,7 @@ describe("Parquet in Chromium", () => {
       expect(/server ignored Range/.test(df.explain())).toBe(true);
     }
     expect(await df.count()).toBe(5000);
-    const rows = await df.filter(col("id").ge(4998)).select("id", "v").collectArrays();
+    const rows = await df.filter(col("id").geq(4998)).select("id", "v").collectArrays();
     expect(rows).toEqual([[4998, 2499], [4999, 2499.5]]);
   });
 
