@@ -8,7 +8,7 @@
 import type { Expr } from "../../plan/expressions.ts";
 import { referencedBoundIndices } from "./join-condition.ts";
 import type { Batch, ColumnVector } from "../column-vector.ts";
-import { take } from "../column-vector.ts";
+import { slice, take } from "../column-vector.ts";
 import { evaluate, selectTrue } from "../evaluate.ts";
 
 /** A residual condition bound to left.schema ++ right.schema, with the columns it reads. */
@@ -49,12 +49,21 @@ export class PairFilter {
 /** Output rows: left columns at `leftRows`, then (unless `leftOnly`) right columns at `rightRows`; -1 gives NULLs. */
 export function assembleRows(left: Batch, right: Batch, leftRows: Int32Array, rightRows: Int32Array | null, count: number, leftOnly: boolean): Batch {
   const columns: ColumnVector[] = [];
-  for (const c of left.columns) columns.push(take(c, leftRows, count));
-  if (!leftOnly) {
-    const r = rightRows ?? minusOnes(count);
-    for (const c of right.columns) columns.push(take(c, r, count));
-  }
+  gather(left, leftRows, count, columns);
+  if (!leftOnly) gather(right, rightRows ?? minusOnes(count), count, columns);
   return { columns, numRows: count };
+}
+
+/**
+ * Appends `batch`'s columns at `rows` to `out`. The probe side of a
+ * many-to-one join (a fact table against a dimension) usually asks for a
+ * run of consecutive rows, which is a zero-copy slice rather than a gather.
+ */
+function gather(batch: Batch, rows: Int32Array, count: number, out: ColumnVector[]): void {
+  const start = count > 0 ? rows[0]! : 0;
+  let consecutive = start >= 0 && start + count <= batch.numRows;
+  for (let k = 1; consecutive && k < count; k++) if (rows[k] !== start + k) consecutive = false;
+  for (const c of batch.columns) out.push(consecutive ? (start === 0 && count === c.length ? c : slice(c, start, start + count)) : take(c, rows, count));
 }
 
 /** An index array of -1s: every row NULL-extended. */
