@@ -4,6 +4,9 @@ import type { DataFrame } from "./data-frame.ts";
 import type { Session } from "./session.ts";
 import { openParquet, parquetFormatReader } from "../io/parquet-source.ts";
 import type { ParquetInput, ParquetReadOptions } from "../io/parquet-source.ts";
+import { arrowTableFromIpc, csvColumns, parseJsonLines, readWhole } from "../io/text-sources.ts";
+import type { CsvReadOptions, TextInput } from "../io/text-sources.ts";
+import { newExprId } from "../plan/expressions.ts";
 
 export class DataFrameReader {
   private readonly readOptions: ParquetReadOptions = {};
@@ -24,6 +27,30 @@ export class DataFrameReader {
     this.session.sources.ensureFormat("parquet", parquetFormatReader);
     const { schema, source } = await openParquet(inputs, this.readOptions);
     return this.session.dataFrameOf({ type: "Scan", source, schema, projection: null, filters: [] });
+  }
+
+  /**
+   * CSV from a path, URL, Blob or bytes, loaded into memory. Options: `header` (default true), `delimiter`,
+   * `quote`, `nullValue`, and `schema` to override inferred types.
+   * @example await session.read.csv("trips.csv", { schema: { fare: "decimal(10,2)" } })
+   */
+  async csv(input: TextInput, options: CsvReadOptions = {}): Promise<DataFrame> {
+    const { name, bytes } = await readWhole(input);
+    const { names, columns, numRows } = csvColumns(bytes, options, name);
+    const fields = names.map((n, i) => ({ name: n, type: columns[i]!.type, nullable: true, id: newExprId() }));
+    return this.session.fromBatches(fields, [{ numRows, columns }]);
+  }
+
+  /** JSON lines (one flat object per line), loaded into memory; types are inferred as for `createDataFrame`. */
+  async json(input: TextInput): Promise<DataFrame> {
+    const { name, bytes } = await readWhole(input);
+    return this.session.createDataFrame(parseJsonLines(bytes, name));
+  }
+
+  /** An Arrow IPC file or stream (`.arrow`, `.arrows`) from a path, URL, Blob or bytes. */
+  async arrowIpc(input: TextInput): Promise<DataFrame> {
+    const { name, bytes } = await readWhole(input);
+    return this.session.createDataFrame(arrowTableFromIpc(bytes, name));
   }
 
   /** An Arrow table. */
