@@ -22,7 +22,7 @@ function toShared<T extends NumericArray>(a: T): T {
   return out;
 }
 
-function shareColumn(c: ColumnVector): ColumnVector {
+export function shareColumn(c: ColumnVector): ColumnVector {
   const plainUtf8 = c.type.kind === "utf8" && !c.dictionary;
   const out: { -readonly [K in keyof ColumnVector]: ColumnVector[K] } = {
     type: c.type, length: c.length,

@@ -5,9 +5,9 @@
  * go back to the driver as the MapStatus.
  */
 import type { Batch } from "../exec/column-vector.ts";
-import { batchByteSize, concatBatches } from "../exec/column-vector.ts";
+import { batchByteSize } from "../exec/column-vector.ts";
 import { evaluate } from "../exec/evaluate.ts";
-import { hashPartitionIds, splitByPartition } from "../exec/partition.ts";
+import { hashPartitionIds } from "../exec/partition.ts";
 import type { Partitioning, PhysicalPlan } from "../physical/physical-plan.ts";
 import { execute } from "../physical/execute.ts";
 import type { TaskContext } from "../physical/task-context.ts";
@@ -16,7 +16,7 @@ import type { RangeBounds } from "../exec/range-partition.ts";
 import { rangePartitionIds, sampleKeys } from "../exec/range-partition.ts";
 import type { ColumnVector } from "../exec/column-vector.ts";
 import type { BlockManager } from "./block-manager.ts";
-import { shareBatch } from "./shared-batch.ts";
+import { scatterToPartitions } from "./shuffle-scatter.ts";
 import { shuffleBlockId } from "./task.ts";
 
 export interface ShuffleWriteResult {
@@ -34,24 +34,26 @@ export async function writeShuffle(
 ): Promise<ShuffleWriteResult> {
   if (partitioning.kind === "range" && !bounds) throw new InternalError(`range shuffle ${shuffleId} was sent without its bounds`);
   const n = reducePartitions(partitioning);
-  const buckets: Batch[][] = Array.from({ length: n }, () => []);
+  const batches: Batch[] = [];
+  const ids: Int32Array[] = [];
   let rr = mapIndex, records = 0;
   for await (const batch of execute(plan, mapIndex, ctx)) {
+    if (batch.numRows === 0) continue;
     records += batch.numRows;
-    if (partitioning.kind === "single") { buckets[0]!.push(batch); continue; }
-    if (partitioning.kind === "roundRobin") { buckets[rr++ % n]!.push(batch); continue; }
-    const ids = partitioning.kind === "range"
-      ? rangePartitionIds(partitioning.orders.map((o) => evaluate(o.expr, batch)), bounds!, partitioning.orders, batch.numRows)
-      : hashPartitionIds(partitioning.keys.map((k) => evaluate(k, batch)), batch.numRows, n);
-    splitByPartition(batch, ids, n).forEach((b, i) => { if (b) buckets[i]!.push(b); });
+    batches.push(batch);
+    if (partitioning.kind === "single") ids.push(new Int32Array(batch.numRows));
+    else if (partitioning.kind === "roundRobin") ids.push(new Int32Array(batch.numRows).fill(rr++ % n));
+    else if (partitioning.kind === "range") ids.push(rangePartitionIds(partitioning.orders.map((o) => evaluate(o.expr, batch)), bounds!, partitioning.orders, batch.numRows));
+    else ids.push(hashPartitionIds(partitioning.keys.map((k) => evaluate(k, batch)), batch.numRows, n));
   }
   const width = plan.schema.length;
+  const blocksOut = batches.length === 0 ? [] : scatterToPartitions(batches, ids, n, width);
   const sizes = new Array<number>(n).fill(0);
   for (let r = 0; r < n; r++) {
-    const parts = buckets[r]!;
     // One block per reduce partition: fewer, larger buffers to share.
-    const block = parts.length === 0 ? [] : [shareBatch(concatBatches(parts, width))];
-    sizes[r] = block.reduce((s, b) => s + batchByteSize(b), 0);
+    const b = blocksOut[r];
+    const block = b ? [b] : [];
+    sizes[r] = b ? batchByteSize(b) : 0;
     blocks.put(shuffleBlockId(shuffleId, mapIndex, r), block);
   }
   return { sizes, recordsWritten: records };
