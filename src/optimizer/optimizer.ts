@@ -24,12 +24,12 @@ const MAX_ITERATIONS = 100;
 
 /**
  * The rules a query goes through, in order. Set operations are replaced
- * first (the physical planner cannot plan them) and constants folded early
- * so later rules see simple predicates; predicates are pushed before
- * projections are collapsed and columns pruned, and pruning runs last so it
- * sees every Filter where it will finally sit.
- * (Subquery rewriting belongs right after replaceSetOperations; join
- * reordering right after pushDownPredicates, once predicates sit on joins.)
+ * first (the physical planner cannot plan them) and subqueries turned into
+ * joins; constants are folded early so later rules see simple predicates;
+ * predicates are pushed before joins are reordered (so each join sees the
+ * predicates that connect it), and before projections are collapsed and
+ * columns pruned; pruning runs last so it sees every Filter where it will
+ * finally sit.
  */
 export const DEFAULT_RULES: OptimizerRule[] = [
   replaceSetOperations,
