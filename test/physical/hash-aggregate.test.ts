@@ -93,7 +93,7 @@ describe("group tables", () => {
     ]);
   });
 
-  it("general key: several columns with NULLs, NaN and strings", () => {
+  it("multi-column keys: NULLs, NaN and strings; fixed-width keys", () => {
     const a = [1.5, NaN, null, 1.5, NaN, 2, null, 1.5];
     const b = ["x", "y", "x", "x", "y", null, "x", null];
     const c = Array.from({ length: 2000 }, (_, i) => (i % 37) * 0.5);
@@ -104,6 +104,12 @@ describe("group tables", () => {
       [vectorFromValues(FLOAT64, a), dictionaryColumn(["x", "y"], [0, 1, 0, 0, 1, null, 0, null])],
     ]);
     checkTable([INT64], [[vectorFromValues(INT64, [2 ** 40, null, 2 ** 40, -3])]]);
+    // All fixed-width keys: values kept in the table's own row-major store.
+    checkTable([FLOAT64, INT32], [
+      [vectorFromValues(FLOAT64, a), vectorFromValues(INT32, [1, 2, 1, 1, 2, null, 1, null])],
+      [vectorFromValues(FLOAT64, c), vectorFromValues(INT32, Array.from({ length: 2000 }, (_, i) => i % 5))],
+      [vectorFromValues(FLOAT64, [-0, 0, NaN, null]), vectorFromValues(INT32, [1, 1, 2, null])],
+    ]);
   });
 });
 

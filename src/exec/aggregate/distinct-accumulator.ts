@@ -9,10 +9,11 @@ import { InternalError } from "../../common/errors.ts";
 import type { ColumnVector } from "../column-vector.ts";
 import { take } from "../column-vector.ts";
 import type { Accumulator } from "./accumulators.ts";
-import { GeneralKeyTable } from "./general-key-table.ts";
+import type { GroupTable } from "./group-table.ts";
+import { createGroupTable } from "./group-table.ts";
 
 export class DistinctAccumulator implements Accumulator {
-  private readonly pairs = new GeneralKeyTable();
+  private pairs: GroupTable | null = null;
   private pairIds = new Int32Array(0);
 
   constructor(private readonly inner: Accumulator) {}
@@ -22,12 +23,13 @@ export class DistinctAccumulator implements Accumulator {
   update(ids: Int32Array, n: number, arg: ColumnVector | null): void {
     if (arg === null) throw new InternalError("a DISTINCT aggregate without an argument");
     if (this.pairIds.length < n) this.pairIds = new Int32Array(n);
-    // The pair table keeps these columns, so the group ids are copied out of the caller's reused buffer.
+    // A pair table may keep these columns, so the group ids are copied out of the caller's reused buffer.
     const groups: ColumnVector = { type: INT32, length: n, values: ids.slice(0, n), validity: null };
-    let next = this.pairs.numGroups;
-    this.pairs.findOrInsert([groups, arg], n, this.pairIds);
+    const pairs = this.pairs ??= createGroupTable([INT32, arg.type]);
+    let next = pairs.numGroups;
+    pairs.findOrInsert([groups, arg], n, this.pairIds);
     // Pair ids are dense and assigned in row order: row i is a pair's first occurrence when its id is the next new one.
-    const rows = new Int32Array(this.pairs.numGroups - next);
+    const rows = new Int32Array(pairs.numGroups - next);
     const pairIds = this.pairIds;
     let count = 0;
     for (let i = 0; i < n; i++) if (pairIds[i] === next) { rows[count++] = i; next++; }

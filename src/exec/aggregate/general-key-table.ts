@@ -1,7 +1,6 @@
 /**
- * The group table for several key columns of any types (and single keys
- * the specialised tables do not cover: int64, floats, decimals,
- * timestamps). Rows are hashed with `hashRows` and compared with
+ * The group table for keys of any types, used when several keys mix in a
+ * string (all fixed-width keys go to FixedKeyTable). Rows are hashed with `hashRows` and compared with
  * `rowsEqual`; a group remembers the batch and row it was first seen in,
  * and the key columns of those batches are kept. Groups are numbered in
  * order of appearance, so the groups first seen in one batch form a
@@ -24,26 +23,38 @@ export class GeneralKeyTable implements GroupTable {
   private readonly firstGroup: number[] = [];
 
   findOrInsert(keys: readonly ColumnVector[], numRows: number, out: Int32Array): void {
-    const h = hashRows(keys, numRows);
     const b = this.batches.length;
     const before = this.numGroups;
     this.batches.push(keys);
-    for (let i = 0; i < numRows; i++) {
-      if (this.numGroups * 2 >= this.slots.length) this.rehash(this.slots.length * 2);
-      const slots = this.slots, mask = slots.length - 1, hv = h[i]!;
+    this.insertRows(keys, hashRows(keys, numRows), numRows, out, b);
+    if (this.numGroups === before) this.batches.pop();
+    else this.firstGroup.push(before);
+  }
+
+  /** The probing loop, in a method of its own so V8 optimizes it whole (no deoptimizing exit from an on-stack-replaced loop per batch). */
+  private insertRows(keys: readonly ColumnVector[], h: Uint32Array, n: number, out: Int32Array, batch: number): void {
+    let slots = this.slots, mask = slots.length - 1;
+    for (let i = 0; i < n; i++) {
+      const hv = h[i]!;
       let p = hv & mask;
       let g: number;
       for (;;) {
         const e = slots[p]!;
-        if (e === 0) { g = this.addGroup(hv, b, i); slots[p] = g + 1; break; }
+        if (e === 0) {
+          g = this.addGroup(hv, batch, i);
+          slots[p] = g + 1;
+          if (this.numGroups * 2 > slots.length) {
+            this.rehash(slots.length * 2);
+            slots = this.slots; mask = slots.length - 1;
+          }
+          break;
+        }
         g = e - 1;
         if (this.hashes[g] === hv && rowsEqual(this.batches[this.batchOf[g]!]!, this.rowOf[g]!, keys, i)) break;
         p = (p + 1) & mask;
       }
       out[i] = g;
     }
-    if (this.numGroups === before) this.batches.pop();
-    else this.firstGroup.push(before);
   }
 
   private addGroup(h: number, batch: number, row: number): number {

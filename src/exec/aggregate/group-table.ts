@@ -4,14 +4,15 @@
  * and give back the distinct keys as columns at the end. Hash aggregation
  * and distinct aggregates are built on them. `createGroupTable` picks a
  * specialised table from the key types: no keys (one global group), one
- * integer-like key, one string key (plain or dictionary-encoded), or the
- * general multi-column table. NULL keys form one group, as in SQL GROUP BY.
+ * integer-like key, one string key (plain or dictionary-encoded), keys that
+ * are all fixed-width, or the general table (keys that mix in strings). NULL keys form one group, as in SQL GROUP BY.
  */
 import type { DataType } from "../../plan/types.ts";
 import type { ColumnVector } from "../column-vector.ts";
 import { IntKeyTable } from "./int-key-table.ts";
 import { StringKeyTable } from "./string-key-table.ts";
 import { GeneralKeyTable } from "./general-key-table.ts";
+import { FixedKeyTable } from "./fixed-key-table.ts";
 
 export interface GroupTable {
   /** Groups seen so far; ids run from 0 to numGroups - 1. */
@@ -46,5 +47,6 @@ export function createGroupTable(keyTypes: readonly DataType[]): GroupTable {
     if (INT_STORAGE_KINDS.has(t.kind)) return new IntKeyTable(t);
     if (t.kind === "utf8") return new StringKeyTable();
   }
+  if (keyTypes.every((t) => t.kind !== "utf8")) return new FixedKeyTable(keyTypes);
   return new GeneralKeyTable();
 }
