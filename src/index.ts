@@ -27,3 +27,6 @@ export { Config, CONFIG_DEFAULTS } from "./common/config.ts";
 export type { ConfigValues, ConfigKey } from "./common/config.ts";
 export type { DataType, Field } from "./plan/types.ts";
 export type { CellValue } from "./exec/values.ts";
+export { Cluster } from "./cluster/cluster.ts";
+export type { ClusterOptions, ExecutorKind } from "./cluster/cluster.ts";
+export type { CinderEvent, CinderEventType } from "./common/events.ts";

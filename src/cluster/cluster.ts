@@ -38,6 +38,11 @@ export interface SessionLike {
   readonly conf: { toJSON(): ConfigValues };
 }
 
+/** A session a cluster can attach itself to. */
+export interface AttachableSession extends SessionLike {
+  backend: { run(plan: PhysicalPlan, session: never): Promise<Batch[][]> };
+}
+
 export interface ClusterBackend {
   run(plan: PhysicalPlan, session: SessionLike): Promise<Batch[][]>;
 }
@@ -62,6 +67,21 @@ export class Cluster {
       await cluster.stop();
       throw e;
     }
+    return cluster;
+  }
+
+  /**
+   * Starts a cluster sized by the session's `executor.instances` (0: the
+   * machine's parallelism) and `executor.cores`, and makes it the session's
+   * backend.
+   *
+   * @example const cluster = await Cluster.attach(session, "worker-thread");
+   */
+  static async attach(session: AttachableSession, kind: ExecutorKind = "in-process"): Promise<Cluster> {
+    const conf = session.conf.toJSON();
+    const instances = conf["executor.instances"];
+    const cluster = await Cluster.start({ kind, cores: conf["executor.cores"], ...(instances > 0 ? { executors: instances } : {}) });
+    session.backend = cluster.backend() as AttachableSession["backend"];
     return cluster;
   }
 
