@@ -243,30 +243,52 @@ function constantVector(value: LiteralValue, type: DataType, length: number): Co
   return { type, length, values, validity: null };
 }
 
-/** Arrow int64 data without a BigInt per row: two int32 words make an exact double below 2^53. */
-function fastInt64(data: arrow.Data, type: DataType): ColumnVector | null {
-  if (data.typeId !== arrow.Type.Int || (data.type as arrow.Int).bitWidth !== 64 || !(data.type as arrow.Int).isSigned) return null;
-  const src = data.values as BigInt64Array;
-  const n = data.length, off = data.offset;
-  const words = new Int32Array(src.buffer, src.byteOffset + off * 8, n * 2);
-  let validity: Uint8Array | null = null;
-  if (data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length) {
-    validity = new Uint8Array(n);
-    const bits = data.nullBitmap;
-    for (let i = 0; i < n; i++) { const b = off + i; validity[i] = (bits[b >> 3]! >> (b & 7)) & 1; }
-  }
+function validityOf(data: arrow.Data): Uint8Array | null {
+  if (data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.length === 0) return null;
+  const n = data.length, off = data.offset, bits = data.nullBitmap;
+  const validity = new Uint8Array(n);
+  for (let i = 0; i < n; i++) { const b = off + i; validity[i] = (bits[b >> 3]! >> (b & 7)) & 1; }
+  return validity;
+}
+
+/**
+ * Signed 64-bit integers and 128-bit decimals (`stride` 2 or 4 int32 words
+ * per value) without a BigInt per row: the low two words make an exact
+ * double when the value is within ±2^53. Returns null when some valid value
+ * is not, so the general converter raises its exact overflow error.
+ */
+function fastWide(data: arrow.Data, type: DataType, stride: 2 | 4): ColumnVector | null {
+  const src = data.values as ArrayBufferView;
+  const n = data.length;
+  const words = new Int32Array(src.buffer, src.byteOffset + data.offset * stride * 4, n * stride);
+  const validity = validityOf(data);
   const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const hi = words[2 * i + 1]!;
-    // Beyond ±2^53 (valid rows only) the general path raises its exact overflow error.
-    if ((hi > 0x1fffff || hi < -0x200000) && (validity === null || validity[i])) return null;
-    values[i] = hi * 4294967296 + (words[2 * i]! >>> 0);
+  for (let i = 0, w = 0; i < n; i++, w += stride) {
+    const hi = words[w + 1]!;
+    const fits = hi <= 0x1fffff && hi >= -0x200000 && (stride === 2 || (words[w + 2] === hi >> 31 && words[w + 3] === hi >> 31));
+    if (!fits) {
+      if (validity === null || validity[i]) return null;
+      continue;
+    }
+    values[i] = hi * 4294967296 + (words[w]! >>> 0);
   }
   return { type, length: n, values, validity };
 }
 
+/** Arrow data as a Cinder vector, with fast paths for the layouts Parquet scans produce most. */
 function vectorOf(data: arrow.Data, type: DataType, column: string): ColumnVector {
-  if (type.kind === "int64") return fastInt64(data, type) ?? vectorFromArrowData(data, type, column);
+  const t = data.type;
+  if (type.kind === "int64" && data.typeId === arrow.Type.Int && (t as arrow.Int).bitWidth === 64 && (t as arrow.Int).isSigned) {
+    return fastWide(data, type, 2) ?? vectorFromArrowData(data, type, column);
+  }
+  if (type.kind === "decimal" && data.typeId === arrow.Type.Decimal && ((t as arrow.Decimal).bitWidth ?? 128) === 128) {
+    return fastWide(data, type, 4) ?? vectorFromArrowData(data, type, column);
+  }
+  if (data.typeId === arrow.Type.Utf8 && data.offset === 0 && data.valueOffsets instanceof Int32Array && data.valueOffsets[0] === 0) {
+    // Offsets already start at 0: share them instead of copying.
+    const offsets = data.valueOffsets.subarray(0, data.length + 1);
+    return { type, length: data.length, values: (data.values as Uint8Array).subarray(0, offsets[data.length]!), offsets, validity: validityOf(data) };
+  }
   return vectorFromArrowData(data, type, column);
 }
 
