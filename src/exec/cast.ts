@@ -98,25 +98,26 @@ function castNumeric(col: ColumnVector, to: DataType): ColumnVector {
   }
   if (isInteger(to)) {
     const [lo, hi] = INT_RANGE[to.kind]!;
+    const float = isFloat(from), divisor = 10 ** fromScale;
     for (let i = 0; i < n; i++) {
       if (valid && !valid[i]) continue;
       const x = v[i]!;
-      const r = isFloat(from) ? roundHalfEven(x) : fromScale > 0 ? divRoundHalfAway(x, 10 ** fromScale) : x;
+      const r = float ? roundHalfEven(x) : fromScale > 0 ? divRoundHalfAway(x, divisor) : x;
       if (!(r >= lo && r <= hi)) overflow(x, from, to);
       out[i] = r;
     }
     return { type: to, length: n, values: out, validity: valid };
   }
   if (isDecimal(to)) {
-    const limit = 10 ** to.precision;
-    const up = to.scale - fromScale;
+    const limit = 10 ** to.precision, toScale = 10 ** to.scale;
+    const up = to.scale - fromScale, upFactor = 10 ** Math.abs(up);
     for (let i = 0; i < n; i++) {
       if (valid && !valid[i]) continue;
       const x = v[i]!;
       let r: number;
-      if (isFloat(from)) r = roundHalfAway(x * 10 ** to.scale);
-      else if (up >= 0) r = x * 10 ** up;
-      else r = divRoundHalfAway(x, 10 ** -up);
+      if (isFloat(from)) r = roundHalfAway(x * toScale);
+      else if (up >= 0) r = x * upFactor;
+      else r = divRoundHalfAway(x, upFactor);
       if (!(Math.abs(r) < limit)) overflow(x, from, to);
       out[i] = r;
     }
@@ -173,6 +174,7 @@ function parseStrings(col: ColumnVector, to: DataType): { out: ColumnVector; bad
   let bad: Uint8Array | null = null;
   const mark = (i: number) => { (bad ??= new Uint8Array(n))[i] = 1; };
   const range = INT_RANGE[to.kind];
+  const decimalLimit = isDecimal(to) ? 10 ** to.precision : 0, decimalScale = isDecimal(to) ? 10 ** to.scale : 1;
   for (let i = 0; i < n; i++) {
     if (valid && !valid[i]) continue;
     const s = offsets[i]!, e = offsets[i + 1]!;
@@ -194,8 +196,8 @@ function parseStrings(col: ColumnVector, to: DataType): { out: ColumnVector; bad
       }
     } else if (to.kind === "decimal") {
       x = parseIntegerBytes(bytes, s, e);
-      x = x === x ? x * 10 ** to.scale : parseDecimalText(spanToString(bytes, s, e), to.scale);
-      if (!(Math.abs(x) < 10 ** to.precision)) { mark(i); continue; }
+      x = x === x ? x * decimalScale : parseDecimalText(spanToString(bytes, s, e), to.scale);
+      if (!(Math.abs(x) < decimalLimit)) { mark(i); continue; }
     } else if (to.kind === "boolean") {
       x = parseBooleanText(spanToString(bytes, s, e));
       if (x !== x) { mark(i); continue; }

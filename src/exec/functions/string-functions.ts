@@ -12,7 +12,7 @@ import type { ColumnVector } from "../column-vector.ts";
 import { Utf8Builder } from "../column-vector.ts";
 import { stringSpan } from "../hash.ts";
 import { mergeValidity } from "../validity.ts";
-import { constantNumber, isConstantString, liftFromDictionary } from "./vector-util.ts";
+import { constantNumber, isConstantString, liftFromDictionary, stringAccess } from "./vector-util.ts";
 import { spanToString } from "./text-parse.ts";
 
 /** Applies a per-string transform to a plain or dictionary-encoded column. */
@@ -118,11 +118,11 @@ export function substring(col: ColumnVector, start: ColumnVector, len: ColumnVec
   const n = col.length;
   const validity = mergeValidity(len ? [col, start, len] : [col, start], n);
   const out = new Utf8Builder(n);
-  const sv = start.values, lv = len?.values;
+  const sv = start.values, lv = len?.values, a = stringAccess(col);
   for (let i = 0; i < n; i++) {
     if (validity && !validity[i]) { out.appendNull(); continue; }
-    const [bytes, s, e] = stringSpan(col, i);
-    substringOne(bytes, s, e, sv[i]!, lv ? lv[i]! : null, out);
+    const k = a.codes ? a.codes[i]! : i;
+    substringOne(a.bytes, a.offsets[k]!, a.offsets[k + 1]!, sv[i]!, lv ? lv[i]! : null, out);
   }
   return out.finish();
 }
@@ -130,11 +130,12 @@ export function substring(col: ColumnVector, start: ColumnVector, len: ColumnVec
 /** concat: NULL when any argument is NULL (DuckDB's `||`, Spark's concat). */
 export function concat(args: ColumnVector[], n: number): ColumnVector {
   const validity = mergeValidity(args, n);
+  const access = args.map(stringAccess);
   const offsets = new Int32Array(n + 1);
   let total = 0;
   for (let i = 0; i < n; i++) {
     if (!validity || validity[i]) {
-      for (const a of args) { const [, s, e] = stringSpan(a, i); total += e - s; }
+      for (const a of access) { const k = a.codes ? a.codes[i]! : i; total += a.offsets[k + 1]! - a.offsets[k]!; }
     }
     offsets[i + 1] = total;
   }
@@ -142,9 +143,10 @@ export function concat(args: ColumnVector[], n: number): ColumnVector {
   for (let i = 0; i < n; i++) {
     if (validity && !validity[i]) continue;
     let at = offsets[i]!;
-    for (const a of args) {
-      const [b, s, e] = stringSpan(a, i);
-      for (let k = s; k < e; k++) values[at++] = b[k]!;
+    for (const a of access) {
+      const k = a.codes ? a.codes[i]! : i;
+      const b = a.bytes, e = a.offsets[k + 1]!;
+      for (let x = a.offsets[k]!; x < e; x++) values[at++] = b[x]!;
     }
   }
   return { type: UTF8, length: n, values, offsets, validity };
@@ -185,22 +187,19 @@ function stringPredicate(col: ColumnVector, arg: ColumnVector, test: BytePredica
     const [pb, ps, pe] = stringSpan(arg, 0);
     const p = pb.slice(ps, pe);
     const one = (c: ColumnVector): ColumnVector => {
-      const out = new Uint8Array(c.length);
-      for (let i = 0; i < c.length; i++) {
-        const [b, s, e] = stringSpan(c, i);
-        out[i] = test(b, s, e, p, 0, p.length) ? 1 : 0;
-      }
+      const out = new Uint8Array(c.length), b = c.values as Uint8Array, o = c.offsets!;
+      for (let i = 0; i < c.length; i++) out[i] = test(b, o[i]!, o[i + 1]!, p, 0, p.length) ? 1 : 0;
       return { type: BOOLEAN, length: c.length, values: out, validity: c.validity };
     };
     return col.dictionary ? liftFromDictionary(col, one(col.dictionary)) : one(col);
   }
   const validity = mergeValidity([col, arg], n);
   const out = new Uint8Array(n);
+  const a = stringAccess(col), p = stringAccess(arg);
   for (let i = 0; i < n; i++) {
     if (validity && !validity[i]) continue;
-    const [b, s, e] = stringSpan(col, i);
-    const [pb, ps, pe] = stringSpan(arg, i);
-    out[i] = test(b, s, e, pb, ps, pe) ? 1 : 0;
+    const k = a.codes ? a.codes[i]! : i, q = p.codes ? p.codes[i]! : i;
+    out[i] = test(a.bytes, a.offsets[k]!, a.offsets[k + 1]!, p.bytes, p.offsets[q]!, p.offsets[q + 1]!) ? 1 : 0;
   }
   return { type: BOOLEAN, length: n, values: out, validity };
 }

@@ -119,6 +119,12 @@ export function formatDouble(x: number): string {
   if (x === Infinity) return "inf";
   if (x === -Infinity) return "-inf";
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const ax = x < 0 ? -x : x;
+  if (ax >= 1e-4 && ax < 1e16) {
+    // In this range JavaScript's shortest digits are already laid out as Python does, minus the ".0".
+    const s = String(x);
+    return s.indexOf(".") < 0 ? s + ".0" : s;
+  }
   return reprFromExponential(x.toExponential());
 }
 

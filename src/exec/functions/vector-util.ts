@@ -8,7 +8,22 @@
 import type { DataType } from "../../plan/types.ts";
 import type { ColumnVector, NumericArray } from "../column-vector.ts";
 import { allocateValues, nullVector, Utf8Builder } from "../column-vector.ts";
-import { stringSpan } from "../hash.ts";
+
+/**
+ * Direct access to a string column's bytes without a tuple per row: row
+ * `i` spans `offsets[k]..offsets[k + 1]` of `bytes`, where `k` is
+ * `codes[i]` for a dictionary column and `i` otherwise.
+ */
+export interface StringAccess {
+  bytes: Uint8Array;
+  offsets: Int32Array;
+  codes: Int32Array | null;
+}
+
+export function stringAccess(col: ColumnVector): StringAccess {
+  if (col.dictionary) return { bytes: col.dictionary.values as Uint8Array, offsets: col.dictionary.offsets!, codes: col.values as Int32Array };
+  return { bytes: col.values as Uint8Array, offsets: col.offsets!, codes: null };
+}
 
 /** True when every row is NULL. */
 export function allNull(col: ColumnVector): boolean {
@@ -98,11 +113,8 @@ function pickStrings(sources: readonly ColumnVector[], pick: Int32Array, validit
     const builder = new Utf8Builder(sources.reduce((n, s) => n + s.dictionary!.length, 0));
     sources.forEach((s, k) => {
       base[k] = k === 0 ? 0 : base[k - 1]! + sources[k - 1]!.dictionary!.length;
-      const d = s.dictionary!;
-      for (let j = 0; j < d.length; j++) {
-        const [bytes, start, end] = stringSpan(d, j);
-        builder.appendBytes(bytes, start, end);
-      }
+      const d = s.dictionary!, bytes = d.values as Uint8Array, offsets = d.offsets!;
+      for (let j = 0; j < d.length; j++) builder.appendBytes(bytes, offsets[j]!, offsets[j + 1]!);
     });
     const codes = new Int32Array(length);
     for (let i = 0; i < length; i++) {
@@ -111,12 +123,14 @@ function pickStrings(sources: readonly ColumnVector[], pick: Int32Array, validit
     }
     return { type, length, values: codes, validity, dictionary: builder.finish(type) };
   }
+  const access = sources.map(stringAccess);
   const builder = new Utf8Builder(length);
   for (let i = 0; i < length; i++) {
     const s = pick[i]!;
     if (s < 0 || (validity !== null && validity[i] === 0)) { builder.appendNull(); continue; }
-    const [bytes, start, end] = stringSpan(sources[s]!, i);
-    builder.appendBytes(bytes, start, end);
+    const a = access[s]!;
+    const k = a.codes ? a.codes[i]! : i;
+    builder.appendBytes(a.bytes, a.offsets[k]!, a.offsets[k + 1]!);
   }
   return builder.finish(type);
 }
