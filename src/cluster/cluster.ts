@@ -21,6 +21,8 @@ import { DAGScheduler } from "../scheduler/dag-scheduler.ts";
 import type { TableProvider } from "../scheduler/dag-scheduler.ts";
 import { ListenerBus } from "../scheduler/listener-bus.ts";
 import { InProcessExecutor } from "./in-process-executor.ts";
+import { DriverScans } from "./driver-scans.ts";
+import type { DriverSources } from "./driver-scans.ts";
 
 export type ExecutorKind = "in-process" | "worker-thread" | "web-worker";
 
@@ -34,7 +36,7 @@ export interface ClusterOptions {
 
 /** What a cluster needs from a session: its memory tables and configuration. */
 export interface SessionLike {
-  readonly sources: TableProvider;
+  readonly sources: TableProvider & DriverSources;
   readonly conf: { toJSON(): ConfigValues };
 }
 
@@ -50,6 +52,7 @@ export interface ClusterBackend {
 export class Cluster {
   readonly scheduler: DAGScheduler;
   private readonly pool: Executor[] = [];
+  private readonly driverScans = new DriverScans();
   private nextExecutorId = 0;
 
   private constructor(readonly kind: ExecutorKind, readonly cores: number, readonly bus: ListenerBus) {
@@ -99,7 +102,9 @@ export class Cluster {
 
   /** The session backend: `session.backend = cluster.backend()`. */
   backend(): ClusterBackend {
-    return { run: (plan, session) => this.scheduler.runJob(plan, session.sources, session.conf.toJSON()) };
+    return {
+      run: async (plan, session) => this.scheduler.runJob(await this.driverScans.rewrite(plan, session.sources), session.sources, session.conf.toJSON()),
+    };
   }
 
   /** Kills one executor as a crash would (tests and the teaching demo use it). */
