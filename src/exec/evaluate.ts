@@ -15,7 +15,7 @@ import { arithmetic, negate } from "./arithmetic.ts";
 import { compare } from "./compare.ts";
 import { and, or, not, isNull } from "./logic.ts";
 import { castVector } from "./cast.ts";
-import { caseWhen, inList } from "./conditional.ts";
+import { evaluateCase, inList } from "./conditional.ts";
 import { like } from "./like.ts";
 import { callFunction } from "./functions.ts";
 
@@ -37,7 +37,7 @@ export function evaluate(e: Expr, batch: Batch): ColumnVector {
     case "not": return not(evaluate(e.expr, batch));
     case "negate": return negate(evaluate(e.expr, batch));
     case "isNull": return isNull(evaluate(e.expr, batch), e.negated);
-    case "case": return caseWhen(e.branches.map((b) => ({ when: evaluate(b.when, batch), then: evaluate(b.then, batch) })), e.otherwise ? evaluate(e.otherwise, batch) : null, exprType(e), batch.numRows);
+    case "case": return evaluateCase(e, batch, evaluate);
     case "in": return inList(evaluate(e.expr, batch), e.list.map((x) => evaluate(x, batch)), e.negated);
     case "like": return like(evaluate(e.expr, batch), evaluate(e.pattern, batch), e.negated, e.regex);
     case "call": return callFunction(e.name, e.args.map((a) => evaluate(a, batch)), exprType(e), batch.numRows);

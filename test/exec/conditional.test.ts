@@ -45,6 +45,18 @@ describe("CASE WHEN, IN, COALESCE and NULLIF against DuckDB", () => {
     await expectSame(facts.select(when(col("k").gt(15), "big").otherwise("small")), "SELECT CASE WHEN k > 15 THEN 'big' ELSE 'small' END FROM facts");
   });
 
+  it("evaluates a THEN only on the rows its WHEN selects, so guarded casts and logs do not fail", async () => {
+    const mixed = await loadSql(session, "cond_mixed", `SELECT * FROM (VALUES (1, '12', 4.0), (2, 'abc', -1.0), (3, NULL, 0.0), (4, '7', 10.0), (5, '', NULL)) t(i, s, x)`);
+    await expectSame(mixed.select("i",
+      when(col("s").rlike("^[0-9]+$"), col("s").cast("int")).otherwise(lit(-1)),
+      when(col("x").gt(0), call("ln", col("x"))).when(col("x").eq(0), lit(0)),
+      when(col("x").lt(0), lit(null)).when(call("sqrt", col("x")).gt(1), lit("big")).otherwise(lit("small"))),
+      `SELECT i, CASE WHEN regexp_matches(s, '^[0-9]+$') THEN CAST(s AS INTEGER) ELSE -1 END,
+         CASE WHEN x > 0 THEN ln(x) WHEN x = 0 THEN 0 END,
+         CASE WHEN x < 0 THEN NULL WHEN sqrt(x) > 1 THEN 'big' ELSE 'small' END FROM cond_mixed`);
+    await expectError(() => mixed.select(when(col("i").gt(1), col("s").cast("int"))), "CAST_INVALID_INPUT", /'abc'/);
+  });
+
   it("evaluates IN with SQL NULL semantics", async () => {
     await expectSame(
       facts.select("id", col("k").isin(1, 2, 3), col("k").isin(1, null), col("k").isin(1, null).not(), col("s").isin("s1", "s5"), col("s").isin("s1", null),
