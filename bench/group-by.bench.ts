@@ -3,8 +3,8 @@
  * over an int32 key with about 1000 distinct values and a float64 value,
  * at 1M and 10M rows. Cinder (one partition, default config: no shuffle),
  * Arquero over the same Arrow table, and a raw typed-array loop (the floor:
- * keys known to be 0..999, no hashing) are measured in the same process;
- * each figure is the median of several runs after warm-up. Results are
+ * keys known to be 0..999, no hashing) are measured in the same process,
+ * interleaved; each figure is the median of several rounds after warm-up. Results are
  * cross-checked so a fast wrong answer cannot pass.
  *
  * Run: `npx tsx bench/group-by.bench.ts` (or `npm run bench -- group-by`).
@@ -27,16 +27,21 @@ function makeTable(rows: number): arrow.Table {
   return arrow.tableFromArrays({ k, v });
 }
 
-async function median(runs: number, warmups: number, fn: () => Promise<unknown> | unknown): Promise<number> {
-  for (let i = 0; i < warmups; i++) await fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
+/**
+ * Median milliseconds of each contender. Runs are interleaved (one of each
+ * per round) so that load from other processes drifting over time skews all
+ * of them alike, and the ratios stay meaningful on a busy machine.
+ */
+async function medians(rounds: number, warmups: number, contenders: (() => Promise<unknown> | unknown)[]): Promise<number[]> {
+  const times: number[][] = contenders.map(() => []);
+  for (let r = 0; r < warmups + rounds; r++) {
+    for (let c = 0; c < contenders.length; c++) {
+      const t0 = performance.now();
+      await contenders[c]!();
+      if (r >= warmups) times[c]!.push(performance.now() - t0);
+    }
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!);
 }
 
 type Totals = Map<number, { sum: number; count: number }>;
@@ -80,10 +85,8 @@ for (const rows of SIZES) {
   const want = rawLoop(table);
   check("cinder", await cinder(session, table), want);
   check("arquero", arquero(table), want);
-  const runs = rows >= 5_000_000 ? 5 : 9;
-  const raw = await median(runs, 2, () => rawLoop(table));
-  const c = await median(runs, 3, () => cinder(session, table));
-  const a = await median(runs, 2, () => arquero(table));
+  const rounds = rows >= 5_000_000 ? 5 : 9;
+  const [c, a, raw] = await medians(rounds, 2, [() => cinder(session, table), () => arquero(table), () => rawLoop(table)]) as [number, number, number];
   const label = rows >= 1_000_000 ? `${rows / 1_000_000}M` : `${rows}`;
   console.log(`${label.padStart(4)} rows: cinder ${c.toFixed(1)} ms, arquero ${a.toFixed(1)} ms, raw loop ${raw.toFixed(1)} ms; cinder/arquero ${(c / a).toFixed(3)} (${(a / c).toFixed(1)}x faster), cinder/raw ${(c / raw).toFixed(1)}`);
 }
