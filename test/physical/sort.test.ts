@@ -137,5 +137,20 @@ describe("SortExec and TakeOrderedExec", () => {
       // Stable: among equal g, rows keep input (id) order.
       assertRowsEqual(await df.collectArrays(), await duckRows(`SELECT id, g FROM facts ORDER BY g DESC, id LIMIT ${limit}`), { ordered: true, message: `limit ${limit}` });
     }
+    // Keys with NULLs, strings and doubles over one partition of 64-row batches: after the first
+    // 1024 rows, each batch is filtered against the worst kept row.
+    const { facts: one } = await loadTables(new Session({ "batch.size": 64 }), ["facts"], 1);
+    const keySets = [
+      { cinder: [col("k").ascNullsFirst(), col("s").desc()], sql: "k ASC NULLS FIRST, s DESC" },
+      { cinder: [col("k").descNullsLast(), col("v").ascNullsLast()], sql: "k DESC NULLS LAST, v ASC NULLS LAST" },
+      { cinder: [col("s"), col("v").descNullsFirst()], sql: "s ASC, v DESC NULLS FIRST" },
+      { cinder: [col("d").desc(), col("p")], sql: "d DESC, p ASC" },
+    ];
+    for (const keys of keySets) {
+      for (const limit of [3, 150]) {
+        const rows = await one!.orderBy(...keys.cinder).select("id").limit(limit).collectArrays();
+        assertRowsEqual(rows, await duckRows(`SELECT id FROM facts ORDER BY ${keys.sql}, id LIMIT ${limit}`), { ordered: true, message: `${keys.sql} limit ${limit}` });
+      }
+    }
   });
 });
