@@ -4,6 +4,8 @@ import { Session, col, lit } from "../../src/index.ts";
 import type { DataFrame } from "../../src/index.ts";
 import { concat, contains, endsWith, length, lower, ltrim, rtrim, startsWith, substring, trim, upper } from "../../src/api/functions.ts";
 import { call } from "../../src/api/column.ts";
+import { count } from "../../src/api/functions.ts";
+import { assertRowsEqual } from "../support/compare.ts";
 import { loadTables } from "../support/datasets.ts";
 import { dictionaryFrame, expectError, expectSame, loadSql } from "./expression-support.ts";
 
@@ -59,6 +61,15 @@ describe("string functions against DuckDB", () => {
       ["", 0, "", "", false, false],
       [" ÜNÏ ", 5, "Ünï", "Ün", false, true],
     ]);
+  });
+
+  it("keeps dictionary entries distinct after mapping, so equal results group together", async () => {
+    const df = dictionaryFrame(session, ["a", "A", "b", " a", "a", null]);
+    const batches = await df.select(upper(trim("s")).alias("u")).collectBatches();
+    const u = batches[0]!.columns[0]!;
+    if (u.dictionary) assert.equal(u.dictionary.length, 2, "'A' and 'B' once each");
+    const groups = await df.withColumn("u", upper(trim("s"))).groupBy("u").agg(count("*").alias("n")).collectArrays();
+    assertRowsEqual(groups, [["A", 4], ["B", 1], [null, 1]]);
   });
 
   it("rejects wrong argument types, wrong arity and unknown functions with typed errors", async () => {

@@ -8,6 +8,7 @@
 import type { DataType } from "../../plan/types.ts";
 import type { ColumnVector, NumericArray } from "../column-vector.ts";
 import { allocateValues, nullVector, Utf8Builder } from "../column-vector.ts";
+import { hashColumn } from "../hash.ts";
 
 /**
  * Direct access to a string column's bytes without a tuple per row: row
@@ -60,7 +61,7 @@ export function liftFromDictionary(col: ColumnVector, perEntry: ColumnVector): C
       const pv = perEntry.validity, cv = col.validity;
       for (let i = 0; i < n; i++) validity[i] = (cv ? cv[i]! : 1) & pv[codes[i]!]!;
     }
-    return { type: perEntry.type, length: n, values: codes, validity, dictionary: { ...perEntry, validity: null } };
+    return distinctDictionary({ type: perEntry.type, length: n, values: codes, validity, dictionary: { ...perEntry, validity: null } });
   }
   const out = allocateValues(perEntry.type, n);
   const pv = perEntry.values;
@@ -72,6 +73,52 @@ export function liftFromDictionary(col: ColumnVector, perEntry: ColumnVector): C
     for (let i = 0; i < n; i++) validity[i] = (cv ? cv[i]! : 1) & ev[codes[i]!]!;
   }
   return { type: perEntry.type, length: n, values: out, validity };
+}
+
+/**
+ * Merges equal entries of a dictionary-encoded column's dictionary. Mapping
+ * entries (upper('a') and upper('A')) or stacking dictionaries (CASE) can
+ * repeat a string, and row equality elsewhere (hash.ts) takes equal codes
+ * of one dictionary to mean equal strings and different codes to mean
+ * different ones, so every dictionary we build keeps its entries distinct.
+ */
+export function distinctDictionary(col: ColumnVector): ColumnVector {
+  const dict = col.dictionary!;
+  const m = dict.length;
+  if (m <= 1) return col;
+  const hashes = hashColumn(dict);
+  const bytes = dict.values as Uint8Array, offsets = dict.offsets!;
+  const firstByHash = new Map<number, number[]>();
+  const remap = new Int32Array(m);
+  let unique = 0;
+  const keep = new Int32Array(m);
+  for (let j = 0; j < m; j++) {
+    const h = hashes[j]!;
+    const seen = firstByHash.get(h);
+    let found = -1;
+    if (seen) {
+      const s = offsets[j]!, len = offsets[j + 1]! - s;
+      for (const k of seen) {
+        const ks = offsets[keep[k]!]!;
+        if (offsets[keep[k]! + 1]! - ks !== len) continue;
+        let same = true;
+        for (let b = 0; b < len; b++) if (bytes[s + b] !== bytes[ks + b]) { same = false; break; }
+        if (same) { found = k; break; }
+      }
+    }
+    if (found < 0) {
+      found = unique++;
+      keep[found] = j;
+      if (seen) seen.push(found); else firstByHash.set(h, [found]);
+    }
+    remap[j] = found;
+  }
+  if (unique === m) return col;
+  const builder = new Utf8Builder(unique);
+  for (let k = 0; k < unique; k++) builder.appendBytes(bytes, offsets[keep[k]!]!, offsets[keep[k]! + 1]!);
+  const codes = col.values as Int32Array, n = col.length, out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = remap[codes[i]!]!;
+  return { ...col, values: out, dictionary: builder.finish(dict.type) };
 }
 
 /** A column of `length` rows of which none, or only some, are NULL: validity bytes start at 1. */
@@ -121,7 +168,7 @@ function pickStrings(sources: readonly ColumnVector[], pick: Int32Array, validit
       const s = pick[i]!;
       if (s >= 0 && (validity === null || validity[i] === 1)) codes[i] = base[s]! + sources[s]!.values[i]!;
     }
-    return { type, length, values: codes, validity, dictionary: builder.finish(type) };
+    return distinctDictionary({ type, length, values: codes, validity, dictionary: builder.finish(type) });
   }
   const access = sources.map(stringAccess);
   const builder = new Utf8Builder(length);
