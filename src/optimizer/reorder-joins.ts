@@ -10,7 +10,8 @@
  * cross join happens only where no predicate connects the remaining tables. Each conjunct sits on the lowest join that sees all its
  * columns. Conjuncts common to every branch of an OR are also factored out
  * (TPC-H Q19 repeats its join key in each branch), so they can be join keys.
- * A Project restores the chain's original column order.
+ * A Project restores the chain's original column order. Chains of two
+ * tables are left as written: the physical planner picks the build side.
  *
  * It walks the tree itself (`applyOrder: "self"`) to act only on the top of
  * each chain, and returns the very same plan when the order it would build
@@ -76,6 +77,8 @@ function reorderChain(top: LogicalPlan): LogicalPlan {
     }
   }
 
+  // Two tables need no order: the physical planner already builds the smaller side.
+  if (leaves.length < 3) return withChildren(top, planChildren(top).map(visitKeepChain));
   const leafIds = leaves.map((l) => new Set(outputSchema(l).map((f) => f.id)));
   const rows = leaves.map((l) => estimateStatistics(l).rowCount);
   const refs = conjuncts.map((c) => referencedIds(c));
@@ -143,7 +146,8 @@ function reorderChain(top: LogicalPlan): LogicalPlan {
     conjunctLeaves.forEach((s, c) => {
       if (!done[c] && placeable[c] && [...s].every((l) => available.has(l))) { here.push(conjuncts[c]!); done[c] = true; }
     });
-    tree = { type: "Join", left: tree, right: leafPlan(i), joinType: "inner", condition: conjunction(here) };
+    const condition = conjunction(here);
+    tree = { type: "Join", left: tree, right: leafPlan(i), joinType: condition ? "inner" : "cross", condition };
   }
   const remaining = [...conjuncts.filter((_, c) => !done[c]), ...kept];
   const rest = conjunction(remaining);
