@@ -93,7 +93,10 @@ export function parseDecimalText(text: string, scale: number): number {
 const TRUE_WORDS = new Set(["true", "t", "yes", "y", "1"]);
 const FALSE_WORDS = new Set(["false", "f", "no", "n", "0"]);
 
-/** 1, 0, or NaN for text that is not a boolean. */
+/**
+ * 1, 0, or NaN for text that is not a boolean. Surrounding spaces are
+ * trimmed as Spark does; DuckDB rejects `'true '`.
+ */
 export function parseBooleanText(text: string): number {
   const t = text.trim().toLowerCase();
   return TRUE_WORDS.has(t) ? 1 : FALSE_WORDS.has(t) ? 0 : NaN;
@@ -145,7 +148,9 @@ function parseDatePrefix(bytes: Uint8Array, start: number, end: number): [number
 
 /**
  * `HH:MM[:SS[.fraction]][Z|+HH[:MM]|-HH[:MM]]` as microseconds into the
- * day (an offset moves the instant to UTC, as Spark does); NaN when invalid.
+ * day; NaN when invalid. An offset moves the instant to UTC, as Spark
+ * does with a UTC session time zone; DuckDB's plain TIMESTAMP cast drops
+ * the offset instead (we chose the reading that keeps the instant).
  */
 function parseTimeOfDay(bytes: Uint8Array, k: number, end: number): number {
   while (k < end && isSpace(bytes[k]!)) k++;
