@@ -1,7 +1,8 @@
 /**
- * Linear-time building blocks of the sort: every key becomes an unsigned
- * 32-bit "digit" per row that orders rows the way the key does (direction
- * folded in), and a stable counting or two-pass radix pass reorders a
+ * Linear-time building blocks of the sort: every key becomes unsigned
+ * digits per row that order rows the way the key does (direction folded
+ * in): one 32-bit word for integers, dates and string ranks, two for
+ * doubles. A stable counting pass, or radix passes of 16 bits, reorders a
  * permutation by one such key. Sorting by several keys is then one pass per
  * key, least significant first (LSD), with no comparator calls: V8's
  * comparator sort costs about a microsecond a row, these passes a few
@@ -9,13 +10,16 @@
  */
 import type { SortKey } from "./sort-keys.ts";
 
-/** Per-row digits of one key, in [0, max]; NULL rows' digits are never read. */
-export interface Digits {
-  digits: Uint32Array;
-  max: number;
-}
+/**
+ * Per-row digits of one key (NULL rows' digits are never read): one 32-bit
+ * word in [0, max], or for doubles the two words of an unsigned 64-bit
+ * integer that orders like the number.
+ */
+export type Digits =
+  | { kind: "word"; digits: Uint32Array; max: number }
+  | { kind: "double"; hi: Uint32Array; lo: Uint32Array };
 
-/** Digits of a key: value offsets for integral keys spanning under 2^32, dense ranks otherwise. */
+/** Digits of a key: value offsets for integral keys spanning under 2^32, IEEE-bit words otherwise. */
 export function digitsOf(key: SortKey, n: number): Digits {
   const v = key.values, valid = key.validity;
   let min = Infinity, max = -Infinity, integral = !key.floating;
@@ -29,55 +33,38 @@ export function digitsOf(key: SortKey, n: number): Digits {
     integral = true;
     for (let i = 0; i < n; i++) if ((valid === null || valid[i] === 1) && !Number.isInteger(v[i]!)) { integral = false; break; }
   }
-  const digits = new Uint32Array(n);
-  if (min === Infinity) return { digits, max: 0 };
+  if (min === Infinity) return { kind: "word", digits: new Uint32Array(n), max: 0 };
   if (integral && max - min < 2 ** 32) {
+    const digits = new Uint32Array(n);
     if (key.ascending) for (let i = 0; i < n; i++) digits[i] = v[i]! - min;
     else for (let i = 0; i < n; i++) digits[i] = max - v[i]!;
     if (valid !== null) for (let i = 0; i < n; i++) if (valid[i] === 0) digits[i] = 0;
-    return { digits, max: max - min };
+    return { kind: "word", digits, max: max - min };
   }
-  const ranks = floatRanks(key, n);
-  if (!key.ascending) for (let i = 0; i < n; i++) ranks.digits[i] = ranks.max - ranks.digits[i]!;
-  return ranks;
+  return doubleDigits(key, n);
 }
 
 /**
- * Dense ascending ranks of any doubles: each value's IEEE bits are mapped
- * to an unsigned 64-bit integer that orders like the number (-0 as 0, every
- * NaN as one value after +Infinity), radix-sorted 16 bits at a time.
+ * Each double's IEEE bits mapped to an unsigned 64-bit integer (two words)
+ * that orders like the number: -0 as 0, every NaN as one value after
+ * +Infinity; all bits inverted for a descending key.
  */
-function floatRanks(key: SortKey, n: number): Digits {
+function doubleDigits(key: SortKey, n: number): Digits {
   const v = key.values, valid = key.validity;
-  const rows = new Int32Array(n);
-  let m = 0;
-  for (let i = 0; i < n; i++) if (valid === null || valid[i] === 1) rows[m++] = i;
   const scratch = new Float64Array(n);
-  for (let k = 0; k < m; k++) {
-    const x = v[rows[k]!]!;
-    scratch[rows[k]!] = x === 0 ? 0 : x !== x ? NaN : x;
+  for (let i = 0; i < n; i++) {
+    const x = valid === null || valid[i] === 1 ? v[i]! : 0;
+    scratch[i] = x === 0 ? 0 : x !== x ? NaN : x;
   }
   const words = new Uint32Array(scratch.buffer); // little-endian: [lo, hi] per double
   const hi = new Uint32Array(n), lo = new Uint32Array(n);
-  for (let k = 0; k < m; k++) {
-    const i = rows[k]!;
+  const flip = key.ascending ? 0 : 0xffffffff;
+  for (let i = 0; i < n; i++) {
     let h = words[2 * i + 1]!, l = words[2 * i]!;
-    if (h & 0x80000000) { h = ~h >>> 0; l = ~l >>> 0; } else h = (h | 0x80000000) >>> 0;
-    hi[i] = h; lo[i] = l;
+    if (h & 0x80000000) { h = ~h; l = ~l; } else h |= 0x80000000;
+    hi[i] = (h ^ flip) >>> 0; lo[i] = (l ^ flip) >>> 0;
   }
-  let order: Int32Array = rows.subarray(0, m);
-  order = radix16(order, lo, 0);
-  order = radix16(order, lo, 16);
-  order = radix16(order, hi, 0);
-  order = radix16(order, hi, 16);
-  const digits = new Uint32Array(n);
-  let rank = 0;
-  for (let k = 0; k < m; k++) {
-    const i = order[k]!;
-    if (k > 0) { const p = order[k - 1]!; if (hi[p] !== hi[i] || lo[p] !== lo[i]) rank++; }
-    digits[i] = rank;
-  }
-  return { digits, max: rank };
+  return { kind: "double", hi, lo };
 }
 
 /** One stable counting pass of `order` by the 16-bit digit of `words` at `shift`. */
@@ -85,7 +72,7 @@ function radix16(order: Int32Array, words: Uint32Array, shift: number): Int32Arr
   const m = order.length;
   const counts = new Int32Array(65537);
   for (let k = 0; k < m; k++) counts[((words[order[k]!]! >>> shift) & 0xffff) + 1]!++;
-  if (counts[1] === m) return order; // every digit is 0: nothing moves
+  if (m === 0 || counts[((words[order[0]!]! >>> shift) & 0xffff) + 1] === m) return order; // one bucket: nothing moves
   for (let b = 1; b <= 65536; b++) counts[b]! += counts[b - 1]!;
   const out = new Int32Array(m);
   for (let k = 0; k < m; k++) { const r = order[k]!; out[counts[(words[r]! >>> shift) & 0xffff]!++] = r; }
@@ -112,7 +99,9 @@ export function stablePass(order: Int32Array, d: Digits, validity: Uint8Array | 
   }
   let sorted: Int32Array;
   const m = valid.length;
-  if (d.max < Math.max(m, 1 << 16)) {
+  if (d.kind === "double") {
+    sorted = radix16(radix16(radix16(radix16(valid, d.lo, 0), d.lo, 16), d.hi, 0), d.hi, 16);
+  } else if (d.max < Math.max(m, 1 << 16)) {
     const counts = new Int32Array(d.max + 2);
     const digits = d.digits;
     for (let k = 0; k < m; k++) counts[digits[valid[k]!]! + 1]!++;
