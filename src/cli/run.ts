@@ -4,10 +4,11 @@
  * `*.parquet` in DIR, named by file stem) and `--table NAME=PATH`
  * (repeatable), printing `--format table|json|csv`. `--conf KEY=VALUE` sets
  * any session config key; `--explain` prints the plans instead of running.
- * `--workers N` is accepted, but queries run in-process whatever N is: the
- * CLI does not yet attach the worker-thread executors to a session. Errors
- * are one line on stderr (a SQL syntax error adds its caret excerpt) and a
- * non-zero exit code; stdout carries only the result.
+ * `--workers N` runs the query on a cluster of N worker-thread executors
+ * (0, the default, runs it in-process); with workers and a terminal on
+ * stderr, a progress line shows stages and tasks done. Errors are one line
+ * on stderr (a SQL syntax error adds its caret excerpt) and a non-zero exit
+ * code; stdout carries only the result.
  */
 import { parseArgs } from "node:util";
 import { readFileSync, readdirSync, statSync } from "node:fs";
@@ -17,10 +18,14 @@ import { CinderError } from "../common/errors.ts";
 import type { OutputFormat } from "./format.ts";
 import { formatCsv, formatJson } from "./format.ts";
 import { formatShow } from "../api/show.ts";
+import { Cluster } from "../cluster/cluster.ts";
+import type { CinderEvent } from "../common/events.ts";
 
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** True when stderr is a terminal: only then is a progress line drawn. */
+  stderrIsTTY?: boolean;
 }
 
 const USAGE = `usage: cinder sql ("SELECT ..." | -f FILE) [--tables DIR] [--table NAME=PATH]... [--format table|json|csv]
@@ -111,11 +116,39 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 
   const df = session.sql(text);
   if (values.explain) { io.stdout(`${df.explain(true)}\n`); return 0; }
-  if (format === "table") {
-    io.stdout(`${formatShow(df.schema, await df.collectBatches(), Infinity, false)}\n`);
-  } else {
-    const rows = await df.collectArrays();
-    io.stdout(`${format === "json" ? formatJson(df.schema, rows) : formatCsv(df.schema, rows)}\n`);
+  const cluster = workers > 0 ? await Cluster.start({ executors: workers, kind: "worker-thread", cores: session.conf.get("executor.cores") }) : null;
+  const stopProgress = cluster && io.stderrIsTTY ? showProgress(cluster, io) : () => undefined;
+  try {
+    if (cluster) session.backend = cluster.backend() as Session["backend"];
+    let out: string;
+    if (format === "table") {
+      out = formatShow(df.schema, await df.collectBatches(), Infinity, false);
+    } else {
+      const rows = await df.collectArrays();
+      out = format === "json" ? formatJson(df.schema, rows) : formatCsv(df.schema, rows);
+    }
+    stopProgress();
+    io.stdout(`${out}\n`);
+  } finally {
+    stopProgress();
+    await cluster?.stop();
   }
   return 0;
+}
+
+/** Draws "stages a/b, tasks c/d" on one stderr line as the cluster's events arrive; returns a function that clears it. */
+function showProgress(cluster: Cluster, io: CliIO): () => void {
+  let stages = 0, stagesDone = 0, tasks = 0, tasksDone = 0, drawn = false;
+  const off = cluster.bus.on((e: CinderEvent) => {
+    if (e.type === "StageSubmitted") { stages++; tasks += e.numTasks; }
+    else if (e.type === "StageCompleted") stagesDone++;
+    else if (e.type === "TaskEnd") tasksDone++;
+    else return;
+    io.stderr(`\rstages ${stagesDone}/${stages}, tasks ${tasksDone}/${tasks}\x1b[K`);
+    drawn = true;
+  });
+  return () => {
+    off();
+    if (drawn) { io.stderr("\r\x1b[K"); drawn = false; }
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * The `cinder` command line, spawned as a process on small Parquet files
  * (written by DuckDB): JSON output equals DuckDB's rows, CSV and table
- * formats, --tables DIR naming, --conf, --explain, and errors as one line on
+ * formats, --tables DIR naming, --conf, --explain, --workers, and errors as one line on
  * stderr with a non-zero exit (a syntax error with its caret excerpt).
  */
 import { describe, it, before } from "node:test";
@@ -59,6 +59,14 @@ describe("cinder CLI", () => {
     const bad = cinder("sql", "SELECT 1", "--conf", "no.such.key=1");
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /unknown config key 'no.such.key'/);
+  });
+
+  it("runs on worker-thread executors with --workers N", async () => {
+    const sql = "SELECT k, count(*) AS n, sum(v) AS total FROM facts GROUP BY k ORDER BY k NULLS FIRST";
+    const r = cinder("sql", sql, "--tables", dir, "--format", "json", "--workers", "2", "--conf", "shuffle.partitions=4");
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, "", "no progress line when stderr is not a terminal");
+    assertRowsEqual((JSON.parse(r.stdout) as { rows: unknown[][] }).rows, await duckRows(sql), { ordered: true });
   });
 
   it("reports a syntax error with its caret excerpt on stderr and exits non-zero", () => {
