@@ -263,14 +263,29 @@ function fastWide(data: arrow.Data, type: DataType, stride: 2 | 4): ColumnVector
   const words = new Int32Array(src.buffer, src.byteOffset + data.offset * stride * 4, n * stride);
   const validity = validityOf(data);
   const values = new Float64Array(n);
-  for (let i = 0, w = 0; i < n; i++, w += stride) {
-    const hi = words[w + 1]!;
-    const fits = hi <= 0x1fffff && hi >= -0x200000 && (stride === 2 || (words[w + 2] === hi >> 31 && words[w + 3] === hi >> 31));
-    if (!fits) {
-      if (validity === null || validity[i]) return null;
-      continue;
+  // Branch-free main loop; `bad` collects any high word outside ±2^21 (or non sign-extended top words).
+  let bad = 0;
+  if (stride === 2) {
+    for (let i = 0; i < n; i++) {
+      const hi = words[2 * i + 1]!;
+      bad |= (hi + 0x200000) >>> 22;
+      values[i] = hi * 4294967296 + (words[2 * i]! >>> 0);
     }
-    values[i] = hi * 4294967296 + (words[w]! >>> 0);
+  } else {
+    for (let i = 0; i < n; i++) {
+      const w = 4 * i, hi = words[w + 1]!, sign = hi >> 31;
+      bad |= ((hi + 0x200000) >>> 22) | (words[w + 2]! ^ sign) | (words[w + 3]! ^ sign);
+      values[i] = hi * 4294967296 + (words[w]! >>> 0);
+    }
+  }
+  if (bad !== 0) {
+    // Some value is beyond ±2^53: fine if only in NULL slots, else the general path reports it exactly.
+    if (validity === null) return null;
+    for (let i = 0; i < n; i++) {
+      const w = stride * i, hi = words[w + 1]!, sign = hi >> 31;
+      const out = ((hi + 0x200000) >>> 22) !== 0 || (stride === 4 && (words[w + 2] !== sign || words[w + 3] !== sign));
+      if (out) { if (validity[i]) return null; values[i] = 0; }
+    }
   }
   return { type, length: n, values, validity };
 }
