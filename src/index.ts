@@ -17,6 +17,8 @@ export type { ColumnLike } from "./api/column.ts";
 export { GroupedData } from "./api/grouped-data.ts";
 export { Window, WindowSpec } from "./api/window.ts";
 export { DataFrameReader } from "./api/data-frame-reader.ts";
+export { DataFrameWriter } from "./api/data-frame-writer.ts";
+export type { SaveMode, FileFormat } from "./api/data-frame-writer.ts";
 export * from "./api/functions.ts";
 export {
   CinderError, AnalysisError, ParseError, ExecutionError, IOError, ResultTooLargeError,
