@@ -10,8 +10,9 @@
  * cross join happens only where no predicate connects the remaining tables. Each conjunct sits on the lowest join that sees all its
  * columns. Conjuncts common to every branch of an OR are also factored out
  * (TPC-H Q19 repeats its join key in each branch), so they can be join keys.
- * A Project restores the chain's original column order. Chains of two
- * tables are left as written: the physical planner picks the build side.
+ * A Project restores the chain's original column order. Two tables keep
+ * their order (the physical planner picks the build side); only their
+ * conjuncts are placed.
  *
  * It walks the tree itself (`applyOrder: "self"`) to act only on the top of
  * each chain, and returns the very same plan when the order it would build
@@ -77,8 +78,6 @@ function reorderChain(top: LogicalPlan): LogicalPlan {
     }
   }
 
-  // Two tables need no order: the physical planner already builds the smaller side.
-  if (leaves.length < 3) return withChildren(top, planChildren(top).map(visitKeepChain));
   const leafIds = leaves.map((l) => new Set(outputSchema(l).map((f) => f.id)));
   const rows = leaves.map((l) => estimateStatistics(l).rowCount);
   const refs = conjuncts.map((c) => referencedIds(c));
@@ -108,8 +107,10 @@ function reorderChain(top: LogicalPlan): LogicalPlan {
   });
   const order: number[] = [];
   const picked = new Set<number>();
+  // Two tables keep their order (the physical planner picks the build side);
+  // their conjuncts are still placed and OR-factored.
   let first = 0;
-  rows.forEach((r, i) => { if (r > rows[first]!) first = i; });
+  if (leaves.length > 2) rows.forEach((r, i) => { if (r > rows[first]!) first = i; });
   order.push(first); picked.add(first);
   let estimate = rows[first]!;
   while (order.length < leaves.length) {
@@ -127,7 +128,7 @@ function reorderChain(top: LogicalPlan): LogicalPlan {
         }
       });
       // An unconnected leaf is a cross join: never preferred over a connected one.
-      const out = connected ? estimate * rows[i]! * selectivity : Infinity;
+      const out = leaves.length <= 2 ? 0 : connected ? estimate * rows[i]! * selectivity : Infinity;
       if (best < 0 || out < bestRows || (out === bestRows && rows[i]! < rows[best]!)) { best = i; bestRows = out; }
     }
     order.push(best); picked.add(best);
