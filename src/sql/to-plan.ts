@@ -35,7 +35,6 @@ interface Item {
   name: string;
   /** Reference to this item's output from a node above the projection. */
   ref: Expr;
-  hidden: boolean;
 }
 
 export class PlanBuilder {
@@ -153,14 +152,14 @@ export class PlanBuilder {
       const same = [...items, ...hidden].find((i) => exprToString(i.expr) === exprToString(x));
       if (same) return same.ref;
       if (x.type === "aggregate") {
-        const item = itemOf(x, `__agg${hidden.length}`, true);
+        const item = itemOf(x, `__agg${hidden.length}`);
         hidden.push(item);
         return item.ref;
       }
       if (x.type === "column") {
         const byName = x.qualifier === undefined ? items.find((i) => i.name.toLowerCase() === x.name.toLowerCase()) : undefined;
         if (byName) return byName.ref;
-        const item = itemOf(x, null, true);
+        const item = itemOf(x, null);
         hidden.push(item);
         return item.ref;
       }
@@ -187,7 +186,7 @@ export class PlanBuilder {
         const byAlias = items.find((i) => i.name.toLowerCase() === x.name.toLowerCase());
         return byAlias ? byAlias.expr : undefined;
       });
-      const item = itemOf(inlined, `__sort${hidden.length}`, true);
+      const item = itemOf(inlined, `__sort${hidden.length}`);
       hidden.push(item);
       return { ...o, expr: item.ref };
     });
@@ -229,11 +228,10 @@ function hasAggregate(e: Expr): boolean {
 }
 
 /** A select-list entry: aliased (given or default name) unless it is a plain column. */
-function itemOf(expr: Expr, alias: string | null, hidden = false): Item {
-  if (alias === null && expr.type === "column") return { expr, name: expr.name, ref: expr, hidden };
+function itemOf(expr: Expr, alias: string | null): Item {
+  if (alias === null && expr.type === "column") return { expr, name: expr.name, ref: expr };
   const name = alias ?? defaultName(expr);
-  const id = newExprId();
-  return { expr, name, ref: { type: "column", name, id }, hidden };
+  return { expr, name, ref: { type: "column", name, id: newExprId() } };
 }
 
 function outputExpr(item: Item): Expr {

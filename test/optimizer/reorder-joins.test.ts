@@ -1,3 +1,4 @@
+/** reorder_joins: join order from estimated sizes, predicate placement, OR factoring, fixed point. */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Session } from "../../src/index.ts";

@@ -1,3 +1,4 @@
+/** rewrite_subqueries: the joins each kind of subquery becomes, printed as plans. */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Session } from "../../src/index.ts";

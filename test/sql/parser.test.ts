@@ -1,3 +1,8 @@
+/**
+ * The SQL parser on its own: one test per construct of issue 3 (AST or
+ * expression shape), and malformed queries with their exact line, column
+ * and caret excerpt.
+ */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Parser } from "../../src/sql/parser.ts";
