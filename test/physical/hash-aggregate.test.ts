@@ -15,6 +15,9 @@ import type { Batch, ColumnVector } from "../../src/exec/column-vector.ts";
 import { utf8FromStrings } from "../../src/exec/column-vector.ts";
 import { valueAt, vectorFromValues } from "../../src/exec/values.ts";
 import { createGroupTable } from "../../src/exec/aggregate/group-table.ts";
+import { duckRows, duckToParquet, normalize } from "../support/duckdb-oracle.ts";
+import { dataFrameFromParquet } from "../support/datasets.ts";
+import { assertRowsEqual } from "../support/compare.ts";
 
 type Cell = number | string | boolean | null;
 
@@ -274,5 +277,21 @@ describe("sum overflow", () => {
     });
     const fine = session.createDataFrame([{ k: 1, v: 2 ** 52 }, { k: 1, v: 2 ** 52 - 1 }, { k: 1, v: -(2 ** 52) }], { schema: { k: "int", v: "bigint" } });
     assert.deepEqual(await fine.groupBy("k").agg(sum("v")).collectArrays(), [[1, 2 ** 52 - 1]]);
+  });
+});
+
+describe("decimal sums past 2^53 unscaled", () => {
+  it("equal DuckDB's (rounded once, to within one part in 2^53) instead of failing", async () => {
+    // p * p is decimal(24,4) near 10^10, unscaled near 10^14; each group's total of 13,000 is near 10^18, past 2^53.
+    const { bytes, path } = await duckToParquet("big-decimals", `SELECT (i % 3)::INTEGER AS k,
+      (90000 + (i * 7919 % 1000003) / 100.0)::DECIMAL(12,2) AS p FROM range(40000) t(i)`);
+    const session = new Session();
+    const df = dataFrameFromParquet(session, bytes, 4);
+    df.createOrReplaceTempView("big");
+    const sql = "SELECT k, sum(p * p) AS s2, sum(p) AS s, avg(p) AS a FROM big GROUP BY k";
+    const oracle = async (q: string) => (await duckRows(q.replace("FROM big", `FROM '${path}'`))).map((r) => r.map(normalize));
+    assertRowsEqual(await session.sql(sql).collectArrays(), await oracle(sql));
+    const windowed = "SELECT k, sum(p * p) OVER (PARTITION BY k ORDER BY p ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run FROM big";
+    assertRowsEqual(await session.sql(windowed).collectArrays(), await oracle(windowed));
   });
 });

@@ -7,6 +7,7 @@
  * they work for every type; strings compare by their byte-order rank.
  */
 import type { DataType } from "../../plan/types.ts";
+import { isDecimal } from "../../plan/types.ts";
 import type { ColumnVector } from "../column-vector.ts";
 import { take } from "../column-vector.ts";
 import { ExecutionError } from "../../common/errors.ts";
@@ -26,7 +27,7 @@ export function windowAggregate(fn: WindowAggregateFn, arg: ColumnVector | null,
     return { type: resultType, length: n, values: out, validity: null };
   }
   const exact = fn === "sum" && resultType.kind !== "float64" && resultType.kind !== "float32";
-  const sums = windowSums(arg!, frames, n, exact);
+  const sums = windowSums(arg!, frames, n, exact, !isDecimal(resultType));
   const validity = new Uint8Array(n);
   let anyNull = false;
   const out = new Float64Array(n);
@@ -57,9 +58,10 @@ const MAX_EXACT = 2 ** 53;
  * stay within ±2^53; for floats they are within rounding of a direct sum.
  * Past 2^53, or with a non-finite value (which would poison every later
  * difference), frames are summed one by one instead; an `exact` sum that
- * still leaves ±2^53 is an ARITHMETIC_OVERFLOW, as in the hash aggregate.
+ * still leaves ±2^53 is an ARITHMETIC_OVERFLOW for integers, as in the hash
+ * aggregate; a decimal frame total rounds there, as decimal arithmetic does.
  */
-function windowSums(arg: ColumnVector, frames: FrameBounds, n: number, exact: boolean): Float64Array {
+function windowSums(arg: ColumnVector, frames: FrameBounds, n: number, exact: boolean, overflowIsError: boolean): Float64Array {
   const v = arg.values, valid = arg.validity;
   const { start, end } = frames;
   const prefix = new Float64Array(n + 1);
@@ -78,7 +80,7 @@ function windowSums(arg: ColumnVector, frames: FrameBounds, n: number, exact: bo
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let r = start[i]!; r < end[i]!; r++) if (valid === null || valid[r] === 1) s += v[r]!;
-    if (exact && (s > MAX_EXACT || s < -MAX_EXACT)) {
+    if (overflowIsError && exact && (s > MAX_EXACT || s < -MAX_EXACT)) {
       throw new ExecutionError("ARITHMETIC_OVERFLOW",
         `sum over a window overflowed: a frame's total is beyond ±2^53, which Cinder cannot hold exactly in ${arg.type.kind}; cast the argument to double before summing to get an approximate total`,
         { details: { function: "sum", type: arg.type.kind } });
