@@ -105,7 +105,8 @@ function insideWindow(root: Expr, target: Expr): boolean {
 function analyzeAggregate(input: LogicalPlan, rawGroupBy: Expr[], rawAggregates: Expr[], outer: Scope | null): LogicalPlan {
   const fields = outputSchema(input);
   const scope = scopeOf(fields, outer);
-  const groupBy = rawGroupBy.map((e) => resolveExpr(e, scope));
+  // A grouping key's alias names an output column, not the key itself (groupBy(expr.alias("k")) selects it as k).
+  const groupBy = rawGroupBy.map((e) => resolveExpr(e, scope)).map((e) => (e.type === "alias" ? e.expr : e));
   const aggregates = expandStars(rawAggregates, fields).map((e) => nameOutput(resolveExpr(e, scope)));
   const groupKeys = new Set(groupBy.map(exprToString));
   for (const out of aggregates) checkGrouped(out.type === "alias" ? out.expr : out, groupKeys);

@@ -190,7 +190,7 @@ export function defaultName(e: Expr): string {
 export function exprToString(e: Expr): string {
   switch (e.type) {
     case "column": return `${e.qualifier ? e.qualifier + "." : ""}${e.name}${e.id !== undefined ? "#" + e.id : ""}`;
-    case "literal": return e.value === null ? "NULL" : typeof e.value === "string" ? `'${e.value}'` : String(e.value);
+    case "literal": return literalToString(e.value, e.dataType);
     case "alias": return `${exprToString(e.expr)} AS ${e.name}#${e.id}`;
     case "binary": return `(${exprToString(e.left)} ${e.op.toUpperCase()} ${exprToString(e.right)})`;
     case "not": return `NOT ${exprToString(e.expr)}`;
@@ -210,6 +210,19 @@ export function exprToString(e: Expr): string {
     case "outerRef": return `outer(${exprToString(e.column)})`;
     case "boundRef": return `#${e.index}`;
   }
+}
+
+/** Decimal literals hold their unscaled value (see src/exec/column-vector.ts); print them scaled. */
+function literalToString(value: LiteralValue, dataType: DataType): string {
+  if (value === null) return "NULL";
+  if (typeof value === "string") return `'${value}'`;
+  if (typeof value !== "number") return String(value);
+  if (dataType.kind === "decimal") return (value / 10 ** dataType.scale).toFixed(dataType.scale);
+  // Dates are days and timestamps microseconds since the epoch.
+  const ms = dataType.kind === "date32" ? value * 86_400_000 : dataType.kind === "timestamp" ? value / 1000 : NaN;
+  if (!Number.isFinite(new Date(ms).getTime())) return String(value);
+  const iso = new Date(ms).toISOString();
+  return dataType.kind === "date32" ? `DATE '${iso.slice(0, 10)}'` : `TIMESTAMP '${iso.slice(0, 23).replace("T", " ")}'`;
 }
 
 export function sortOrderToString(o: SortOrder): string {

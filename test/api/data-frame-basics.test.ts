@@ -57,4 +57,11 @@ describe("DataFrame basics", () => {
     const text = facts!.filter(col("v").gt(1)).select("id").explain();
     for (const section of ["Parsed Logical Plan", "Analyzed Logical Plan", "Optimized Logical Plan", "Physical Plan"]) assert.match(text, new RegExp(section));
   });
+
+  it("explain prints decimal, date and timestamp literals as the user wrote them", () => {
+    const text = new Session().sql("SELECT 1.25 AS p, DATE '1998-12-01' AS d, TIMESTAMP '2024-03-05 10:20:30' AS t").explain();
+    assert.match(text, /1\.25 AS p/);
+    assert.match(text, /DATE '1998-12-01' AS d/);
+    assert.match(text, /TIMESTAMP '2024-03-05 10:20:30\.000' AS t/);
+  });
 });

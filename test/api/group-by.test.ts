@@ -34,6 +34,12 @@ describe("groupBy / agg like DuckDB (one partition)", () => {
     assertRowsEqual(await t.facts!.groupBy("d").agg(count("*"), max("s")).collectArrays(), await duckRows("SELECT d, count(*), max(s) FROM facts GROUP BY d"));
   });
 
+  it("groups by an aliased expression and names the key column by its alias", async () => {
+    const df = t.facts!.groupBy(col("k").plus(1).alias("k1")).agg(count("*").alias("n"));
+    assert.deepEqual(df.columns, ["k1", "n"]);
+    assertRowsEqual(await df.collectArrays(), await duckRows("SELECT k + 1 AS k1, count(*) AS n FROM facts GROUP BY k + 1"));
+  });
+
   it("takes min and max of strings in byte order", async () => {
     const rows = await t.facts!.groupBy("k").agg(min("s"), max("s")).collectArrays();
     assertRowsEqual(rows, await duckRows("SELECT k, min(s), max(s) FROM facts GROUP BY k"));

@@ -138,7 +138,7 @@ describe("SQL parser: one test per construct", () => {
 
   it("date literals and interval arithmetic: days, months, years", () => {
     assert.deepEqual(parseExpression("date '1998-12-01'"), { type: "literal", value: 10561, dataType: { kind: "date32" } });
-    assert.equal(expr("date '1998-12-01' - interval '90' day"), "date_sub(10561, 90)");
+    assert.equal(expr("date '1998-12-01' - interval '90' day"), "date_sub(DATE '1998-12-01', 90)");
     assert.equal(expr("d + interval '3' month"), "add_months(d, 3)");
     assert.equal(expr("d + interval '1' year"), "add_months(d, 12)");
     assert.equal(expr("d - interval 2 years"), "add_months(d, -24)");
