@@ -60,8 +60,10 @@ export function allocateValues(type: DataType, length: number): NumericArray {
   }
 }
 
+/** Whether row `i` is non-NULL; a dictionary-encoded row is NULL also when its dictionary entry is. */
 export function isValidAt(col: ColumnVector, i: number): boolean {
-  return col.validity === null || col.validity[i] === 1;
+  if (col.validity !== null && col.validity[i] === 0) return false;
+  return col.dictionary === undefined || isValidAt(col.dictionary, col.values[i]!);
 }
 
 export function nullCount(col: ColumnVector): number {

@@ -7,7 +7,7 @@ import type { DataType } from "../plan/types.ts";
 import { isDecimal } from "../plan/types.ts";
 import { AnalysisError, ExecutionError } from "../common/errors.ts";
 import type { ColumnVector } from "./column-vector.ts";
-import { allocateValues, stringAt, utf8FromStrings } from "./column-vector.ts";
+import { allocateValues, isValidAt, stringAt, utf8FromStrings } from "./column-vector.ts";
 
 const DAY_MS = 86400000;
 
@@ -94,7 +94,7 @@ export function vectorFromValues(type: DataType, values: readonly unknown[], col
 
 /** The JS value of row `i`. */
 export function valueAt(col: ColumnVector, i: number): CellValue {
-  if (col.validity !== null && col.validity[i] === 0) return null;
+  if (!isValidAt(col, i)) return null;
   const t = col.type;
   switch (t.kind) {
     case "null": return null;
@@ -110,7 +110,7 @@ export function valueAt(col: ColumnVector, i: number): CellValue {
 
 /** The text a cell shows in `show()` and CSV/JSON output. */
 export function formatCell(col: ColumnVector, i: number): string | null {
-  if (col.validity !== null && col.validity[i] === 0) return null;
+  if (!isValidAt(col, i)) return null;
   const t = col.type;
   switch (t.kind) {
     case "date32": return formatDate(col.values[i]!);
