@@ -15,7 +15,7 @@ import { exprNullable, exprType } from "../plan/expression-types.ts";
 import type { LogicalPlan, PlanOf } from "../plan/logical-plan.ts";
 import { columnRef, fieldOf, outputSchema } from "../plan/logical-plan.ts";
 import type { DataType, Field } from "../plan/types.ts";
-import { BOOLEAN, INT64, typeToString } from "../plan/types.ts";
+import { BOOLEAN, INT64, typeEquals, typeToString } from "../plan/types.ts";
 import { aggregateResultType } from "../plan/expression-types.ts";
 import { estimateStatistics } from "../plan/statistics.ts";
 import type { AggregateCall, Partitioning, PhysicalPlan, WindowCall } from "./physical-plan.ts";
@@ -160,11 +160,12 @@ export class PhysicalPlanner {
     const leftIds = new Set(left.schema.map((f) => f.id)), rightIds = new Set(right.schema.map((f) => f.id));
     const leftKeys: Expr[] = [], rightKeys: Expr[] = [], residual: Expr[] = [];
     for (const c of p.condition ? splitConjuncts(p.condition) : []) {
-      if (c.type === "binary" && c.op === "=") {
+      if (c.type === "binary" && (c.op === "=" || c.op === "<=>")) {
         const l = referencedIds(c.left), r = referencedIds(c.right);
         const within = (ids: Set<number>, side: Set<number>) => ids.size > 0 && [...ids].every((id) => side.has(id));
-        if (within(l, leftIds) && within(r, rightIds)) { leftKeys.push(c.left); rightKeys.push(c.right); continue; }
-        if (within(l, rightIds) && within(r, leftIds)) { leftKeys.push(c.right); rightKeys.push(c.left); continue; }
+        const pair = within(l, leftIds) && within(r, rightIds) ? [c.left, c.right] : within(l, rightIds) && within(r, leftIds) ? [c.right, c.left] : null;
+        if (pair && c.op === "=") { leftKeys.push(pair[0]!); rightKeys.push(pair[1]!); continue; }
+        if (pair && nullSafeKeys(pair[0]!, pair[1]!, leftKeys, rightKeys)) continue;
       }
       residual.push(c);
     }
@@ -289,4 +290,24 @@ export function stateTypes(fn: AggregateFn, argType: DataType | undefined): Data
 /** Plans a logical plan with the given configuration. */
 export function planPhysical(plan: LogicalPlan, config: ConfigValues): PhysicalPlan {
   return new PhysicalPlanner(config).plan(plan);
+}
+
+/**
+ * Adds the hash-join keys for `l <=> r` (null-safe equality, which INTERSECT
+ * and EXCEPT produce) the way Spark's ExtractEquiJoinKeys does: the pair
+ * (coalesce(l, default), coalesce(r, default)) plus (l IS NULL, r IS NULL).
+ * Neither key is ever NULL, so every join algorithm and the hash
+ * partitioning match NULL with NULL and nothing else, with no change to the
+ * operators. When neither side can be NULL the pair is a plain `=` key.
+ * Returns false (leave it a residual condition) for untyped NULL columns
+ * and sides of different types.
+ */
+function nullSafeKeys(l: Expr, r: Expr, leftKeys: Expr[], rightKeys: Expr[]): boolean {
+  const lt = exprType(l), rt = exprType(r);
+  if (lt.kind === "null" || !typeEquals(lt, rt)) return false;
+  if (!exprNullable(l) && !exprNullable(r)) { leftKeys.push(l); rightKeys.push(r); return true; }
+  const orDefault = (e: Expr, t: DataType): Expr => ({ type: "call", name: "coalesce", args: [e, { type: "literal", value: t.kind === "utf8" ? "" : t.kind === "boolean" ? false : 0, dataType: t }] });
+  leftKeys.push(orDefault(l, lt), { type: "isNull", expr: l, negated: false });
+  rightKeys.push(orDefault(r, rt), { type: "isNull", expr: r, negated: false });
+  return true;
 }
