@@ -17,7 +17,6 @@ import type { Batch } from "../exec/column-vector.ts";
 import { valueAt } from "../exec/values.ts";
 import type { CellValue } from "../exec/values.ts";
 import { arrowTableOf } from "../exec/arrow-convert.ts";
-import { physicalToString } from "../physical/physical-plan.ts";
 import { Column, columnOf, toExpr } from "./column.ts";
 import type { ColumnLike } from "./column.ts";
 import { orderOf } from "./window.ts";
@@ -317,10 +316,19 @@ export class DataFrame {
     return text;
   }
 
-  /** The plans: parsed, analyzed, optimized and physical (or only physical with `extended = false`). */
-  explain(extended: boolean | "extended" | "simple" = true): string {
+  /**
+   * The plans: parsed, analyzed, optimized and physical (or only physical with `extended = false`).
+   * File scans show what their footers say they will fetch (row groups pruned by statistics, bytes of
+   * the projected column chunks). `"analyze"` runs the query and shows what each scan actually fetched.
+   *
+   * @example console.log(await df.filter(col("id").gt(10)).explain("analyze"))
+   */
+  explain(mode: "analyze"): Promise<string>;
+  explain(extended?: boolean | "extended" | "simple"): string;
+  explain(extended: boolean | "extended" | "simple" | "analyze" = true): string | Promise<string> {
+    if (extended === "analyze") return this.session.explainAnalyze(this.plan);
     const optimized = this.session.optimize(this.plan);
-    const physical = physicalToString(this.session.planPhysical(optimized));
+    const physical = this.session.physicalPlanText(this.session.planPhysical(optimized));
     if (extended === false || extended === "simple") return `== Physical Plan ==\n${physical}`;
     return [
       "== Parsed Logical Plan ==", planToString(this.parsedPlan),

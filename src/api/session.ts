@@ -11,6 +11,9 @@
  */
 import * as arrow from "apache-arrow";
 import type { ConfigValues } from "../common/config.ts";
+import type { CinderEvent, ScanMetricsSnapshot } from "../common/events.ts";
+import { CinderError } from "../common/errors.ts";
+import type { SerializedError } from "../common/errors.ts";
 import { Config } from "../common/config.ts";
 import { AnalysisError, ResultTooLargeError } from "../common/errors.ts";
 import type { Expr } from "../plan/expressions.ts";
@@ -22,12 +25,16 @@ import { analyze, literalType } from "../plan/analyzer.ts";
 import { optimize } from "../optimizer/optimizer.ts";
 import type { PhysicalPlan } from "../physical/physical-plan.ts";
 import { planPhysical } from "../physical/planner.ts";
+import { physicalToString } from "../physical/physical-plan.ts";
 import type { Batch } from "../exec/column-vector.ts";
 import { batchByteSize, concatBatches, sliceBatch } from "../exec/column-vector.ts";
 import { vectorFromValues } from "../exec/values.ts";
 import { batchesFromArrowTable, dataTypeFromArrow } from "../exec/arrow-convert.ts";
 import { SourceRegistry, splitIntoPartitions } from "../io/source-registry.ts";
 import { runLocally } from "../executor/local-executor.ts";
+import { ListenerBus } from "../scheduler/listener-bus.ts";
+import type { ScanMetrics } from "../io/scan-metrics.ts";
+import { meterScans, scanAnnotator, scanSnapshots } from "../io/scan-metrics.ts";
 import { parseExpression, parseStatement } from "../sql/index.ts";
 import { Catalog } from "./catalog.ts";
 import { DataFrame } from "./data-frame.ts";
@@ -47,8 +54,21 @@ export interface ExecutionBackend {
   run(plan: PhysicalPlan, session: Session): Promise<Batch[][]>;
 }
 
+/** What the last query of a session cost (also posted as a QueryEnd event). */
+export interface QueryMetrics {
+  rows: number;
+  durationMs: number;
+  /** One entry per file scan: bytes fetched, requests, row groups read and skipped. */
+  scans: ScanMetricsSnapshot[];
+}
+
+let nextQueryId = 1;
+
 export class Session {
   readonly conf: Config;
+  /** What the last query run by this session cost; null before the first. */
+  lastQueryMetrics: QueryMetrics | null = null;
+  private readonly queryEvents = new ListenerBus();
   readonly catalog = new Catalog();
   readonly sources = new SourceRegistry();
   /** Where jobs run; the in-process local executor unless a cluster is attached. */
@@ -56,6 +76,17 @@ export class Session {
 
   constructor(config: Partial<ConfigValues> = {}) {
     this.conf = new Config(config);
+  }
+
+  /**
+   * Calls `listener` with a QueryEnd event after each query this session
+   * runs (its scans' bytes fetched, requests, row groups read and skipped).
+   * Returns a function that removes the listener.
+   *
+   * @example session.addListener((e) => { if (e.type === "QueryEnd") console.log(e.scans); });
+   */
+  addListener(listener: (event: CinderEvent) => void): () => void {
+    return this.queryEvents.on(listener);
   }
 
   /** Reads files: `session.read.parquet(path)`. */
@@ -144,8 +175,45 @@ export class Session {
 
   /** @internal Runs a resolved plan; its result's batches in order. */
   async execute(plan: LogicalPlan): Promise<Batch[]> {
+    return (await this.executeMetered(plan)).batches;
+  }
+
+  /** @internal `explain("analyze")`: runs the plan and prints the physical plan with each scan's planned and actual cost. */
+  async explainAnalyze(plan: LogicalPlan): Promise<string> {
+    const { batches, physical, scans, durationMs } = await this.executeMetered(plan);
+    const rows = batches.reduce((n, b) => n + b.numRows, 0);
+    return `== Physical Plan (analyzed: ${rows} rows in ${durationMs} ms) ==\n${physicalToString(physical, 0, scanAnnotator(this.sources, scans))}`;
+  }
+
+  /** @internal The physical plan as `explain` prints it, each file scan with what its footers say it will fetch. */
+  physicalPlanText(physical: PhysicalPlan): string {
+    return physicalToString(physical, 0, scanAnnotator(this.sources));
+  }
+
+  private async executeMetered(plan: LogicalPlan): Promise<{ batches: Batch[]; physical: PhysicalPlan; scans: Map<PhysicalPlan, ScanMetrics>; durationMs: number }> {
     const physical = this.planPhysical(this.optimize(plan));
-    const partitions = await this.backend.run(physical, this);
+    const meter = meterScans(physical);
+    const queryId = nextQueryId++, started = Date.now();
+    let partitions: Batch[][];
+    try {
+      partitions = await this.backend.run(physical, this);
+    } catch (e) {
+      const scans = scanSnapshots(this.sources, meter.finish());
+      const error: SerializedError = CinderError.is(e) ? e.toJSON() : { name: "Error", code: "INTERNAL", message: e instanceof Error ? e.message : String(e) };
+      this.queryEvents.post({ type: "QueryEnd", queryId, result: "failed", rows: 0, durationMs: Date.now() - started, scans, error, time: Date.now() });
+      throw e;
+    }
+    const scans = meter.finish();
+    const durationMs = Date.now() - started;
+    const snapshots = scanSnapshots(this.sources, scans);
+    const rows = partitions.reduce((n, p) => n + p.reduce((m, b) => m + b.numRows, 0), 0);
+    this.lastQueryMetrics = { rows, durationMs, scans: snapshots };
+    this.queryEvents.post({ type: "QueryEnd", queryId, result: "succeeded", rows, durationMs, scans: snapshots, time: Date.now() });
+    return { batches: this.checkResult(partitions, physical), physical, scans, durationMs };
+  }
+
+  /** The result's batches, after checking them against maxResultSize. */
+  private checkResult(partitions: Batch[][], physical: PhysicalPlan): Batch[] {
     const batches = partitions.flat();
     const limit = this.conf.get("maxResultSize");
     let total = 0;

@@ -21,7 +21,22 @@ export interface TaskMetricsSnapshot {
   resultBytes: number;
 }
 
+/** What one file scan of a query cost (posted with QueryEnd). */
+export interface ScanMetricsSnapshot {
+  /** The scan as `explain` names it (`parquet:<path>`). */
+  source: string;
+  columns: string[];
+  bytesFetched: number;
+  requests: number;
+  rowGroupsRead: number;
+  rowGroupsSkipped: number;
+  rowsRead: number;
+  /** E.g. that a server ignored Range and the whole file was downloaded. */
+  notes: string[];
+}
+
 export type CinderEvent =
+  | { type: "QueryEnd"; queryId: number; result: "succeeded" | "failed"; rows: number; durationMs: number; scans: ScanMetricsSnapshot[]; error?: SerializedError; time: number }
   | { type: "JobStart"; jobId: number; stageIds: number[]; time: number }
   | { type: "JobEnd"; jobId: number; result: "succeeded" | "failed"; error?: SerializedError; time: number }
   | { type: "StageSubmitted"; jobId: number; stageId: number; attempt: number; kind: StageKind; numTasks: number; partitions: number[]; parentIds: number[]; shuffleId?: number; time: number }

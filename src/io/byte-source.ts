@@ -27,8 +27,19 @@ export interface ByteSource {
   size(): Promise<number>;
   /** The last `n` bytes (fewer if the file is shorter) and the file size, in as few reads as the source allows. */
   tail(n: number): Promise<{ bytes: Uint8Array; size: number }>;
-  /** One buffer per range, in order. */
-  read(ranges: ByteRange[]): Promise<Uint8Array[]>;
+  /**
+   * One buffer per range, in order. `into`, when given, is charged for this
+   * call's bytes and requests too (besides `stats`), so a scan can count its
+   * own fetches while other scans read the same source.
+   */
+  read(ranges: ByteRange[], into?: FetchStats): Promise<Uint8Array[]>;
+}
+
+/** Adds one fetch to the source's stats and the caller's. */
+export function charge(stats: FetchStats, into: FetchStats | undefined, bytes: number, requests: number): void {
+  stats.bytesFetched += bytes;
+  stats.requests += requests;
+  if (into) { into.bytesFetched += bytes; into.requests += requests; }
 }
 
 /** Ranges closer than this are read as one, trading a few wasted bytes for fewer round trips. */
@@ -76,10 +87,10 @@ export class MemoryByteSource implements ByteSource {
     this.stats.bytesFetched += b.length;
     return { bytes: b, size: this.bytes.length };
   }
-  async read(ranges: ByteRange[]): Promise<Uint8Array[]> {
+  async read(ranges: ByteRange[], into?: FetchStats): Promise<Uint8Array[]> {
     return ranges.map((r) => {
       checkRange(this.name, r, this.bytes.length);
-      this.stats.bytesFetched += r.end - r.start;
+      charge(this.stats, into, r.end - r.start, 0);
       return this.bytes.subarray(r.start, r.end);
     });
   }
@@ -95,13 +106,12 @@ export class BlobByteSource implements ByteSource {
     const start = Math.max(0, this.blob.size - n);
     return { bytes: await this.readOne({ start, end: this.blob.size }), size: this.blob.size };
   }
-  private async readOne(r: ByteRange): Promise<Uint8Array> {
+  private async readOne(r: ByteRange, into?: FetchStats): Promise<Uint8Array> {
     checkRange(this.name, r, this.blob.size);
-    this.stats.requests++;
-    this.stats.bytesFetched += r.end - r.start;
+    charge(this.stats, into, r.end - r.start, 1);
     return new Uint8Array(await this.blob.slice(r.start, r.end).arrayBuffer());
   }
-  read(ranges: ByteRange[]): Promise<Uint8Array[]> { return readCoalesced(ranges, this.gap, (r) => this.readOne(r)); }
+  read(ranges: ByteRange[], into?: FetchStats): Promise<Uint8Array[]> { return readCoalesced(ranges, this.gap, (r) => this.readOne(r, into)); }
 }
 
 interface NodeFileHandle {
@@ -145,7 +155,7 @@ export class FileByteSource implements ByteSource {
     return this.knownSize;
   }
 
-  private async readWith(h: NodeFileHandle, r: ByteRange): Promise<Uint8Array> {
+  private async readWith(h: NodeFileHandle, r: ByteRange, into?: FetchStats): Promise<Uint8Array> {
     const out = new Uint8Array(r.end - r.start);
     let done = 0;
     while (done < out.length) {
@@ -153,8 +163,7 @@ export class FileByteSource implements ByteSource {
       if (bytesRead === 0) break;
       done += bytesRead;
     }
-    this.stats.requests++;
-    this.stats.bytesFetched += done;
+    charge(this.stats, into, done, 1);
     if (done < out.length) {
       throw new IOError("CORRUPT_PARQUET", `${this.name} ended at byte ${r.start + done} while reading bytes ${r.start}..${r.end}; the file is truncated`, { details: { file: this.name } });
     }
@@ -169,9 +178,9 @@ export class FileByteSource implements ByteSource {
     });
   }
 
-  async read(ranges: ByteRange[]): Promise<Uint8Array[]> {
+  async read(ranges: ByteRange[], into?: FetchStats): Promise<Uint8Array[]> {
     const size = await this.size();
     for (const r of ranges) checkRange(this.name, r, size);
-    return this.withFile((h) => readCoalesced(ranges, this.gap, (r) => this.readWith(h, r)));
+    return this.withFile((h) => readCoalesced(ranges, this.gap, (r) => this.readWith(h, r, into)));
   }
 }

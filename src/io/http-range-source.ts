@@ -11,7 +11,7 @@
  */
 import { IOError } from "../common/errors.ts";
 import type { ByteRange, ByteSource, FetchStats } from "./byte-source.ts";
-import { DEFAULT_COALESCE_GAP, readCoalesced } from "./byte-source.ts";
+import { DEFAULT_COALESCE_GAP, charge, readCoalesced } from "./byte-source.ts";
 
 export interface HttpSourceOptions {
   /** Accept downloading the whole file when the server does not honour `Range`. Default false. */
@@ -30,8 +30,8 @@ export class HttpRangeSource implements ByteSource {
 
   constructor(readonly name: string, private readonly options: HttpSourceOptions = {}) {}
 
-  private async get(headers: Record<string, string>, method = "GET"): Promise<Response> {
-    this.stats.requests++;
+  private async get(headers: Record<string, string>, method = "GET", into?: FetchStats): Promise<Response> {
+    charge(this.stats, into, 0, 1);
     try {
       return await fetch(this.name, { method, headers: { ...this.options.headers, ...headers } });
     } catch (e) {
@@ -39,9 +39,9 @@ export class HttpRangeSource implements ByteSource {
     }
   }
 
-  private async body(res: Response): Promise<Uint8Array> {
+  private async body(res: Response, into?: FetchStats): Promise<Uint8Array> {
     const bytes = new Uint8Array(await res.arrayBuffer());
-    this.stats.bytesFetched += bytes.length;
+    charge(this.stats, into, bytes.length, 0);
     return bytes;
   }
 
@@ -54,7 +54,7 @@ export class HttpRangeSource implements ByteSource {
    * body (only headers were transferred) and stop. With opt-in: keep the
    * whole body once and serve every later range from it.
    */
-  private async ignoredRange(res: Response): Promise<Uint8Array> {
+  private async ignoredRange(res: Response, into?: FetchStats): Promise<Uint8Array> {
     const length = res.headers.get("content-length");
     if (!this.options.allowFullDownload) {
       await res.body?.cancel().catch(() => undefined);
@@ -63,7 +63,7 @@ export class HttpRangeSource implements ByteSource {
         `use a server that supports range requests, or pass { allowFullDownload: true } (session.read.option("allowFullDownload", true)) to accept the full download`,
         { details: { url: this.name, status: res.status, reason: "range_not_supported", contentLength: length === null ? null : Number(length) } });
     }
-    this.whole = await this.body(res);
+    this.whole = await this.body(res, into);
     this.knownSize = this.whole.length;
     this.warnings.push(`server ignored Range for ${this.name}: downloaded the whole file (${this.whole.length} bytes) once`);
     return this.whole;
@@ -116,23 +116,26 @@ export class HttpRangeSource implements ByteSource {
     return { bytes: bytes!, size };
   }
 
-  private async readOne(r: ByteRange): Promise<Uint8Array> {
+  private async readOne(r: ByteRange, into?: FetchStats): Promise<Uint8Array> {
     if (this.whole) return this.whole.subarray(r.start, r.end);
     if (r.end === r.start) return new Uint8Array(0);
-    const res = await this.get({ Range: `bytes=${r.start}-${r.end - 1}` });
-    if (res.status === 200) return (await this.ignoredRange(res)).subarray(r.start, r.end);
+    const res = await this.get({ Range: `bytes=${r.start}-${r.end - 1}` }, "GET", into);
+    if (res.status === 200) return (await this.ignoredRange(res, into)).subarray(r.start, r.end);
     if (res.status !== 206) {
       await res.body?.cancel().catch(() => undefined);
       throw this.httpError(res, `reading bytes ${r.start}..${r.end} of`);
     }
-    const bytes = await this.body(res);
+    const bytes = await this.body(res, into);
     if (bytes.length !== r.end - r.start) {
       throw new IOError("IO_ERROR", `the server for ${this.name} sent ${bytes.length} bytes for range ${r.start}..${r.end}; the file may have changed or been truncated`, { details: { url: this.name, start: r.start, end: r.end, received: bytes.length } });
     }
     return bytes;
   }
 
-  read(ranges: ByteRange[]): Promise<Uint8Array[]> {
-    return readCoalesced(ranges, this.options.coalesceGap ?? DEFAULT_COALESCE_GAP, (r) => this.readOne(r));
+  read(ranges: ByteRange[], into?: FetchStats): Promise<Uint8Array[]> {
+    return readCoalesced(ranges, this.options.coalesceGap ?? DEFAULT_COALESCE_GAP, (r) => this.readOne(r, into));
   }
+
+  /** True once the server was found to ignore Range and the whole file was downloaded (with opt-in). */
+  get downloadedWhole(): boolean { return this.whole !== null; }
 }

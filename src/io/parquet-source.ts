@@ -34,9 +34,11 @@ import type { ColumnStats } from "./parquet-pruning.ts";
 import { listLocal, partitionColumns } from "./hive-partitions.ts";
 import type { ListedFile } from "./hive-partitions.ts";
 import type { FormatReader } from "./source-registry.ts";
+import type { ScanMetrics } from "./scan-metrics.ts";
+import { formatBytes, scanKey, scanTotals } from "./scan-metrics.ts";
 
-/** Where Parquet bytes come from. */
-export type ParquetInput = string | URL | Uint8Array | ArrayBuffer | Blob;
+/** Where Parquet bytes come from; a `ByteSource` plugs in any other storage (it is read by ranges like the rest). */
+export type ParquetInput = string | URL | Uint8Array | ArrayBuffer | Blob | ByteSource;
 
 export interface ParquetReadOptions extends HttpSourceOptions {
   /** Row groups are grouped into one split until it holds this many compressed bytes (default 8 MiB). */
@@ -69,6 +71,8 @@ let nextInputId = 1;
 // Footers of opened tables, by `${openId}|${path}`. Bounded: oldest entries go first.
 const files = new Map<string, Promise<OpenedFile>>();
 const MAX_CACHED_FILES = 512;
+// The same footers once read, so `explain` can describe a scan synchronously.
+const resolved = new Map<string, OpenedFile>();
 // The byte sources behind each opened table, for `fetchedBytes`.
 const sourcesByOpen = new Map<string, ByteSource[]>();
 let nextOpenId = 1;
@@ -77,13 +81,22 @@ function byteSourceFor(path: string, options: ParquetReadOptions): ByteSource {
   const registered = inputs.get(path);
   if (registered) return registered;
   if (/^https?:\/\//i.test(path)) return new HttpRangeSource(path, options);
-  if (path.startsWith("memory:") || path.startsWith("blob:cinder")) {
+  if (path.startsWith("memory:") || path.startsWith("blob:cinder") || path.startsWith("source:cinder")) {
     throw new IOError("IO_ERROR", `${path} was given as bytes in another process; in-memory Parquet inputs can only be read where they were registered`, { details: { file: path } });
   }
   return new FileByteSource(path, options.coalesceGap);
 }
 
-function registerInput(input: Uint8Array | ArrayBuffer | Blob, options: ParquetReadOptions): string {
+function isByteSource(x: unknown): x is ByteSource {
+  return typeof x === "object" && x !== null && typeof (x as ByteSource).tail === "function" && typeof (x as ByteSource).read === "function";
+}
+
+function registerInput(input: Uint8Array | ArrayBuffer | Blob | ByteSource, options: ParquetReadOptions): string {
+  if (isByteSource(input)) {
+    const id = `source:cinder-${nextInputId++}/${input.name}`;
+    inputs.set(id, input);
+    return id;
+  }
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
     const id = `memory:parquet-${nextInputId++}`;
     inputs.set(id, new MemoryByteSource(id, input instanceof Uint8Array ? input : new Uint8Array(input)));
@@ -139,6 +152,8 @@ function cachedFile(openId: string, path: string, options: ParquetReadOptions): 
     file = readFooter(path, options);
     files.set(key, file);
     file.then((f) => {
+      resolved.set(key, f);
+      if (resolved.size > MAX_CACHED_FILES) resolved.delete(resolved.keys().next().value!);
       const list = sourcesByOpen.get(openId) ?? [];
       if (!list.includes(f.source)) list.push(f.source);
       sourcesByOpen.set(openId, list);
@@ -307,6 +322,47 @@ function vectorOf(data: arrow.Data, type: DataType, column: string): ColumnVecto
   return vectorFromArrowData(data, type, column);
 }
 
+/** How one split of a scan reads one file: which top-level columns, which leaves, and which row groups statistics rule out. */
+interface FilePlan {
+  /** Schema column -> top-level column of this file (files may order columns differently). */
+  topOf: number[];
+  fileWidth: number;
+  /** Projected top-level columns of the file, ascending. */
+  wanted: number[];
+  leaves: number[];
+  partitionValues: LiteralValue[];
+  /** False when the pushed filters cannot match row group `g`. */
+  mayMatch(g: number): boolean;
+}
+
+function planFile(source: ParquetDataSource, file: OpenedFile, fileIndex: number, schema: Field[], projection: number[] | null, filters: Expr[]): FilePlan {
+  const path = file.path;
+  const partitionNames = source.partitionColumns ?? [];
+  const partitionValues = source.partitionValues?.[fileIndex] ?? [];
+  const fileWidth = schema.length - partitionNames.length;
+  const cols = projection ?? schema.map((_, i) => i);
+  const topOf = schema.slice(0, fileWidth).map((f) => {
+    const i = file.footer.columns.findIndex((c) => c.name === f.name);
+    if (i < 0) throw new AnalysisError("DATATYPE_MISMATCH", `${path} has no column '${f.name}'`, { details: { file: path, column: f.name } });
+    return i;
+  });
+  const wanted = [...new Set(cols.filter((c) => c < fileWidth).map((c) => topOf[c]!))].sort((a, b) => a - b);
+  const leaves = wanted.flatMap((c) => file.footer.columns[c]!.leaves);
+  const mayMatch = (g: number): boolean => {
+    if (filters.length === 0) return true;
+    const rg = file.footer.rowGroups[g]!;
+    const statsOf = (i: number): ColumnStats | null => {
+      if (i >= fileWidth) return constantStats(partitionValues[i - fileWidth] ?? null, schema[i]!.type, rg.numRows);
+      const top = file.footer.columns[topOf[i]!]!;
+      if (top.leaves.length !== 1) return null;
+      const leaf = top.leaves[0]!;
+      return columnStatsOf(rg.chunks[leaf]!.stats, file.footer.leaves[leaf]!, schema[i]!.type, rg.numRows);
+    };
+    return rowGroupMayMatch(filters, schema, statsOf);
+  };
+  return { topOf, fileWidth, wanted, leaves, partitionValues, mayMatch };
+}
+
 class ParquetFormatReader implements FormatReader {
   numPartitions(source: DataSource): number {
     return source.kind === "parquet" ? Math.max(1, source.splits?.length ?? 1) : 1;
@@ -319,36 +375,22 @@ class ParquetFormatReader implements FormatReader {
     const options = (source.options ?? {}) as ParquetReadOptions & { openId?: string };
     const path = source.paths[split.file]!;
     const file = await cachedFile(options.openId ?? "remote", path, options);
-    const partitionNames = source.partitionColumns ?? [];
-    const partitionValues = source.partitionValues?.[split.file] ?? [];
-    const fileWidth = schema.length - partitionNames.length;
+    const { topOf, fileWidth, wanted, leaves, partitionValues, mayMatch } = planFile(source, file, split.file, schema, projection, filters);
     const cols = projection ?? schema.map((_, i) => i);
-
-    // Schema column -> top-level column of this file (files may order columns differently).
-    const topOf = schema.slice(0, fileWidth).map((f) => {
-      const i = file.footer.columns.findIndex((c) => c.name === f.name);
-      if (i < 0) throw new AnalysisError("DATATYPE_MISMATCH", `${path} has no column '${f.name}'`, { details: { file: path, column: f.name } });
-      return i;
-    });
-    const wanted = [...new Set(cols.filter((c) => c < fileWidth).map((c) => topOf[c]!))].sort((a, b) => a - b);
-    const leaves = wanted.flatMap((c) => file.footer.columns[c]!.leaves);
     const batchRows = options.batchRows ?? 65536;
+    // This scan's running totals (see scan-metrics.ts); fetches are charged to them as they happen.
+    const totals: ScanMetrics = scanTotals(scanKey(source, projection, filters));
     let remaining = limit ?? Infinity;
 
     for (const g of split.rowGroups) {
       if (remaining <= 0) return;
       const rg = file.footer.rowGroups[g]!;
-      const statsOf = (i: number): ColumnStats | null => {
-        if (i >= fileWidth) return constantStats(partitionValues[i - fileWidth] ?? null, schema[i]!.type, rg.numRows);
-        const top = file.footer.columns[topOf[i]!]!;
-        if (top.leaves.length !== 1) return null;
-        const leaf = top.leaves[0]!;
-        return columnStatsOf(rg.chunks[leaf]!.stats, file.footer.leaves[leaf]!, schema[i]!.type, rg.numRows);
-      };
-      if (!rowGroupMayMatch(filters, schema, statsOf)) {
+      if (!mayMatch(g)) {
+        totals.rowGroupsSkipped++;
         if (metrics) metrics.rowGroupsSkipped++;
         continue;
       }
+      totals.rowGroupsRead++;
       if (metrics) metrics.rowGroupsRead++;
       if (rg.numRows === 0) continue;
 
@@ -362,8 +404,9 @@ class ParquetFormatReader implements FormatReader {
         }
       } else {
         const ranges = leaves.map((l) => ({ start: rg.chunks[l]!.start, end: rg.chunks[l]!.start + rg.chunks[l]!.length }));
-        const buffers = await file.source.read(ranges);
-        if (metrics) metrics.bytesRead += buffers.reduce((n, b) => n + b.length, 0);
+        const before = totals.bytesFetched;
+        const buffers = await file.source.read(ranges, totals);
+        if (metrics) metrics.bytesRead += totals.bytesFetched - before;
         const table = await this.decode(file, g, wanted, leaves, buffers, batchRows);
         batches = table.batches.map((rb) => ({
           numRows: rb.numRows,
@@ -373,11 +416,20 @@ class ParquetFormatReader implements FormatReader {
         }));
       }
       for (const b of batches) {
-        if (b.numRows > remaining) { yield sliceBatch(b, 0, remaining); remaining = 0; return; }
+        if (b.numRows > remaining) { totals.rowsRead += remaining; yield sliceBatch(b, 0, remaining); remaining = 0; return; }
         remaining -= b.numRows;
+        totals.rowsRead += b.numRows;
         yield b;
       }
     }
+  }
+
+  describeScan(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[]): string | null {
+    return source.kind === "parquet" ? describeParquetScan(source, schema, projection, filters) : null;
+  }
+
+  scanNotes(source: DataSource): string[] {
+    return source.kind === "parquet" ? parquetScanNotes(source) : [];
   }
 
   private async decode(file: OpenedFile, g: number, wanted: number[], leaves: number[], buffers: Uint8Array[], batchRows: number): Promise<arrow.Table> {
@@ -406,6 +458,66 @@ class ParquetFormatReader implements FormatReader {
 
 export function parquetFormatReader(): FormatReader {
   return new ParquetFormatReader();
+}
+
+function openedFiles(source: ParquetDataSource): OpenedFile[] | null {
+  const openId = String(source.options?.openId ?? "remote");
+  const out: OpenedFile[] = [];
+  for (const path of source.paths) {
+    const f = resolved.get(`${openId}|${path}`);
+    if (!f) return null;
+    out.push(f);
+  }
+  return out;
+}
+
+/** What a Parquet scan will read, from the footers alone. */
+export interface ParquetScanPlan {
+  files: number;
+  rowGroups: number;
+  /** Row groups the pushed filters rule out by their statistics. */
+  rowGroupsPruned: number;
+  columnChunks: number;
+  /** Compressed bytes of the projected column chunks of the row groups left. */
+  bytesToFetch: number;
+  fileBytes: number;
+  /** Bytes already fetched for the footers (and anything read so far). */
+  bytesFetchedSoFar: number;
+}
+
+/** The footer-known plan of a scan; null when its footers are not in this process (a remote executor). */
+export function planParquetScan(source: ParquetDataSource, schema: Field[], projection: number[] | null, filters: Expr[]): ParquetScanPlan | null {
+  const opened = openedFiles(source);
+  if (!opened) return null;
+  const plan: ParquetScanPlan = { files: opened.length, rowGroups: 0, rowGroupsPruned: 0, columnChunks: 0, bytesToFetch: 0, fileBytes: 0, bytesFetchedSoFar: fetchedBytes(source) };
+  opened.forEach((file, i) => {
+    const fp = planFile(source, file, i, schema, projection, filters);
+    plan.fileBytes += file.footer.fileSize;
+    file.footer.rowGroups.forEach((rg, g) => {
+      plan.rowGroups++;
+      if (!fp.mayMatch(g)) { plan.rowGroupsPruned++; return; }
+      if (rg.numRows === 0) return;
+      for (const l of fp.leaves) { plan.columnChunks++; plan.bytesToFetch += rg.chunks[l]!.length; }
+    });
+  });
+  return plan;
+}
+
+function describeParquetScan(source: ParquetDataSource, schema: Field[], projection: number[] | null, filters: Expr[]): string | null {
+  const p = planParquetScan(source, schema, projection, filters);
+  if (!p) return null;
+  const what = p.columnChunks === 0
+    ? "no column chunks to fetch (row counts from the footer)"
+    : `${p.columnChunks} column chunk${p.columnChunks === 1 ? "" : "s"}, ${formatBytes(p.bytesToFetch)} of ${formatBytes(p.fileBytes)} to fetch`;
+  return `row groups ${p.rowGroups - p.rowGroupsPruned} of ${p.rowGroups} (${p.rowGroupsPruned} pruned by statistics), ${what}; ${formatBytes(p.bytesFetchedSoFar)} fetched from the file${p.files === 1 ? "" : "s"} so far (footers included)`;
+}
+
+function parquetScanNotes(source: ParquetDataSource): string[] {
+  const opened = openedFiles(source);
+  if (!opened) return [];
+  return opened.flatMap((f) => f.source instanceof HttpRangeSource && f.source.downloadedWhole
+    ? [`the server for ${f.path} ignored Range: the whole file, ${formatBytes(f.source.stats.bytesFetched)}, was downloaded once when it was opened, and reads are served from that copy`]
+    : []);
 }
 
 /** Bytes fetched so far from the inputs of a Parquet source (footers included), for explain output and tests. */

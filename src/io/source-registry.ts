@@ -16,6 +16,10 @@ export interface FormatReader {
   numPartitions(source: DataSource): number;
   /** `metrics` (the task's) receives bytesRead, rowGroupsRead and rowGroupsSkipped. */
   read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number, metrics?: TaskMetrics): BatchStream;
+  /** What a scan will read, known before it runs (for `explain`); null when unknown here. */
+  describeScan?(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[]): string | null;
+  /** Things about the source a user should know after a run (e.g. a whole-file download). */
+  scanNotes?(source: DataSource): string[];
 }
 
 let nextTableId = 1;
@@ -57,6 +61,19 @@ export class SourceRegistry implements SourceReader {
       case "range": return readRange(source, partition);
       default: return this.format(source).read(source, schema, projection, filters, partition, limit, metrics);
     }
+  }
+
+  /** The reader's footer-known description of a scan, or null (memory tables, range, unknown formats). */
+  describeScan(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[]): string | null {
+    if (source.kind === "memory" || source.kind === "range") return null;
+    const reader = this.formats.get(source.kind === "external" ? source.format : source.kind);
+    return reader?.describeScan?.(source, schema, projection, filters) ?? null;
+  }
+
+  scanNotes(source: DataSource): string[] {
+    if (source.kind === "memory" || source.kind === "range") return [];
+    const reader = this.formats.get(source.kind === "external" ? source.format : source.kind);
+    return reader?.scanNotes?.(source) ?? [];
   }
 
   private format(source: DataSource): FormatReader {

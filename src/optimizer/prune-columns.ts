@@ -89,7 +89,8 @@ function pruneScan(p: Extract<LogicalPlan, { type: "Scan" }>, required: Readonly
   const need = new Set(required);
   for (const f of p.filters) referencedIds(f, need);
   let projection = current.filter((i) => need.has(p.schema[i]!.id));
-  if (projection.length === 0 && current.length > 0) {
+  // Parquet yields row counts from its footers with no column at all (count(*) fetches no column chunk).
+  if (projection.length === 0 && current.length > 0 && p.source.kind !== "parquet") {
     // Keep the narrowest column so the scan still yields its row count.
     projection = [current.reduce((best, i) => (width(p.schema[i]!) < width(p.schema[best]!) ? i : best))];
   }

@@ -133,7 +133,8 @@ export function describePhysical(p: PhysicalPlan): string {
   }
 }
 
-export function physicalToString(p: PhysicalPlan, indent = 0): string {
-  const line = `${indent === 0 ? "" : " ".repeat(indent * 3 - 3) + "+- "}${describePhysical(p)}`;
-  return [line, ...physicalChildren(p).map((c) => physicalToString(c, indent + 1))].join("\n");
+/** Indented tree, one node per line; `annotate` may add text to a node's line (scan statistics and metrics). */
+export function physicalToString(p: PhysicalPlan, indent = 0, annotate?: (p: PhysicalPlan) => string): string {
+  const line = `${indent === 0 ? "" : " ".repeat(indent * 3 - 3) + "+- "}${describePhysical(p)}${annotate ? annotate(p) : ""}`;
+  return [line, ...physicalChildren(p).map((c) => physicalToString(c, indent + 1, annotate))].join("\n");
 }

@@ -40,6 +40,13 @@ describe("Parquet over HTTP range requests", () => {
       assert.ok(server.bytesServed < size * 0.1, `served ${server.bytesServed} of ${size} bytes`);
       assert.ok(server.bytesServed < size * 0.02, `served ${server.bytesServed} of ${size} bytes (expected about one column chunk)`);
       assert.ok(server.requests[0]!.startsWith("GET bytes=-"), "the footer comes from one suffix-range request");
+
+      // explain("analyze") says how many bytes the query fetched: exactly what the server sent for it.
+      const before = server.bytesServed;
+      const text = await selective(session, df).explain("analyze");
+      const served = server.bytesServed - before;
+      assert.ok(served > 0 && served < size * 0.02);
+      assert.match(text, new RegExp(`\\[actual: fetched [\\d.]+ [KM]B \\(${served.toLocaleString("en-US")} bytes\\) in \\d+ requests?, row groups read ${metrics.rowGroupsRead}, skipped ${metrics.rowGroupsSkipped},`));
     } finally { await server.close(); }
   });
 
@@ -79,6 +86,7 @@ describe("Parquet over HTTP range requests", () => {
       const before = server.bytesServed;
       const df = await session.read.option("allowFullDownload", true).parquet(server.url);
       assert.match(df.explain(), /warning: server ignored Range .* downloaded the whole file/);
+      assert.match(await selective(session, df).explain("analyze"), /\[actual: fetched 0 bytes in 0 requests, .*ignored Range: the whole file, [\d.]+ MB \([\d,]+ bytes\), was downloaded once/);
       const { rows } = await runWithMetrics(session, selective(session, df));
       assertRowsEqual(rows, expected);
       const fetched = server.bytesServed - before;
