@@ -256,6 +256,31 @@ export class DataFrame {
     return this.derive((input) => ({ type: "SubqueryAlias", input, alias: name }));
   }
 
+  /**
+   * Keeps this DataFrame's partitions once an action computed them (in the
+   * executors' memory on a cluster, in the session locally); later queries
+   * over it read them instead of recomputing. Returns this DataFrame.
+   *
+   * @example const hot = df.filter(col("v").gt(0)).cache(); await hot.count(); await hot.groupBy("k").count().show();
+   */
+  cache(): DataFrame { return this.persist(); }
+
+  /** `cache()` with Spark's storage level argument; only memory storage exists here. @example df.persist("MEMORY_ONLY") */
+  persist(storageLevel: "MEMORY_ONLY" | "MEMORY_AND_DISK" = "MEMORY_ONLY"): DataFrame {
+    void storageLevel;
+    this.session.cacheManager.cache(this.plan);
+    return this;
+  }
+
+  /** Drops the cached partitions; resolves once executors freed them. @example await hot.unpersist(); */
+  async unpersist(): Promise<DataFrame> {
+    await this.session.cacheManager.unpersist(this.plan);
+    return this;
+  }
+
+  /** True after `cache()`/`persist()` until `unpersist()`. */
+  get isCached(): boolean { return this.session.cacheManager.isCached(this.plan); }
+
   /** Registers this DataFrame as a temporary view for `session.sql`. */
   createOrReplaceTempView(name: string): void {
     this.session.catalog.registerView(name, this);

@@ -39,6 +39,11 @@ import { parseExpression, parseStatement } from "../sql/index.ts";
 import { Catalog } from "./catalog.ts";
 import { DataFrame } from "./data-frame.ts";
 import { DataFrameReader } from "./data-frame-reader.ts";
+import type { RDD } from "../rdd/rdd.ts";
+import { parallelize } from "../rdd/parallelize.ts";
+import type { Broadcast } from "../rdd/broadcast.ts";
+import { createBroadcast } from "../rdd/broadcast.ts";
+import { CacheManager } from "./cache-manager.ts";
 
 /** Column types for `createDataFrame`: a type name (`"int"`, `"decimal(10,2)"`, `"string"`) or a DataType. */
 export type SchemaSpec = Record<string, string | DataType>;
@@ -71,6 +76,8 @@ export class Session {
   private readonly queryEvents = new ListenerBus();
   readonly catalog = new Catalog();
   readonly sources = new SourceRegistry();
+  /** Cached DataFrames (`df.cache()`) and where their partitions are kept. */
+  readonly cacheManager: CacheManager = new CacheManager(this);
   /** Where jobs run; the in-process local executor unless a cluster is attached. */
   backend: ExecutionBackend = { run: async (plan, session) => (await runLocally(plan, session.sources, session.conf.toJSON())).partitions };
 
@@ -129,6 +136,17 @@ export class Session {
     const schema: Field[] = [{ name: "id", type: INT64, nullable: false, id: newExprId() }];
     return this.dataFrameOf({ type: "Scan", source: { kind: "range", start, end, step, numPartitions }, schema, projection: null, filters: [] });
   }
+
+  /**
+   * An RDD over `data`, split into `numSlices` partitions (default: the
+   * cluster's task slots, else 2). Its functions travel as source text.
+   *
+   * @example await session.parallelize([1, 2, 3], 2).map((x) => x * 2).collect()
+   */
+  parallelize<T>(data: readonly T[], numSlices?: number): RDD<T> { return parallelize(this, data, numSlices); }
+
+  /** A read-only value RDD functions read on every executor. @example const bc = session.broadcast(lookup); rdd.map((k) => bc.value[k], { bc }) */
+  broadcast<T>(value: T): Broadcast<T> { return createBroadcast(this.sources, value); }
 
   /** The temporary view `name` as a DataFrame. */
   table(name: string): DataFrame { return this.catalog.lookup(name); }
@@ -191,7 +209,7 @@ export class Session {
   }
 
   private async executeMetered(plan: LogicalPlan): Promise<{ batches: Batch[]; physical: PhysicalPlan; scans: Map<PhysicalPlan, ScanMetrics>; durationMs: number }> {
-    const physical = this.planPhysical(this.optimize(plan));
+    const physical = this.planPhysical(this.optimize(await this.cacheManager.useCachedData(plan)));
     const meter = meterScans(physical);
     const queryId = nextQueryId++, started = Date.now();
     let partitions: Batch[][];

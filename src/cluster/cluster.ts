@@ -15,6 +15,8 @@ import type { ConfigValues } from "../common/config.ts";
 import { ExecutorLostError, CinderError } from "../common/errors.ts";
 import type { Batch } from "../exec/column-vector.ts";
 import type { PhysicalPlan } from "../physical/physical-plan.ts";
+import { physicalChildren } from "../physical/physical-plan.ts";
+import { cachedRddOf } from "../executor/task.ts";
 import type { Executor } from "../executor/executor.ts";
 import type { BlockFetcher } from "../executor/shuffle-reader.ts";
 import { DAGScheduler } from "../scheduler/dag-scheduler.ts";
@@ -47,12 +49,21 @@ export interface AttachableSession extends SessionLike {
 
 export interface ClusterBackend {
   run(plan: PhysicalPlan, session: SessionLike): Promise<Batch[][]>;
+  /** Caches every partition of `plan` on the executors as RDD `rddId` (only the missing ones are computed). */
+  persist(rddId: number, plan: PhysicalPlan, session: SessionLike): Promise<{ rddId: number; numPartitions: number; rowCount: number; sizeBytes: number }>;
+  /** Drops RDD `rddId`'s cached blocks on every executor. */
+  unpersist(rddId: number): Promise<void>;
 }
+
+/** Times a job is run again after a cached block it read vanished (its executor died mid-job). */
+const CACHE_LOSS_RETRIES = 3;
 
 export class Cluster {
   readonly scheduler: DAGScheduler;
   private readonly pool: Executor[] = [];
   private readonly driverScans = new DriverScans();
+  /** The plan that computes each persisted RDD, to recompute lost partitions from. */
+  private readonly lineage = new Map<number, PhysicalPlan>();
   private nextExecutorId = 0;
 
   private constructor(readonly kind: ExecutorKind, readonly cores: number, readonly bus: ListenerBus) {
@@ -103,8 +114,61 @@ export class Cluster {
   /** The session backend: `session.backend = cluster.backend()`. */
   backend(): ClusterBackend {
     return {
-      run: async (plan, session) => this.scheduler.runJob(await this.driverScans.rewrite(plan, session.sources), session.sources, session.conf.toJSON()),
+      run: (plan, session) => this.retryOnCacheLoss(async () => {
+        const rewritten = await this.driverScans.rewrite(plan, session.sources);
+        await this.ensureCached(rewritten, session);
+        return this.scheduler.runJob(rewritten, session.sources, session.conf.toJSON());
+      }),
+      persist: (rddId, plan, session) => this.retryOnCacheLoss(async () => {
+        if (!this.lineage.has(rddId)) this.lineage.set(rddId, await this.driverScans.rewrite(plan, session.sources));
+        await this.ensureRdd(rddId, session);
+        const blocks = this.scheduler.cacheTracker.blocks(rddId);
+        return {
+          rddId, numPartitions: blocks.length,
+          rowCount: blocks.reduce((n, b) => n + (b?.rows ?? 0), 0), sizeBytes: blocks.reduce((n, b) => n + (b?.bytes ?? 0), 0),
+        };
+      }),
+      unpersist: async (rddId) => {
+        this.lineage.delete(rddId);
+        this.scheduler.cacheTracker.unregister(rddId);
+        await Promise.all(this.pool.filter((e) => e.isAlive).map((e) => e.removeRdd(rddId).catch(() => undefined)));
+      },
     };
+  }
+
+  /** Computes the missing partitions of every cached RDD `plan` scans (lost with an executor, or never computed here). */
+  private async ensureCached(plan: PhysicalPlan, session: SessionLike): Promise<void> {
+    const rdds = new Set<number>();
+    const visit = (p: PhysicalPlan) => {
+      if (p.type === "ScanExec") { const id = cachedRddOf(p.source); if (id !== null) rdds.add(id); }
+      physicalChildren(p).forEach(visit);
+    };
+    visit(plan);
+    for (const rddId of rdds) await this.ensureRdd(rddId, session);
+  }
+
+  private async ensureRdd(rddId: number, session: SessionLike): Promise<void> {
+    const lineage = this.lineage.get(rddId);
+    if (!lineage) {
+      throw new CinderError("INVALID_PLAN", `rdd_${rddId} is not cached on this cluster (unpersisted, or cached through another backend); cache the DataFrame again`, { details: { rddId } });
+    }
+    const tracker = this.scheduler.cacheTracker;
+    const missing = tracker.has(rddId) ? tracker.missing(rddId) : null;
+    if (missing && missing.length === 0) return;
+    await this.ensureCached(lineage, session);
+    await this.scheduler.runJob(lineage, session.sources, session.conf.toJSON(), { persistAs: rddId, ...(missing ? { partitions: missing } : {}) });
+  }
+
+  /** Runs `fn` again when it failed because a cached block it read was lost: the next run recomputes the block from lineage. */
+  private async retryOnCacheLoss<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        const lostBlock = CinderError.is(e) && e.code === "FETCH_FAILED" && (e.details as { rddId?: number } | undefined)?.rddId !== undefined;
+        if (!lostBlock || attempt >= CACHE_LOSS_RETRIES) throw e;
+      }
+    }
   }
 
   /** Kills one executor as a crash would (tests and the teaching demo use it). */

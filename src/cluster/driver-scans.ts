@@ -6,12 +6,14 @@
  * cluster reads them on the driver once, keeps the result as a memory
  * table (one per source, projection, filters and limit, reused by later
  * jobs), and ships that: slower than executor-side reads, never wrong.
+ * Scans of cached RDDs are read by executors from their BlockManagers.
  */
 import type { Batch } from "../exec/column-vector.ts";
 import { batchByteSize } from "../exec/column-vector.ts";
 import type { PhysicalPlan } from "../physical/physical-plan.ts";
 import { physicalChildren, withPhysicalChildren } from "../physical/physical-plan.ts";
 import type { SourceReader } from "../physical/task-context.ts";
+import { cachedRddOf } from "../executor/task.ts";
 
 /** The driver's source registry, as far as this module needs it. */
 export interface DriverSources extends SourceReader {
@@ -23,7 +25,7 @@ export class DriverScans {
 
   /** `plan` with every scan an executor cannot run replaced by a scan of a driver-read memory table. */
   async rewrite(plan: PhysicalPlan, sources: DriverSources): Promise<PhysicalPlan> {
-    if (plan.type === "ScanExec" && plan.source.kind !== "memory" && plan.source.kind !== "range") {
+    if (plan.type === "ScanExec" && plan.source.kind !== "memory" && plan.source.kind !== "range" && cachedRddOf(plan.source) === null) {
       const node = plan;
       const key = JSON.stringify([node.source, node.projection, node.filters, node.limit ?? null]);
       let table = this.tables.get(key);

@@ -17,6 +17,7 @@ export interface ExecutorEndpoint {
   fetchBlock(blockId: string): Batch[] | null;
   putTable(tableId: string, partitions: Batch[][]): void;
   removeShuffle(shuffleId: number): void;
+  removeRdd(rddId: number): void;
   heartbeat(): ExecutorHeartbeat;
 }
 
@@ -32,6 +33,7 @@ export function createExecutorEndpoint(): ExecutorEndpoint {
     fetchBlock: (blockId) => need().fetchBlock(blockId),
     putTable: (tableId, partitions) => need().putTable(tableId, partitions),
     removeShuffle: (shuffleId) => need().removeShuffle(shuffleId),
+    removeRdd: (rddId) => need().removeRdd(rddId),
     heartbeat: () => need().heartbeat(),
   };
 }

@@ -43,6 +43,10 @@ export class InProcessExecutor implements Executor {
     return this.life.guard(async () => this.core.removeShuffle(shuffleId));
   }
 
+  removeRdd(rddId: number): Promise<void> {
+    return this.life.guard(async () => this.core.removeRdd(rddId));
+  }
+
   heartbeat(): Promise<ExecutorHeartbeat> {
     return this.life.guard(async () => this.core.heartbeat());
   }

@@ -38,6 +38,7 @@ export class RemoteExecutor implements Executor {
   fetchBlock(blockId: string): Promise<Batch[] | null> { return this.life.guard(() => this.remote.fetchBlock(blockId)); }
   putTable(tableId: string, partitions: Batch[][]): Promise<void> { return this.life.guard(() => this.remote.putTable(tableId, partitions)); }
   removeShuffle(shuffleId: number): Promise<void> { return this.life.guard(() => this.remote.removeShuffle(shuffleId)); }
+  removeRdd(rddId: number): Promise<void> { return this.life.guard(() => this.remote.removeRdd(rddId)); }
   heartbeat(): Promise<ExecutorHeartbeat> { return this.life.guard(() => this.remote.heartbeat()); }
 
   async stop(): Promise<void> {

@@ -19,6 +19,8 @@ export interface TaskMetricsSnapshot {
   shuffleBytesWritten: number;
   /** Result bytes a result task sent back. */
   resultBytes: number;
+  /** Cached blocks (`rdd_<id>_<partition>`) this task stored on its executor (Spark's updatedBlockStatuses). */
+  cachedBlocks?: string[];
 }
 
 /** What one file scan of a query cost (posted with QueryEnd). */

@@ -16,14 +16,14 @@ import { execute } from "../physical/execute.ts";
 import type { BatchStream, SourceReader, TaskContext } from "../physical/task-context.ts";
 import { newTaskMetrics } from "../physical/task-context.ts";
 import { SourceRegistry } from "../io/source-registry.ts";
-import { IOError } from "../common/errors.ts";
+import { FetchFailedError, IOError } from "../common/errors.ts";
 import { BlockManager } from "./block-manager.ts";
 import { ShuffleReader } from "./shuffle-reader.ts";
 import type { BlockFetcher } from "./shuffle-reader.ts";
 import { sampleRangeKeys, writeShuffle } from "./shuffle-writer.ts";
 import { shareBatch } from "./shared-batch.ts";
 import type { ExecutorHeartbeat, TaskDescription, TaskResult } from "./task.ts";
-import { tableBlockId } from "./task.ts";
+import { cachedRddOf, rddBlockId, tableBlockId } from "./task.ts";
 
 /** Scan splits on an executor: memory tables from shipped blocks, everything else from a local registry. */
 class ExecutorSources implements SourceReader {
@@ -44,6 +44,41 @@ class ExecutorSources implements SourceReader {
   }
 }
 
+/**
+ * One task's view of the scan sources: cached RDD partitions come from this
+ * executor's BlockManager, or from the executor the driver says holds them;
+ * one held nowhere fails the read with a FetchFailed naming the RDD, so the
+ * driver recomputes it from lineage. Everything else goes to `base`.
+ */
+class TaskSources implements SourceReader {
+  constructor(
+    private readonly base: ExecutorSources, private readonly blocks: BlockManager, private readonly fetcher: BlockFetcher,
+    private readonly executorId: string, private readonly cached: Record<number, (string | null)[]>,
+  ) {}
+
+  numPartitions(source: DataSource): number {
+    const rddId = cachedRddOf(source);
+    return rddId === null ? this.base.numPartitions(source) : Number((source as { options?: { numPartitions?: number } }).options?.numPartitions ?? 1);
+  }
+
+  read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number): BatchStream {
+    const rddId = cachedRddOf(source);
+    if (rddId === null) return this.base.read(source, schema, projection, filters, partition, limit);
+    const { blocks, fetcher, executorId } = this;
+    const holder = this.cached[rddId]?.[partition] ?? null;
+    return (async function* () {
+      const blockId = rddBlockId(rddId, partition);
+      let batches = blocks.get(blockId) ?? null;
+      if (!batches && holder && holder !== executorId) batches = await fetcher.fetchBlock(holder, blockId).catch(() => null);
+      if (!batches) {
+        throw new FetchFailedError("FETCH_FAILED", `cached block ${blockId} is not on executor ${holder ?? executorId} any more; the driver recomputes it from its lineage`,
+          { details: { rddId, partition, executorId: holder } });
+      }
+      for (const b of batches) yield projection ? { numRows: b.numRows, columns: projection.map((i) => b.columns[i]!) } : b;
+    })();
+  }
+}
+
 export class ExecutorCore {
   readonly blocks = new BlockManager();
   private readonly sources = new ExecutorSources(this.blocks);
@@ -56,7 +91,8 @@ export class ExecutorCore {
     this.running++;
     try {
       const reader = new ShuffleReader(this.executorId, task.shuffles, this.blocks, this.fetcher);
-      const ctx: TaskContext = { config: task.config, sources: this.sources, exchanges: reader, metrics: newTaskMetrics() };
+      const sources = task.cached ? new TaskSources(this.sources, this.blocks, this.fetcher, this.executorId, task.cached) : this.sources;
+      const ctx: TaskContext = { config: task.config, sources, exchanges: reader, metrics: newTaskMetrics() };
       const metrics = (written: number, resultBytes: number, recordsWritten: number): TaskMetricsSnapshot => ({
         durationMs: Date.now() - started, recordsRead: reader.metrics.recordsRead + ctx.metrics.rowsScanned,
         recordsWritten, shuffleBytesRead: reader.metrics.bytesRead, shuffleBytesWritten: written, resultBytes,
@@ -68,6 +104,14 @@ export class ExecutorCore {
       if (task.output.kind === "sample") {
         const { keys, rows } = await sampleRangeKeys(task.plan, task.partition, task.output.partitioning, ctx);
         return { kind: "sample", keys, metrics: metrics(0, 0, rows) };
+      }
+      if (task.output.kind === "cache") {
+        const batches: Batch[] = [];
+        let bytes = 0, rows = 0;
+        for await (const b of execute(task.plan, task.partition, ctx)) { bytes += batchByteSize(b); rows += b.numRows; batches.push(shareBatch(b)); }
+        const blockId = rddBlockId(task.output.rddId, task.partition);
+        this.blocks.put(blockId, batches);
+        return { kind: "cached", rddId: task.output.rddId, bytes, rows, metrics: { ...metrics(0, 0, rows), cachedBlocks: [blockId] } };
       }
       const limit = task.config.maxResultSize;
       const batches: Batch[] = [];
@@ -105,6 +149,11 @@ export class ExecutorCore {
   removeShuffle(shuffleId: number): void {
     this.blocks.removeByPrefix(`shuffle_${shuffleId}_`);
     this.blocks.removeByPrefix(`broadcast_${shuffleId}`);
+  }
+
+  /** Drops every cached partition of `rddId` (unpersist). */
+  removeRdd(rddId: number): void {
+    this.blocks.removeByPrefix(`rdd_${rddId}_`);
   }
 
   heartbeat(): ExecutorHeartbeat {

@@ -1,7 +1,8 @@
 /**
  * The one interface the scheduler sees for an executor, whichever backend
  * hosts it (in-process, Node worker thread, Web Worker): run a task, serve
- * a block, hold a shipped table, drop a shuffle, answer a heartbeat, stop.
+ * a block, hold a shipped table, drop a shuffle or a cached RDD, answer a
+ * heartbeat, stop.
  * Losing an executor is a normal event: `lost` resolves with the reason,
  * and every call still pending on it rejects with `ExecutorLostError`.
  */
@@ -18,6 +19,8 @@ export interface Executor {
   /** Ships a driver-side memory table (all its partitions) to this executor. */
   putTable(tableId: string, partitions: Batch[][]): Promise<void>;
   removeShuffle(shuffleId: number): Promise<void>;
+  /** Drops the cached partitions (`rdd_<id>_*` blocks) of one persisted RDD. */
+  removeRdd(rddId: number): Promise<void>;
   heartbeat(): Promise<ExecutorHeartbeat>;
   stop(): Promise<void>;
   /** Resolves with a reason once the executor is gone (killed, crashed or stopped). */

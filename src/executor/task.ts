@@ -23,7 +23,9 @@ export type TaskOutput =
   /** `rangeBounds` is set for range partitioning: computed once by the driver from a sampling pass. */
   | { kind: "shuffle"; shuffleId: number; partitioning: Partitioning; rangeBounds?: RangeBounds }
   /** A sampling pass before a range shuffle: return a sample of the sort keys of this partition. */
-  | { kind: "sample"; partitioning: Extract<Partitioning, { kind: "range" }> };
+  | { kind: "sample"; partitioning: Extract<Partitioning, { kind: "range" }> }
+  /** Persist: keep the partition's batches here as block `rdd_<rddId>_<partition>` instead of returning them. */
+  | { kind: "cache"; rddId: number };
 
 export interface TaskDescription {
   jobId: number;
@@ -39,12 +41,16 @@ export interface TaskDescription {
   /** Map-output locations of every Exchange the fragment reads, by `exchangeId`. */
   shuffles: Record<number, ShuffleInput>;
   config: ConfigValues;
+  /** Executor holding each partition of every cached RDD the fragment scans (null: not cached anywhere alive). */
+  cached?: Record<number, (string | null)[]>;
 }
 
 export type TaskResult =
   | { kind: "result"; batches: Batch[]; metrics: TaskMetricsSnapshot }
   | { kind: "mapStatus"; sizes: number[]; metrics: TaskMetricsSnapshot }
-  | { kind: "sample"; keys: ColumnVector[]; metrics: TaskMetricsSnapshot };
+  | { kind: "sample"; keys: ColumnVector[]; metrics: TaskMetricsSnapshot }
+  /** A persist task's block status (Spark's BlockStatus): the block is kept on the executor that ran the task. */
+  | { kind: "cached"; rddId: number; bytes: number; rows: number; metrics: TaskMetricsSnapshot };
 
 export interface ExecutorHeartbeat {
   executorId: string;
@@ -63,4 +69,29 @@ export function tableBlockId(tableId: string, partition: number): string {
 
 export function broadcastBlockId(shuffleId: number): string {
   return `broadcast_${shuffleId}`;
+}
+
+/** Spark's name for a cached partition's block. */
+export function rddBlockId(rddId: number, partition: number): string {
+  return `rdd_${rddId}_${partition}`;
+}
+
+/**
+ * The `external` DataSource format of a persisted DataFrame: a Scan of it
+ * reads the cached blocks (Spark's InMemoryRelation), and `explain` shows it.
+ */
+export const CACHED_FORMAT = "InMemoryRelation";
+
+/** The RDD id a Scan source reads from the cache, or null when it is no cached source. */
+export function cachedRddOf(source: { kind: string; format?: string; id?: string }): number | null {
+  if (source.kind !== "external" || source.format !== CACHED_FORMAT || !source.id) return null;
+  const m = /^rdd_(\d+)$/.exec(source.id);
+  return m ? Number(m[1]) : null;
+}
+
+let lastRddId = 0;
+
+/** A fresh RDD id, unique in this process (cached DataFrames and RDDs share the `rdd_<id>` block namespace). */
+export function newRddId(): number {
+  return ++lastRddId;
 }

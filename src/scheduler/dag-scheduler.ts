@@ -20,6 +20,9 @@ import type { Executor } from "../executor/executor.ts";
 import type { ShuffleInput, TaskDescription, TaskResult } from "../executor/task.ts";
 import { ListenerBus } from "./listener-bus.ts";
 import { MapOutputTracker } from "./map-output-tracker.ts";
+import { CacheTracker } from "./cache-tracker.ts";
+import { cachedRddOf } from "../executor/task.ts";
+import { physicalChildren } from "../physical/physical-plan.ts";
 import type { Stage } from "./stage.ts";
 import { allStages, buildStages, memoryTablesOf } from "./stage.ts";
 import { TaskScheduler } from "./task-scheduler.ts";
@@ -56,6 +59,8 @@ interface ActiveJob {
   results: (Batch[] | undefined)[];
   remaining: number;
   resultBytes: number;
+  /** Set for a persist job: result tasks keep their partition as cached block `rdd_<persistAs>_<p>`. */
+  persistAs?: number;
   done: boolean;
   resolve(partitions: Batch[][]): void;
   reject(error: unknown): void;
@@ -74,6 +79,8 @@ function reason(e: unknown): string {
 export class DAGScheduler {
   readonly bus: ListenerBus;
   readonly tracker = new MapOutputTracker();
+  /** Which executor holds each cached partition of every persisted RDD. */
+  readonly cacheTracker = new CacheTracker();
   readonly taskScheduler: TaskScheduler;
   private readonly queue: DAGEvent[] = [];
   private draining = false;
@@ -120,18 +127,30 @@ export class DAGScheduler {
     return this.executors.get(id);
   }
 
-  /** Runs `plan` on the executors; resolves with every partition's batches. */
-  runJob(plan: PhysicalPlan, tables: TableProvider, config: ConfigValues): Promise<Batch[][]> {
+  /**
+   * Runs `plan` on the executors; resolves with every partition's batches.
+   * `options.partitions` limits the job to some result partitions (the
+   * others resolve empty); `options.persistAs` makes it a persist job whose
+   * result tasks keep their partitions as cached blocks of that RDD id
+   * (see CacheTracker) and return nothing.
+   */
+  runJob(plan: PhysicalPlan, tables: TableProvider, config: ConfigValues, options: { partitions?: readonly number[]; persistAs?: number } = {}): Promise<Batch[][]> {
     this.localityWaitMs = config["locality.wait"];
     return new Promise<Batch[][]>((resolve, reject) => {
       const id = this.nextJobId++;
       const finalStage = buildStages(plan, id, { nextStageId: () => this.nextStageId++, nextShuffleId: () => this.nextShuffleId++ });
       const stages = allStages(finalStage);
       for (const s of stages) if (s.shuffle) this.tracker.registerShuffle(s.shuffle.shuffleId, s.numTasks);
+      const wanted = options.partitions ? new Set(options.partitions) : null;
+      const results: (Batch[] | undefined)[] = Array.from({ length: finalStage.numTasks }, (_, p) => (wanted && !wanted.has(p) ? [] : undefined));
       const job: ActiveJob = {
-        id, finalStage, stages, config, tables, results: new Array(finalStage.numTasks).fill(undefined),
-        remaining: finalStage.numTasks, resultBytes: 0, done: false, resolve, reject,
+        id, finalStage, stages, config, tables, results,
+        remaining: results.filter((r) => r === undefined).length, resultBytes: 0, done: false, resolve, reject,
       };
+      if (options.persistAs !== undefined) {
+        job.persistAs = options.persistAs;
+        this.cacheTracker.register(options.persistAs, finalStage.numTasks);
+      }
       this.post({ type: "JobSubmitted", job });
     });
   }
@@ -244,6 +263,8 @@ export class DAGScheduler {
 
   /** Executors holding at least a fifth of a reduce partition's input (Spark's REDUCER_PREF_LOCS_FRACTION). */
   private preferredLocations(stage: Stage, partition: number): string[] {
+    const cached = this.cachedPartitionHolder(stage, partition);
+    if (cached) return [cached];
     if (stage.inputs.size === 0) return [];
     const bytes = new Map<string, number>();
     let total = 0;
@@ -254,15 +275,50 @@ export class DAGScheduler {
     return [...bytes].filter(([, n]) => n >= 0.2 * total).sort((a, b) => b[1] - a[1]).map(([e]) => e);
   }
 
+  /**
+   * The executor holding the cached partition that task `partition` of the
+   * stage scans, when the path from the fragment's root to that cached scan
+   * keeps partition numbers (narrow nodes, the streamed side of a broadcast
+   * join); scan splits of other sources have no preferred executor.
+   */
+  private cachedPartitionHolder(stage: Stage, partition: number): string | null {
+    let p: PhysicalPlan = stage.fragment;
+    for (;;) {
+      if (p.type === "ScanExec") {
+        const rddId = cachedRddOf(p.source);
+        return rddId === null ? null : this.cacheTracker.locations(rddId)[partition] ?? null;
+      }
+      if (p.type === "HashJoinExec" && p.broadcast) { p = p.buildSide === "left" ? p.right : p.left; continue; }
+      const children = physicalChildren(p);
+      if (children.length !== 1 || p.type === "ShuffleExchangeExec" || p.type === "BroadcastExchangeExec" || p.type === "GlobalLimitExec") return null;
+      p = children[0]!;
+    }
+  }
+
+  /** Cached RDDs a fragment scans, with where each partition is. */
+  private cachedInputs(fragment: PhysicalPlan): Record<number, (string | null)[]> | undefined {
+    let out: Record<number, (string | null)[]> | undefined;
+    const visit = (p: PhysicalPlan) => {
+      if (p.type === "ScanExec") {
+        const rddId = cachedRddOf(p.source);
+        if (rddId !== null) (out ??= {})[rddId] = this.cacheTracker.locations(rddId);
+      }
+      physicalChildren(p).forEach(visit);
+    };
+    visit(fragment);
+    return out;
+  }
+
   private describe(l: TaskLaunch): TaskDescription {
     const stage = l.taskSet.stage;
     const job = this.jobs.get(stage.jobId)!;
     const shuffles: Record<number, ShuffleInput> = {};
     for (const [exchangeId, shuffleId] of stage.inputs) shuffles[exchangeId] = { shuffleId, locations: this.tracker.locations(shuffleId) };
+    const cached = this.cachedInputs(stage.fragment);
     return {
       jobId: stage.jobId, stageId: stage.id, stageAttempt: l.taskSet.stageAttempt, taskId: l.taskId, attempt: l.attempt, partition: l.partition,
-      plan: stage.fragment, shuffles, config: job.config,
-      output: !stage.shuffle ? { kind: "result" }
+      plan: stage.fragment, shuffles, config: job.config, ...(cached ? { cached } : {}),
+      output: !stage.shuffle ? (job.persistAs !== undefined ? { kind: "cache", rddId: job.persistAs } : { kind: "result" })
         : l.taskSet.sampling ? { kind: "sample", partitioning: stage.shuffle.partitioning as Extract<Partitioning, { kind: "range" }> }
         : { kind: "shuffle", shuffleId: stage.shuffle.shuffleId, partitioning: stage.shuffle.partitioning, ...(stage.rangeBounds ? { rangeBounds: stage.rangeBounds } : {}) },
     };
@@ -305,6 +361,16 @@ export class DAGScheduler {
     const job = this.jobs.get(stage.jobId);
     if (!job || job.done) return;
     if (result.kind === "sample") return this.onSample(stage, job, l.partition, result.keys);
+    if (result.kind === "cached") {
+      if (job.results[l.partition] !== undefined) return;
+      // A block on an executor that died meanwhile is gone: run the partition again.
+      if (!this.taskScheduler.aliveExecutors().some((e) => e.id === l.executorId)) { l.taskSet.requeue(l.partition); this.taskScheduler.reviveOffers(); return; }
+      this.cacheTracker.put(result.rddId, l.partition, { executorId: l.executorId, bytes: result.bytes, rows: result.rows });
+      job.results[l.partition] = [];
+      job.remaining--;
+      if (job.remaining === 0) { this.markStageDone(stage); this.finishJob(job); }
+      return;
+    }
     if (result.kind === "result") {
       if (job.results[l.partition] !== undefined) return;
       job.resultBytes += result.metrics.resultBytes;
@@ -395,7 +461,12 @@ export class DAGScheduler {
     const failed = ts.stage;
     const job = this.jobs.get(failed.jobId);
     if (!job || job.done) return;
-    const d = error.details as { shuffleId?: number; mapIndex?: number; executorId?: string | null };
+    const d = error.details as { shuffleId?: number; mapIndex?: number; executorId?: string | null; rddId?: number; partition?: number };
+    // A cached block that vanished: the job's plan was cut assuming it; the backend recomputes it from lineage and reruns the job.
+    if (d.rddId !== undefined) {
+      if (d.partition !== undefined) this.cacheTracker.forget(d.rddId, d.partition);
+      return this.failJob(job, error);
+    }
     const mapStage = job.stages.find((s) => s.shuffle?.shuffleId === d.shuffleId);
     // Like Spark, a failed fetch from an executor means its outputs of that shuffle are gone, not just one block.
     if (d.shuffleId !== undefined && d.mapIndex !== undefined) {
@@ -426,6 +497,7 @@ export class DAGScheduler {
     this.taskScheduler.removeExecutor(executorId);
     this.bus.post({ type: "ExecutorRemoved", executorId, reason: why, time: Date.now() });
     const lost = this.tracker.removeOutputsOnExecutor(executorId);
+    this.cacheTracker.removeExecutor(executorId);
     // Running map stages rerun the partitions whose finished outputs just vanished.
     for (const stage of this.running) {
       if (!stage.shuffle) continue;

@@ -1,0 +1,169 @@
+/**
+ * Caching of DataFrames (Spark's CacheManager): `df.cache()` registers the
+ * DataFrame's resolved plan; before a query runs, every subtree equal to a
+ * cached plan is replaced by a Scan of its cached partitions (Spark's
+ * InMemoryRelation, shown by `explain` as `InMemoryRelation:rdd_<id>`).
+ * The partitions are computed by the first action that needs them. On a
+ * cluster they stay in the executors' BlockManagers as `rdd_<id>_<p>`
+ * blocks and the cluster recomputes lost ones from lineage; on the local
+ * backend the batches are kept here, in the session.
+ *
+ * @example
+ * const hot = df.filter(col("v").gt(10)).cache();
+ * await hot.count();                       // computes and caches
+ * await hot.groupBy("k").count().show();   // reads the cached partitions
+ * hot.unpersist();
+ */
+import type { LogicalPlan } from "../plan/logical-plan.ts";
+import { outputSchema, planChildren, withChildren } from "../plan/logical-plan.ts";
+import type { Batch } from "../exec/column-vector.ts";
+import { batchByteSize } from "../exec/column-vector.ts";
+import type { DataSource } from "../plan/logical-plan.ts";
+import type { Field } from "../plan/types.ts";
+import type { Expr } from "../plan/expressions.ts";
+import type { PhysicalPlan } from "../physical/physical-plan.ts";
+import type { BatchStream } from "../physical/task-context.ts";
+import type { FormatReader } from "../io/source-registry.ts";
+import { CACHED_FORMAT, cachedRddOf, newRddId } from "../executor/task.ts";
+import { IOError } from "../common/errors.ts";
+import type { Session } from "./session.ts";
+
+/** What a persisted RDD holds once computed. */
+export interface CachedRddInfo {
+  rddId: number;
+  numPartitions: number;
+  rowCount: number;
+  sizeBytes: number;
+}
+
+/** A backend that keeps cached partitions itself (a cluster); the local backend has no such methods. */
+export interface PersistingBackend {
+  /** Makes sure every partition of `rddId` (computed by `plan`) is cached; returns what is held. */
+  persist(rddId: number, plan: PhysicalPlan, session: Session): Promise<CachedRddInfo>;
+  unpersist(rddId: number): Promise<void>;
+}
+
+function isPersisting(b: unknown): b is PersistingBackend {
+  return typeof (b as PersistingBackend).persist === "function" && typeof (b as PersistingBackend).unpersist === "function";
+}
+
+interface CacheEntry {
+  rddId: number;
+  plan: LogicalPlan;
+  key: string;
+  /** The lineage, planned once so every backend computes the same partitions. */
+  physical?: PhysicalPlan;
+  /** Local backend: the partitions being computed or computed. */
+  local?: Promise<Batch[][]>;
+  computed?: Batch[][];
+  /** Cluster backends that hold (or held) blocks of it, to unpersist on. */
+  holders: Set<PersistingBackend>;
+  /** How many times partitions were computed here or by a backend (the storage page's "cached once" proof). */
+  materializations: number;
+}
+
+export class CacheManager {
+  private readonly entries: CacheEntry[] = [];
+
+  constructor(private readonly session: Session) {}
+
+  /** Registers `plan` for caching (idempotent); returns its RDD id. */
+  cache(plan: LogicalPlan): number {
+    const key = JSON.stringify(plan);
+    const found = this.entries.find((e) => e.plan === plan || e.key === key);
+    if (found) return found.rddId;
+    const entry: CacheEntry = { rddId: newRddId(), plan, key, holders: new Set(), materializations: 0 };
+    this.entries.push(entry);
+    return entry.rddId;
+  }
+
+  isCached(plan: LogicalPlan): boolean {
+    return this.find(plan) !== undefined;
+  }
+
+  /** Drops `plan`'s cached partitions everywhere (no-op when it was not cached). */
+  async unpersist(plan: LogicalPlan): Promise<void> {
+    const entry = this.find(plan);
+    if (!entry) return;
+    this.entries.splice(this.entries.indexOf(entry), 1);
+    delete entry.local;
+    delete entry.computed;
+    await Promise.all([...entry.holders].map((b) => b.unpersist(entry.rddId).catch(() => undefined)));
+  }
+
+  /** What is cached, for a storage view (numbers from the last computation). */
+  storageInfo(): (CachedRddInfo & { materializations: number })[] {
+    return this.entries.map((e) => ({
+      rddId: e.rddId, numPartitions: e.computed?.length ?? 0, materializations: e.materializations,
+      rowCount: (e.computed ?? []).flat().reduce((n, b) => n + b.numRows, 0), sizeBytes: (e.computed ?? []).flat().reduce((n, b) => n + batchByteSize(b), 0),
+    }));
+  }
+
+  /** `plan` with every cached subtree replaced by a scan of its cached partitions, computing them first if needed. */
+  async useCachedData(plan: LogicalPlan): Promise<LogicalPlan> {
+    if (this.entries.length === 0) return plan;
+    const entry = this.find(plan);
+    if (entry) return this.scanOf(entry, await this.materialize(entry));
+    const children = planChildren(plan);
+    if (children.length === 0) return plan;
+    const replaced: LogicalPlan[] = [];
+    for (const c of children) replaced.push(await this.useCachedData(c));
+    return withChildren(plan, replaced);
+  }
+
+  private find(plan: LogicalPlan): CacheEntry | undefined {
+    const byRef = this.entries.find((e) => e.plan === plan);
+    if (byRef) return byRef;
+    if (!this.entries.some((e) => e.plan.type === plan.type)) return undefined;
+    const key = JSON.stringify(plan);
+    return this.entries.find((e) => e.key === key);
+  }
+
+  private async materialize(entry: CacheEntry): Promise<CachedRddInfo> {
+    // The lineage may itself read cached data (e.g. a cached aggregate of a cached DataFrame), but never itself.
+    if (!entry.physical) {
+      const lineage = withChildren(entry.plan, await Promise.all(planChildren(entry.plan).map((c) => this.useCachedData(c))));
+      entry.physical = this.session.planPhysical(this.session.optimize(lineage));
+    }
+    const backend = this.session.backend;
+    if (isPersisting(backend)) {
+      entry.holders.add(backend);
+      return backend.persist(entry.rddId, entry.physical, this.session);
+    }
+    if (!entry.local) {
+      this.session.sources.ensureFormat(CACHED_FORMAT, () => this.localReader());
+      entry.materializations++;
+      entry.local = backend.run(entry.physical, this.session);
+      entry.local.catch(() => { delete entry.local; });
+    }
+    const partitions = await entry.local;
+    entry.computed = partitions;
+    const all = partitions.flat();
+    return { rddId: entry.rddId, numPartitions: partitions.length, rowCount: all.reduce((n, b) => n + b.numRows, 0), sizeBytes: all.reduce((n, b) => n + batchByteSize(b), 0) };
+  }
+
+  private scanOf(entry: CacheEntry, info: CachedRddInfo): LogicalPlan {
+    const source: DataSource = {
+      kind: "external", format: CACHED_FORMAT, id: `rdd_${entry.rddId}`, rowCount: info.rowCount, sizeBytes: info.sizeBytes,
+      options: { numPartitions: info.numPartitions },
+    };
+    return { type: "Scan", source, schema: outputSchema(entry.plan), projection: null, filters: [] };
+  }
+
+  /** Reads cached partitions kept in this session (the local backend). */
+  private localReader(): FormatReader {
+    const entries = this.entries;
+    return {
+      numPartitions: (source: DataSource) => Number((source as { options?: { numPartitions?: number } }).options?.numPartitions ?? 1),
+      read(source: DataSource, _schema: Field[], projection: number[] | null, _filters: Expr[], partition: number): BatchStream {
+        const rddId = cachedRddOf(source);
+        const entry = entries.find((e) => e.rddId === rddId);
+        return (async function* () {
+          // Unpersisted while a plan that scans it was still running: an error, never wrong rows.
+          if (!entry?.local) throw new IOError("IO_ERROR", `cached rdd_${rddId} was unpersisted while a query read it; run the query again`, { details: { rddId } });
+          for (const b of (await entry.local)[partition] ?? []) yield projection ? { numRows: b.numRows, columns: projection.map((i) => b.columns[i]!) } : b;
+        })();
+      },
+    };
+  }
+}
