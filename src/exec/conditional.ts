@@ -97,6 +97,27 @@ export function caseWhen(branches: { when: ColumnVector; then: ColumnVector }[],
   return pickRows(sources, pick, type, length);
 }
 
+/**
+ * Evaluates COALESCE over a batch: every argument over every row first; if
+ * that raises an execution error, lazily as the CASE it stands for, so an
+ * argument is only computed for rows that every earlier argument left NULL
+ * (`coalesce(x, cast(s AS int))` fails only where it must, as in DuckDB).
+ */
+export function evaluateCoalesce(e: Extract<Expr, { type: "call" }>, batch: Batch, evaluate: (e: Expr, batch: Batch) => ColumnVector): ColumnVector {
+  const type = exprType(e);
+  try {
+    return coalesce(e.args.map((a) => evaluate(a, batch)), type, batch.numRows);
+  } catch (err) {
+    if (!(err instanceof ExecutionError)) throw err;
+    const asCase: CaseExpr = {
+      type: "case",
+      branches: e.args.slice(0, -1).map((a) => ({ when: { type: "isNull", expr: a, negated: true }, then: a })),
+      otherwise: e.args[e.args.length - 1]!,
+    };
+    return lazyCase(asCase, batch, evaluate, type);
+  }
+}
+
 /** COALESCE: the first non-NULL argument of each row. */
 export function coalesce(args: ColumnVector[], type: DataType, length: number): ColumnVector {
   const pick = new Int32Array(length).fill(-1);

@@ -15,7 +15,7 @@ import { arithmetic, negate } from "./arithmetic.ts";
 import { compare } from "./compare.ts";
 import { and, or, not, isNull } from "./logic.ts";
 import { castVector } from "./cast.ts";
-import { evaluateCase, inList } from "./conditional.ts";
+import { evaluateCase, evaluateCoalesce, inList } from "./conditional.ts";
 import { like } from "./like.ts";
 import { callFunction } from "./functions.ts";
 
@@ -40,7 +40,9 @@ export function evaluate(e: Expr, batch: Batch): ColumnVector {
     case "case": return evaluateCase(e, batch, evaluate);
     case "in": return inList(evaluate(e.expr, batch), e.list.map((x) => evaluate(x, batch)), e.negated);
     case "like": return like(evaluate(e.expr, batch), evaluate(e.pattern, batch), e.negated, e.regex);
-    case "call": return callFunction(e.name, e.args.map((a) => evaluate(a, batch)), exprType(e), batch.numRows);
+    case "call":
+      if (e.name === "coalesce" && e.args.length > 0) return evaluateCoalesce(e, batch, evaluate);
+      return callFunction(e.name, e.args.map((a) => evaluate(a, batch)), exprType(e), batch.numRows);
     default:
       throw new InternalError(`cannot evaluate ${e.type} here: ${exprToString(e)}`);
   }

@@ -57,6 +57,13 @@ describe("CASE WHEN, IN, COALESCE and NULLIF against DuckDB", () => {
     await expectError(() => mixed.select(when(col("i").gt(1), col("s").cast("int"))), "CAST_INVALID_INPUT", /'abc'/);
   });
 
+  it("evaluates a COALESCE argument only where every earlier argument is NULL", async () => {
+    const mixed = await loadSql(session, "cond_coalesce", `SELECT * FROM (VALUES (1, 'abc', 5), (2, '12', NULL), (3, NULL, NULL), (4, 'x', 0)) t(i, s, n)`);
+    await expectSame(mixed.select("i", coalesce(col("n"), col("s").cast("int"), lit(-1))),
+      "SELECT i, coalesce(n, CAST(s AS INTEGER), -1) FROM cond_coalesce");
+    await expectError(() => mixed.select(coalesce(col("s").cast("int"), col("n"))), "CAST_INVALID_INPUT", /'abc'/);
+  });
+
   it("evaluates IN with SQL NULL semantics", async () => {
     await expectSame(
       facts.select("id", col("k").isin(1, 2, 3), col("k").isin(1, null), col("k").isin(1, null).not(), col("s").isin("s1", "s5"), col("s").isin("s1", null),
