@@ -2,25 +2,37 @@
  * Join benchmark: a fact table (int32 key, float64 value) of 1M and 10M
  * rows inner-joined with a 100K-row dimension (int32 key, int32
  * attribute), every fact key matching one dimension row. Both tables are
- * built once as Arrow tables; each engine is timed from the Arrow tables to
- * the number of joined rows (Cinder: `createDataFrame` both sides, `join`
- * on "k", `count()`; Arquero 7: `fromArrow` both sides, `join(.., "k")`,
- * `numRows()`), single-threaded, in the same process. A raw typed-array
- * hash join that gathers the same output columns is the floor. Engines
- * run interleaved, one warm-up round then several timed rounds, and the
- * median wall and CPU times are printed with the Cinder/Arquero ratio (CPU
- * time stays meaningful when other processes share the cores). Run:
- * `npx tsx bench/join.bench.ts [fact-row-counts...]`.
+ * built once as Arrow tables; each engine answers "how many joined rows",
+ * single-threaded, in the same process:
+ * - Cinder: `createDataFrame` both sides, `join` on "k", `count()`;
+ * - Arquero 7: `fromArrow` both sides, `join(.., "k")`, `numRows()`;
+ * - DuckDB-WASM: `SELECT count(*) FROM facts JOIN dims USING (k)` on tables
+ *   loaded beforehand as Arrow IPC (its npm build cannot read Parquet
+ *   here), so its figure excludes the load;
+ * - a raw typed-array hash join that gathers the output columns: the floor.
+ * Engines run interleaved, one warm-up round then several timed rounds, and
+ * the median wall and CPU times are printed with the ratios (CPU time stays
+ * meaningful when other processes share the cores). Every round's count is
+ * checked, and before timing each engine also computes count, sum(v) and
+ * sum(attr) over the join, checked against the raw join's, so a fast wrong
+ * answer cannot pass.
+ *
+ * Run: `npm run bench -- join` (or `npx tsx bench/join.bench.ts [fact-row-counts...]`).
  */
 import * as arrow from "apache-arrow";
 import * as aq from "arquero";
-import { Session } from "../src/index.ts";
+import { Session, count, sum } from "../src/index.ts";
+import { DuckDBWasmPeer } from "./support/duckdb-wasm.ts";
+import { interleavedMedians, loadAverages, ratio, sizeLabel } from "./support/timing.ts";
 
 type ArqueroArrow = Parameters<typeof aq.fromArrow>[0];
 
 const DIM_ROWS = 100_000;
 const WARMUP = 1;
 const RUNS = 5;
+
+/** count(*), sum(v), sum(attr) over the joined rows: the cross-check. */
+type Checksum = [number, number, number];
 
 function makeTables(factRows: number): { facts: arrow.Table; dims: arrow.Table } {
   let seed = 42;
@@ -50,6 +62,10 @@ function arqueroJoin(facts: arrow.Table, dims: arrow.Table): number {
 
 /** The floor: a chained hash table over typed arrays, then the joined columns gathered. */
 function rawJoin(facts: arrow.Table, dims: arrow.Table): number {
+  return rawJoinColumns(facts, dims).k.length;
+}
+
+function rawJoinColumns(facts: arrow.Table, dims: arrow.Table): { k: Int32Array; v: Float64Array; attr: Int32Array } {
   const fk = facts.getChild("k")!.toArray() as Int32Array, fv = facts.getChild("v")!.toArray() as Float64Array;
   const dk = dims.getChild("k")!.toArray() as Int32Array, da = dims.getChild("attr")!.toArray() as Int32Array;
   const m = dk.length;
@@ -71,40 +87,62 @@ function rawJoin(facts: arrow.Table, dims: arrow.Table): number {
   }
   const ok = new Int32Array(count), ov = new Float64Array(count), oa = new Int32Array(count);
   for (let k = 0; k < count; k++) { const p = pi[k]!; ok[k] = fk[p]!; ov[k] = fv[p]!; oa[k] = da[bi[k]!]!; }
-  return ok.length + 0 * (ov[0]! + oa[0]!);
+  return { k: ok, v: ov, attr: oa };
 }
 
-interface Timing { wall: number; cpu: number }
+function duckdbJoin(duck: DuckDBWasmPeer): number {
+  return Number(duck.query("SELECT count(*) AS n FROM facts JOIN dims USING (k)").getChild("n")!.get(0));
+}
 
-/**
- * Runs every engine once per round, interleaved, so a busy machine slows
- * them alike; returns each engine's median wall and CPU (user + system) time.
- */
-async function timeAll(engines: Record<string, () => number | Promise<number>>, expected: number): Promise<Record<string, Timing>> {
-  const samples: Record<string, Timing[]> = {};
-  for (let round = 0; round < WARMUP + RUNS; round++) {
-    for (const [label, fn] of Object.entries(engines)) {
-      const c0 = process.cpuUsage(), t0 = performance.now();
-      const rows = await fn();
-      const wall = performance.now() - t0, c = process.cpuUsage(c0);
-      if (rows !== expected) throw new Error(`${label} returned ${rows} joined rows, expected ${expected}`);
-      if (round >= WARMUP) (samples[label] ??= []).push({ wall, cpu: (c.user + c.system) / 1000 });
-    }
+/** Each engine's count, sum(v) and sum(attr) over the same join (not timed). */
+async function checksums(facts: arrow.Table, dims: arrow.Table, duck: DuckDBWasmPeer): Promise<Record<string, Checksum>> {
+  const raw = rawJoinColumns(facts, dims);
+  let sv = 0, sa = 0;
+  for (let i = 0; i < raw.k.length; i++) { sv += raw.v[i]!; sa += raw.attr[i]!; }
+  const session = new Session();
+  const [cRow] = await session.createDataFrame(facts).join(session.createDataFrame(dims), "k").agg(count("*"), sum("v"), sum("attr")).collectArrays();
+  const q = aq.fromArrow(facts as unknown as ArqueroArrow).join(aq.fromArrow(dims as unknown as ArqueroArrow), "k")
+    .rollup({ n: aq.op.count(), sv: aq.op.sum("v"), sa: aq.op.sum("attr") }).object() as { n: number; sv: number; sa: number };
+  const d = duck.query("SELECT count(*) AS n, sum(v) AS sv, sum(attr) AS sa FROM facts JOIN dims USING (k)");
+  return {
+    raw: [raw.k.length, sv, sa],
+    cinder: cRow!.map(Number) as Checksum,
+    arquero: [q.n, q.sv, q.sa],
+    "duckdb-wasm": [Number(d.getChild("n")!.get(0)), Number(d.getChild("sv")!.get(0)), Number(d.getChild("sa")!.get(0))],
+  };
+}
+
+function checkChecksums(sums: Record<string, Checksum>): void {
+  const want = sums.raw!;
+  const close = (x: number, y: number) => Math.abs(x - y) <= 1e-9 * Math.abs(y);
+  for (const [name, got] of Object.entries(sums)) {
+    if (got[0] !== want[0] || !close(got[1], want[1]) || got[2] !== want[2]) throw new Error(`${name}: join checksum (count, sum(v), sum(attr)) ${got.join(", ")}, expected ${want.join(", ")}`);
   }
-  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { wall: median(v.map((t) => t.wall)), cpu: median(v.map((t) => t.cpu)) }]));
 }
 
+const duck = await DuckDBWasmPeer.open();
+console.log(`join: facts (int32 k, float64 v) inner join dims (int32 k, int32 attr) on k, count of joined rows; median wall ms (cpu ms), single thread`);
+console.log(`peers: Arquero (fromArrow + join), ${duck.description} (query on tables loaded from Arrow IPC, load not timed), raw typed-array hash join`);
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 for (const factRows of sizes.length ? sizes : [1_000_000, 10_000_000]) {
   const { facts, dims } = makeTables(factRows);
-  const t = await timeAll({
-    "raw typed arrays": () => rawJoin(facts, dims),
+  const l0 = performance.now();
+  duck.load("facts", facts);
+  duck.load("dims", dims);
+  const loadMs = performance.now() - l0;
+  checkChecksums(await checksums(facts, dims, duck));
+  const loadBefore = loadAverages();
+  const t = await interleavedMedians(RUNS, WARMUP, {
     cinder: () => cinderJoin(facts, dims),
     arquero: () => arqueroJoin(facts, dims),
-  }, factRows);
-  console.log(`facts ${factRows.toLocaleString("en")} x dims ${DIM_ROWS.toLocaleString("en")} (inner, ${factRows.toLocaleString("en")} joined rows, median of ${RUNS}, wall / cpu):`);
-  for (const [label, { wall, cpu }] of Object.entries(t)) console.log(`  ${label.padEnd(17)} ${wall.toFixed(1).padStart(9)} ms  ${cpu.toFixed(1).padStart(9)} ms cpu`);
-  const c = t.cinder!, q = t.arquero!;
-  console.log(`  cinder/arquero    ${(c.wall / q.wall).toFixed(3)} wall, ${(c.cpu / q.cpu).toFixed(3)} cpu  (cinder ${(q.wall / c.wall).toFixed(1)}x faster wall, ${(q.cpu / c.cpu).toFixed(1)}x cpu)`);
+    "duckdb-wasm": () => duckdbJoin(duck),
+    raw: () => rawJoin(facts, dims),
+  }, (name, rows) => { if (rows !== factRows) throw new Error(`${name} returned ${rows} joined rows, expected ${factRows}`); });
+  const { cinder: c, arquero: a, "duckdb-wasm": d, raw } = t as Record<"cinder" | "arquero" | "duckdb-wasm" | "raw", { wall: number; cpu: number }>;
+  const fmt = (x: { wall: number; cpu: number }) => `${x.wall.toFixed(1)} ms (${x.cpu.toFixed(0)} cpu)`;
+  console.log(`${sizeLabel(factRows).padStart(4)} facts x ${sizeLabel(DIM_ROWS)} dims (${factRows.toLocaleString("en")} joined rows), median of ${RUNS} after ${WARMUP} warm-up, load average ${loadBefore} -> ${loadAverages()}:`);
+  console.log(`  cinder ${fmt(c)}, arquero ${fmt(a)}, duckdb-wasm ${fmt(d)} (+${loadMs.toFixed(0)} ms one-off IPC load, not timed), raw hash join ${fmt(raw)}`);
+  console.log(`  wall: cinder/arquero ${ratio(c.wall, a.wall)}, cinder/duckdb-wasm ${ratio(c.wall, d.wall)}, cinder/raw ${ratio(c.wall, raw.wall)}`);
+  console.log(`  cpu:  cinder/arquero ${ratio(c.cpu, a.cpu)}, cinder/duckdb-wasm ${ratio(c.cpu, d.cpu)}, cinder/raw ${ratio(c.cpu, raw.cpu)}`);
 }
+duck.close();
