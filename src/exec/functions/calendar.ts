@@ -8,17 +8,6 @@
 
 export const MICROS_PER_DAY = 86_400_000_000;
 
-/** Year of day number `days`. */
-export function yearOf(days: number): number {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  return yoe + era * 400 + (mp >= 10 ? 1 : 0);
-}
-
 /**
  * Writes year, month (1-12) and day (1-31) of `days` into `out[0..2]`; one
  * shared scratch array keeps the per-row loops allocation-free.
@@ -35,6 +24,14 @@ export function civilFromDays(days: number, out: Int32Array): void {
   out[0] = yoe + era * 400 + (m <= 2 ? 1 : 0);
   out[1] = m;
   out[2] = d;
+}
+
+const yearScratch = new Int32Array(3);
+
+/** Year of day number `days`. */
+export function yearOf(days: number): number {
+  civilFromDays(days, yearScratch);
+  return yearScratch[0]!;
 }
 
 /** Day number of year `y`, month `m` (1-12), day `d`. */
