@@ -32,3 +32,8 @@ export type { CellValue } from "./exec/values.ts";
 export { Cluster } from "./cluster/cluster.ts";
 export type { ClusterOptions, ExecutorKind } from "./cluster/cluster.ts";
 export type { CinderEvent, CinderEventType } from "./common/events.ts";
+export { RDD } from "./rdd/rdd.ts";
+export { Broadcast } from "./rdd/broadcast.ts";
+export { NotSerializableError } from "./rdd/function-serializer.ts";
+export type { FunctionEnv } from "./rdd/function-serializer.ts";
+export { UserFunctionError, CodeGenerationError } from "./physical/operators/rdd-function.ts";

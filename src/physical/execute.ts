@@ -17,6 +17,7 @@ import { nestedLoopJoinExec } from "./operators/nested-loop-join-exec.ts";
 import { sortMergeJoinExec } from "./operators/sort-merge-join-exec.ts";
 import { sortExec, takeOrderedExec } from "./operators/sort-exec.ts";
 import { windowExec } from "./operators/window-exec.ts";
+import { mapPartitionsExec } from "./operators/map-partitions-exec.ts";
 
 export function execute(plan: PhysicalPlan, partition: number, ctx: TaskContext): BatchStream {
   switch (plan.type) {
@@ -36,6 +37,7 @@ export function execute(plan: PhysicalPlan, partition: number, ctx: TaskContext)
     case "ShuffleExchangeExec": return ctx.exchanges.readShuffle(plan, partition, ctx);
     case "BroadcastExchangeExec": return broadcastStream(plan, ctx);
     case "EmptyExec": return (async function* () {})();
+    case "MapPartitionsExec": return mapPartitionsExec(plan, partition, ctx);
   }
 }
 

@@ -11,6 +11,8 @@ import { exprToString, sortOrderToString } from "../plan/expressions.ts";
 import type { DataSource, JoinType } from "../plan/logical-plan.ts";
 import { describeSource } from "../plan/logical-plan.ts";
 import type { DataType, Field } from "../plan/types.ts";
+import type { RDDLayout, RDDStep } from "./operators/rdd-steps.ts";
+import { describeSteps } from "./operators/rdd-steps.ts";
 
 export type Partitioning =
   | { kind: "hash"; keys: Expr[]; numPartitions: number }
@@ -64,6 +66,8 @@ export type PhysicalPlan = Base & (
   | { type: "ShuffleExchangeExec"; input: PhysicalPlan; partitioning: Partitioning; exchangeId: number }
   | { type: "BroadcastExchangeExec"; input: PhysicalPlan; exchangeId: number }
   | { type: "EmptyExec"; numPartitions: number }
+  /** RDD API functions over each partition; `broadcasts` are one-row memory scans of broadcast variables. */
+  | { type: "MapPartitionsExec"; input: PhysicalPlan; inputLayout: RDDLayout; steps: RDDStep[]; outputLayout: RDDLayout; broadcasts: PhysicalPlan[] }
 );
 
 export type PhysicalOf<T extends PhysicalPlan["type"]> = Extract<PhysicalPlan, { type: T }>;
@@ -73,6 +77,7 @@ export function physicalChildren(p: PhysicalPlan): PhysicalPlan[] {
     case "ScanExec": case "EmptyExec": return [];
     case "HashJoinExec": case "SortMergeJoinExec": case "NestedLoopJoinExec": return [p.left, p.right];
     case "UnionExec": return p.inputs;
+    case "MapPartitionsExec": return [p.input, ...p.broadcasts];
     default: return [p.input];
   }
 }
@@ -82,6 +87,7 @@ export function withPhysicalChildren(p: PhysicalPlan, children: PhysicalPlan[]):
     case "ScanExec": case "EmptyExec": return p;
     case "HashJoinExec": case "SortMergeJoinExec": case "NestedLoopJoinExec": return { ...p, left: children[0]!, right: children[1]! };
     case "UnionExec": return { ...p, inputs: children };
+    case "MapPartitionsExec": return { ...p, input: children[0]!, broadcasts: children.slice(1) };
     default: return { ...p, input: children[0]! } as PhysicalPlan;
   }
 }
@@ -130,6 +136,7 @@ export function describePhysical(p: PhysicalPlan): string {
     }
     case "BroadcastExchangeExec": return `BroadcastExchange [id=${p.exchangeId}]`;
     case "EmptyExec": return "EmptyExec";
+    case "MapPartitionsExec": return `MapPartitionsExec ${describeSteps(p.steps, p.inputLayout, p.outputLayout)}`;
   }
 }
 

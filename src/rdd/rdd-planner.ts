@@ -1,0 +1,103 @@
+/**
+ * Turns an RDD's lineage into a physical plan the ordinary runtime runs:
+ * narrow operations fuse into one MapPartitionsExec per stage; reduceByKey
+ * and groupByKey become a map side laid out as `[key, value]` columns, a
+ * hash Exchange on the key column, and a reduce side; join shuffles both
+ * sides by key into an inner HashJoinExec. Stages, shuffles, retries and
+ * listener events are then the DAGScheduler's, exactly as for a DataFrame.
+ */
+import type { Expr } from "../plan/expressions.ts";
+import { newExprId } from "../plan/expressions.ts";
+import type { Field } from "../plan/types.ts";
+import { UTF8 } from "../plan/types.ts";
+import type { PhysicalPlan } from "../physical/physical-plan.ts";
+import type { RDDLayout, RDDStep } from "../physical/operators/rdd-steps.ts";
+import type { FunctionBinding, SerializedFunction } from "../physical/operators/rdd-function.ts";
+
+/** How an RDD was made (Spark's RDD dependencies). */
+export type Lineage =
+  /** `session.parallelize`: a scan of the memory table holding the encoded elements. */
+  | { kind: "source"; scan: PhysicalPlan }
+  | { kind: "narrow"; parent: Lineage; step: RDDStep }
+  /** reduceByKey (`reduce` set, combined on the map side too) or groupByKey (`reduce` null). */
+  | { kind: "shuffle"; parent: Lineage; reduce: SerializedFunction | null; numPartitions: number }
+  | { kind: "join"; left: Lineage; right: Lineage; numPartitions: number };
+
+// Exchange ids only need to be unique within one plan; a range of their own keeps RDD shuffles apart from DataFrame ones in explain output.
+let nextExchangeId = 1 << 30;
+
+export function field(name: string): Field {
+  return { name, type: UTF8, nullable: true, id: newExprId() };
+}
+
+function layoutSchema(layout: RDDLayout): Field[] {
+  if (layout === "value") return [field("value")];
+  if (layout === "pair") return [field("key"), field("value")];
+  return [field("key"), field("value"), field("key"), field("value")];
+}
+
+const KEY: Expr = { type: "boundRef", index: 0, dataType: UTF8, nullable: true };
+
+/** Number of partitions an RDD with this lineage has. */
+export function lineagePartitions(l: Lineage): number {
+  switch (l.kind) {
+    case "source": return l.scan.type === "ScanExec" ? l.scan.numPartitions : 1;
+    case "narrow": return lineagePartitions(l.parent);
+    case "shuffle": case "join": return l.numPartitions;
+  }
+}
+
+/**
+ * The plan whose output holds the RDD's elements after `tail` steps, in `output` layout.
+ *
+ * @example planLineage(rdd.lineage, [{ kind: "count" }], "value")
+ */
+export function planLineage(l: Lineage, tail: RDDStep[], output: RDDLayout): PhysicalPlan {
+  switch (l.kind) {
+    case "narrow": return planLineage(l.parent, [l.step, ...tail], output);
+    case "source": return mapPartitions(l.scan, "value", tail, output);
+    case "shuffle": {
+      // Spark's reduceByKey combines on the map side first, so the shuffle moves one row per key per map task.
+      const mapSide = planLineage(l.parent, l.reduce ? [{ kind: "reduceByKey", fn: l.reduce }] : [], "pair");
+      const first: RDDStep = l.reduce ? { kind: "reduceByKey", fn: l.reduce } : { kind: "groupByKey" };
+      return mapPartitions(exchange(mapSide, l.numPartitions), "pair", [first, ...tail], output);
+    }
+    case "join": {
+      const left = exchange(planLineage(l.left, [], "pair"), l.numPartitions);
+      const right = exchange(planLineage(l.right, [], "pair"), l.numPartitions);
+      const join: PhysicalPlan = {
+        type: "HashJoinExec", left, right, joinType: "inner", leftKeys: [KEY], rightKeys: [KEY], condition: null,
+        buildSide: "right", broadcast: false, schema: [...left.schema, ...right.schema],
+      };
+      return mapPartitions(join, "joined", tail, output);
+    }
+  }
+}
+
+function exchange(input: PhysicalPlan, numPartitions: number): PhysicalPlan {
+  return { type: "ShuffleExchangeExec", input, partitioning: { kind: "hash", keys: [KEY], numPartitions }, exchangeId: nextExchangeId++, schema: input.schema };
+}
+
+function mapPartitions(input: PhysicalPlan, inputLayout: RDDLayout, steps: RDDStep[], outputLayout: RDDLayout): PhysicalPlan {
+  if (steps.length === 0 && inputLayout === outputLayout) return input;
+  return { type: "MapPartitionsExec", input, inputLayout, steps, outputLayout, broadcasts: broadcastScans(steps), schema: layoutSchema(outputLayout) };
+}
+
+/** One-row memory scans of the broadcasts the steps' functions use (shipped with the task's tables). */
+function broadcastScans(steps: readonly RDDStep[]): PhysicalPlan[] {
+  const found = new Map<string, number>();
+  const visit = (bindings: readonly FunctionBinding[]) => {
+    for (const b of bindings) {
+      if (b.kind === "broadcast") found.set(b.tableId, b.sizeBytes);
+      else if (b.kind === "function") visit(b.fn.bindings);
+    }
+  };
+  for (const s of steps) if ("fn" in s) visit(s.fn.bindings);
+  return [...found].map(([tableId, sizeBytes]) => {
+    const schema = [field("value")];
+    return {
+      type: "ScanExec", schema, sourceSchema: schema, projection: null, filters: [], numPartitions: 1,
+      source: { kind: "memory", tableId, numPartitions: 1, rowCount: 1, sizeBytes },
+    };
+  });
+}
