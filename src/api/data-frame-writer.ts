@@ -1,14 +1,17 @@
 /**
  * `df.write`: saves a DataFrame as Parquet, CSV or Arrow IPC (Spark's
- * DataFrameWriter). In Node `parquet(path)` writes a directory of part
- * files like Spark does (`path/part-00000-<id>.parquet`, and with
- * `partitionBy("k")` Hive-style `path/k=value/part-...` directories that
- * `read.parquet(path)` turns back into a column); `mode` decides what an
- * existing path means. In a browser, where there is no file system,
- * `toBytes(format)` / `toBlob(format)` give one file's bytes for a download
- * or an OPFS file.
+ * DataFrameWriter). `parquet(path)` writes a directory of part files like
+ * Spark does (`path/part-00000-<id>.parquet`, and with `partitionBy("k")`
+ * Hive-style `path/k=value/part-...` directories that `read.parquet(path)`
+ * turns back into a column); `mode` decides what an existing path means.
+ * The path is a Node path, or in a browser an `opfs:` path in the origin
+ * private file system (same layout, read back with `read.parquet("opfs:...")`).
+ * A browser can also write one file to a `FileSystemFileHandle` (OPFS or
+ * `showSaveFilePicker`), get it as a Blob (`toBlob`), or offer it as a
+ * download (`download`).
  *
  * @example await df.write.mode("overwrite").partitionBy("year").parquet("out/trips")
+ * @example await df.write.parquet("opfs:notebook/trips"); await df.write.download("trips.csv", "csv");
  */
 import type { Batch } from "../exec/column-vector.ts";
 import { takeBatch } from "../exec/column-vector.ts";
@@ -19,6 +22,7 @@ import { encodeArrowFile, encodeCsv, encodeParquet } from "../io/file-writers.ts
 import type { CsvWriteOptions, ParquetWriteOptions } from "../io/file-writers.ts";
 import { HIVE_NULL } from "../io/hive-partitions.ts";
 import { nodeFs } from "../io/byte-source.ts";
+import { isOpfsPath, opfsFs, writeFileHandle } from "../io/opfs.ts";
 import type { DataFrame } from "./data-frame.ts";
 
 export type SaveMode = "overwrite" | "append" | "errorifexists" | "ignore";
@@ -73,10 +77,36 @@ export class DataFrameWriter {
     return this;
   }
 
-  /** Writes Parquet under `path` (Node); returns the files written. */
-  parquet(path: string): Promise<string[]> { return this.save(path, "parquet"); }
-  csv(path: string): Promise<string[]> { return this.save(path, "csv"); }
-  arrow(path: string): Promise<string[]> { return this.save(path, "arrow"); }
+  /**
+   * Writes Parquet under `path` (a Node path or an `opfs:` path), or as the one file a
+   * `FileSystemFileHandle` names; returns the files written.
+   */
+  parquet(path: string | FileSystemFileHandle): Promise<string[]> { return this.save(path, "parquet"); }
+  csv(path: string | FileSystemFileHandle): Promise<string[]> { return this.save(path, "csv"); }
+  arrow(path: string | FileSystemFileHandle): Promise<string[]> { return this.save(path, "arrow"); }
+
+  /**
+   * In a page: offers the DataFrame as one file to download (the browser's download bar)
+   * and returns its Blob. @example await df.write.download("trips.parquet")
+   */
+  async download(fileName: string, format: FileFormat = formatOf(fileName)): Promise<Blob> {
+    const doc = (globalThis as { document?: Document }).document;
+    if (!doc?.createElement || typeof URL.createObjectURL !== "function") {
+      throw new IOError("IO_ERROR", "download() needs a browser page (here there is no document); use toBlob() or toBytes() and hand the bytes on", { details: { fileName } });
+    }
+    const blob = await this.toBlob(format);
+    const url = URL.createObjectURL(blob);
+    const a = doc.createElement("a");
+    a.href = url;
+    a.download = fileName;
+    a.style.display = "none";
+    doc.body.appendChild(a);
+    a.click();
+    a.remove();
+    // The download reads the URL after this task; free it once it surely has.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    return blob;
+  }
 
   /** One file's bytes (no partitioning), for browsers: a download, an OPFS file, or `read.parquet(bytes)`. */
   async toBytes(format: FileFormat = "parquet"): Promise<Uint8Array> {
@@ -88,6 +118,24 @@ export class DataFrameWriter {
     return new Blob([await this.toBytes(format) as Uint8Array<ArrayBuffer>], { type });
   }
 
+  private async saveToHandle(handle: FileSystemFileHandle, format: FileFormat): Promise<string> {
+    if (this.partitionColumns.length) {
+      throw new AnalysisError("WRONG_ARGUMENT", `partitionBy needs a directory, but ${handle.name} is one file; write to an "opfs:" path instead`, { details: { file: handle.name } });
+    }
+    if (this.saveMode === "errorifexists" || this.saveMode === "ignore") {
+      const existing = await handle.getFile().then((f) => f.size, () => 0);
+      if (existing > 0 && this.saveMode === "ignore") return handle.name;
+      if (existing > 0) {
+        throw new IOError("IO_ERROR", `${handle.name} already holds ${existing} bytes; use .mode("overwrite") to replace it`, { details: { path: handle.name, reason: "path_exists" } });
+      }
+    }
+    if (this.saveMode === "append") {
+      throw new AnalysisError("WRONG_ARGUMENT", `mode("append") adds part files to a directory; ${handle.name} is one file (use an "opfs:" directory path)`, { details: { file: handle.name } });
+    }
+    await writeFileHandle(handle, await this.toBytes(format));
+    return handle.name;
+  }
+
   private encode(format: FileFormat, batches: Batch[], fields: readonly Field[]): Promise<Uint8Array> | Uint8Array {
     switch (format) {
       case "parquet": return encodeParquet(batches, fields, this.writeOptions);
@@ -96,8 +144,12 @@ export class DataFrameWriter {
     }
   }
 
-  private async save(path: string, format: FileFormat): Promise<string[]> {
-    const fs = await nodeFs() as unknown as WriteFs;
+  private async save(target: string | FileSystemFileHandle, format: FileFormat): Promise<string[]> {
+    if (typeof target !== "string") return [await this.saveToHandle(target, format)];
+    const path = target;
+    const fs = isOpfsPath(path) ? opfsFs as WriteFs : await nodeFs().catch((e: unknown) => {
+      throw new IOError("IO_ERROR", `cannot write ${path}: there is no file system here; in a browser write to an "opfs:" path, to a FileSystemFileHandle, or use toBlob()/download()`, { details: { path }, cause: e });
+    }) as unknown as WriteFs;
     const exists = await fs.stat(path).then(() => true, () => false);
     if (exists) {
       if (this.saveMode === "ignore") return [];
@@ -142,4 +194,10 @@ export class DataFrameWriter {
     await fs.writeFile(`${path}/_SUCCESS`, new Uint8Array(0));
     return written;
   }
+}
+
+/** The format a file name's extension names (Parquet when it names none). */
+function formatOf(fileName: string): FileFormat {
+  const ext = fileName.slice(fileName.lastIndexOf(".") + 1).toLowerCase();
+  return ext === "csv" ? "csv" : ext === "arrow" || ext === "arrows" || ext === "feather" ? "arrow" : "parquet";
 }

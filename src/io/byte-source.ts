@@ -98,9 +98,8 @@ export class MemoryByteSource implements ByteSource {
 
 /** A `Blob` or `File`: ranges are read with `slice().arrayBuffer()`, so a large dropped file is never read whole. */
 export class BlobByteSource implements ByteSource {
-  readonly stats: FetchStats = { bytesFetched: 0, requests: 0 };
   readonly warnings: string[] = [];
-  constructor(readonly name: string, private readonly blob: Blob, private readonly gap = DEFAULT_COALESCE_GAP) {}
+  constructor(readonly name: string, private readonly blob: Blob, private readonly gap = DEFAULT_COALESCE_GAP, readonly stats: FetchStats = { bytesFetched: 0, requests: 0 }) {}
   async size(): Promise<number> { return this.blob.size; }
   async tail(n: number): Promise<{ bytes: Uint8Array; size: number }> {
     const start = Math.max(0, this.blob.size - n);

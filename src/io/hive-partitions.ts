@@ -10,6 +10,7 @@ import type { LiteralValue } from "../plan/expressions.ts";
 import type { DataType } from "../plan/types.ts";
 import { IOError } from "../common/errors.ts";
 import { nodeFs } from "./byte-source.ts";
+import { isOpfsPath, opfsFs } from "./opfs.ts";
 
 export interface ListedFile {
   path: string;
@@ -62,9 +63,9 @@ function partitionsOf(path: string, root: string): Record<string, string | null>
   return parts;
 }
 
-/** Expands one local path (file, directory or glob) into files with their partition values. */
+/** Expands one local path (file, directory or glob; in Node or, as `opfs:dir`, in a browser's OPFS) into files with their partition values. */
 export async function listLocal(path: string, extension = ".parquet"): Promise<ListedFile[]> {
-  const fs = await nodeFs() as unknown as DirFs;
+  const fs: DirFs = isOpfsPath(path) ? opfsFs : await nodeFs() as unknown as DirFs;
   if (isGlob(path)) {
     const firstGlob = path.search(/[*?[]/);
     const root = path.slice(0, path.lastIndexOf("/", firstGlob) + 1) || "./";

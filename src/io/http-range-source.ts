@@ -22,6 +22,9 @@ export interface HttpSourceOptions {
   headers?: Record<string, string>;
 }
 
+/** Extra attempts after a request fails at the network level. */
+const HTTP_RETRIES = 2;
+
 export class HttpRangeSource implements ByteSource {
   readonly stats: FetchStats = { bytesFetched: 0, requests: 0 };
   readonly warnings: string[] = [];
@@ -31,11 +34,16 @@ export class HttpRangeSource implements ByteSource {
   constructor(readonly name: string, private readonly options: HttpSourceOptions = {}) {}
 
   private async get(headers: Record<string, string>, method = "GET", into?: FetchStats): Promise<Response> {
-    charge(this.stats, into, 0, 1);
-    try {
-      return await fetch(this.name, { method, headers: { ...this.options.headers, ...headers } });
-    } catch (e) {
-      throw new IOError("IO_ERROR", `cannot fetch ${this.name}: ${(e as Error).message}`, { details: { url: this.name }, cause: e });
+    // Range reads are idempotent, so a network failure (commonly a kept-alive connection the
+    // server closed just as it was reused) is retried a couple of times before it is reported.
+    for (let attempt = 0; ; attempt++) {
+      charge(this.stats, into, 0, 1);
+      try {
+        return await fetch(this.name, { method, headers: { ...this.options.headers, ...headers } });
+      } catch (e) {
+        if (attempt < HTTP_RETRIES) { await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1))); continue; }
+        throw new IOError("IO_ERROR", `cannot fetch ${this.name} (tried ${attempt + 1} times): ${(e as Error).message}`, { details: { url: this.name }, cause: e });
+      }
     }
   }
 

@@ -26,6 +26,7 @@ import { loadParquetWasm } from "../../wasm/parquet-wasm.ts";
 import type { ByteSource } from "./byte-source.ts";
 import { BlobByteSource, FileByteSource, MemoryByteSource } from "./byte-source.ts";
 import { HttpRangeSource } from "./http-range-source.ts";
+import { OpfsByteSource, isOpfsPath } from "./opfs.ts";
 import type { HttpSourceOptions } from "./http-range-source.ts";
 import type { ParquetFooter } from "./parquet-metadata.ts";
 import { FOOTER_GUESS, buildMiniFile, footerLength, parseFooter } from "./parquet-metadata.ts";
@@ -84,6 +85,7 @@ function byteSourceFor(path: string, options: ParquetReadOptions): ByteSource {
   if (path.startsWith("memory:") || path.startsWith("blob:cinder") || path.startsWith("source:cinder")) {
     throw new IOError("IO_ERROR", `${path} was given as bytes in another process; in-memory Parquet inputs can only be read where they were registered`, { details: { file: path } });
   }
+  if (isOpfsPath(path)) return new OpfsByteSource(path, options.coalesceGap);
   return new FileByteSource(path, options.coalesceGap);
 }
 

@@ -13,6 +13,7 @@ import { parseTypeName } from "../plan/types.ts";
 import type { ColumnVector } from "../exec/column-vector.ts";
 import { parseDate, parseTimestamp, vectorFromValues } from "../exec/values.ts";
 import { FileByteSource } from "./byte-source.ts";
+import { isOpfsPath, opfsFile } from "./opfs.ts";
 
 export type TextInput = string | URL | Uint8Array | ArrayBuffer | Blob;
 
@@ -30,6 +31,7 @@ export async function readWhole(input: TextInput): Promise<{ name: string; bytes
     if (!res.ok) throw new IOError("IO_ERROR", `fetching ${name} failed: HTTP ${res.status}`, { details: { url: name, status: res.status } });
     return { name, bytes: new Uint8Array(await res.arrayBuffer()) };
   }
+  if (isOpfsPath(name)) return { name, bytes: new Uint8Array(await (await opfsFile(name)).arrayBuffer()) };
   const file = new FileByteSource(name);
   const size = await file.size();
   const [bytes] = await file.read([{ start: 0, end: size }]);
