@@ -33,7 +33,8 @@ type AnyFunction = (...args: never[]) => unknown;
  *
  * @example serializeFunction((x: number) => x + 1, undefined, "map") // { source: "(x) => x + 1", bindings: [] }
  */
-export function serializeFunction(fn: AnyFunction, env: FunctionEnv | undefined, operation: string, seen: Set<AnyFunction> = new Set()): SerializedFunction {
+export function serializeFunction(fn: AnyFunction, env: FunctionEnv | undefined, operation: string, seen: Set<AnyFunction> = new Set(), helper?: string): SerializedFunction {
+  const what = helper ? `helper '${helper}' of the ${operation} function` : `the function passed to ${operation}`;
   if (typeof fn !== "function") {
     throw new CinderError("WRONG_ARGUMENT", `${operation} expects a function, got ${typeof fn}`, { details: { operation } });
   }
@@ -42,27 +43,29 @@ export function serializeFunction(fn: AnyFunction, env: FunctionEnv | undefined,
     // A standard global (Number, String, Boolean, ...) is shipped by name; other native or bound functions have no source.
     if (KNOWN_GLOBALS.has(fn.name) && (globalThis as Record<string, unknown>)[fn.name] === fn) return { source: fn.name, bindings: [] };
     throw new NotSerializableError("NOT_SERIALIZABLE",
-      `the function passed to ${operation} (${fn.name || "anonymous"}) is native or bound, so it has no source to ship to executors; wrap it in an arrow function, e.g. (x) => ${fn.name || "f"}(x)`,
+      `${what} (${fn.name || "anonymous"}) is native or bound, so it has no source to ship to executors; wrap it in an arrow function, e.g. (x) => ${fn.name || "f"}(x)`,
       { details: { operation, function: fn.name } });
   }
   const shape = parseFunctionSource(source);
   if (!shape) {
-    throw new NotSerializableError("NOT_SERIALIZABLE", `the source of the function passed to ${operation} could not be parsed, so it cannot be shipped to executors: ${snippet(source)}`,
+    throw new NotSerializableError("NOT_SERIALIZABLE", `the source of ${what} could not be parsed, so it cannot be shipped to executors: ${snippet(source)}`,
       { details: { operation, source: snippet(source) } });
   }
   if (shape.fn.async) {
-    throw new UnsupportedError(`the function passed to ${operation} is async; RDD functions run synchronously inside tasks, so pass a plain function`, { operation });
+    throw new UnsupportedError(`${what} is async; RDD functions run synchronously inside tasks, so pass a plain function`, { operation });
   }
   const free = freeVariables(shape.fn).filter((n) => !KNOWN_GLOBALS.has(n) && !BUNDLER_HELPERS.includes(n));
   const missing = free.filter((n) => !(env && Object.hasOwn(env, n)));
-  if (missing.length > 0) throw notSerializable(operation, missing, source);
+  if (missing.length > 0) throw notSerializable(what, operation, missing, source);
   seen.add(fn);
-  const bindings = free.map((name): FunctionBinding => bind(name, env![name], operation, seen));
+  const bindings = free.map((name): FunctionBinding => bind(name, env!, operation, seen));
   seen.delete(fn);
   return { source: shape.expression, bindings };
 }
 
-function bind(name: string, value: unknown, operation: string, seen: Set<AnyFunction>): FunctionBinding {
+/** A helper function is checked against the same env, so `{ helper, table }` serves a helper that reads `table`. */
+function bind(name: string, env: FunctionEnv, operation: string, seen: Set<AnyFunction>): FunctionBinding {
+  const value = env[name];
   if (Broadcast.is(value)) return { name, kind: "broadcast", tableId: value.id, sizeBytes: value.sizeBytes };
   if (typeof value === "function") {
     if (seen.has(value as AnyFunction)) {
@@ -70,7 +73,7 @@ function bind(name: string, value: unknown, operation: string, seen: Set<AnyFunc
         `helper '${name}' of the ${operation} function refers to itself through the env; declare it as a named function expression (function ${name}(...) { ... }) so it can call itself`,
         { details: { operation, variable: name } });
     }
-    return { name, kind: "function", fn: serializeFunction(value as AnyFunction, undefined, `${operation} (helper '${name}')`, seen) };
+    return { name, kind: "function", fn: serializeFunction(value as AnyFunction, env, operation, seen, name) };
   }
   const problem = unshippable(value, name);
   if (problem) {
@@ -110,11 +113,11 @@ function unshippable(value: unknown, path: string): string | null {
   return null;
 }
 
-function notSerializable(operation: string, names: string[], source: string): NotSerializableError {
+function notSerializable(what: string, operation: string, names: string[], source: string): NotSerializableError {
   const list = names.map((n) => `'${n}'`).join(", ");
   const first = names[0]!;
   return new NotSerializableError("NOT_SERIALIZABLE",
-    `the function passed to ${operation} uses ${list} from outside the function, which Cinder cannot ship to executors (Spark's NotSerializableException: JavaScript cannot read a closure's captured values). ` +
+    `${what} uses ${list} from outside the function, which Cinder cannot ship to executors (Spark's NotSerializableException: JavaScript cannot read a closure's captured values). ` +
     `Pass ${names.length > 1 ? "them" : "it"} with the function, as data or a helper function: rdd.${operation}(fn, { ${names.join(", ")} }); ` +
     `for a large value pass a broadcast (const ${first} = session.broadcast(value), then read ${first}.value inside); or create ${names.length > 1 ? "them" : "it"} inside mapPartitions. Function: ${snippet(source)}`,
     { details: { operation, variables: names, variable: first } });

@@ -77,7 +77,7 @@ export function compileFunction(fn: SerializedFunction, broadcasts: BroadcastVal
     const name = (e as { name?: string } | null)?.name;
     if (name === "EvalError") {
       throw new CodeGenerationError("UNSUPPORTED",
-        `this runtime forbids compiling code from strings, so it cannot run the ${label} function of an RDD (edge runtimes such as workerd do); run RDD jobs on the local backend, worker threads or Web Workers, or use the DataFrame API, which needs no code generation`,
+        `this runtime forbids compiling code from strings (as edge runtimes such as workerd do), so this executor cannot run the ${label} function of an RDD; run RDD jobs where code generation is allowed (Node, worker threads, Web Workers of a page without a CSP that forbids 'unsafe-eval'), or use the DataFrame API, which needs none`,
         { details: { operation: label }, cause: e });
     }
     throw new UserFunctionError("TASK_FAILED", `the ${label} function could not be compiled on the executor: ${e instanceof Error ? e.message : String(e)}`,

@@ -37,16 +37,24 @@ function replacer(this: Record<string, unknown>, key: string, value: unknown): u
   return value;
 }
 
+// A reviver that returns undefined deletes the property (or leaves a hole), so undefined is a marker until its parent is revived.
+const UNDEFINED = Symbol("undefined");
+
 function reviver(_key: string, value: unknown): unknown {
-  if (value === null || typeof value !== "object" || !(TAG in value)) return value;
+  if (value === null || typeof value !== "object") return value;
+  if (!(TAG in value)) {
+    const o = value as Record<string, unknown>;
+    for (const k in o) if (o[k] === UNDEFINED) o[k] = undefined;
+    return value;
+  }
   const t = value as Tagged;
   switch (t[TAG]) {
-    case "undefined": return undefined;
+    case "undefined": return UNDEFINED;
     case "number": return Number(t.v);
     case "bigint": return BigInt(t.v);
     case "date": return new Date(t.v);
-    case "map": return new Map(t.v as [unknown, unknown][]);
-    case "set": return new Set(t.v);
+    case "map": return new Map((t.v as [unknown, unknown][]).map(([k, v]) => [k === UNDEFINED ? undefined : k, v === UNDEFINED ? undefined : v]));
+    case "set": return new Set(t.v.map((v) => (v === UNDEFINED ? undefined : v)));
   }
   return value;
 }
@@ -65,5 +73,7 @@ export function decodeValue(text: string): unknown {
   const c = text.charCodeAt(0);
   // Only objects and arrays can hold tags.
   if (c !== 123 /* { */ && c !== 91 /* [ */) return JSON.parse(text);
-  return text.includes(TAG) ? JSON.parse(text, reviver) : JSON.parse(text);
+  if (!text.includes(TAG)) return JSON.parse(text);
+  const v: unknown = JSON.parse(text, reviver);
+  return v === UNDEFINED ? undefined : v;
 }
