@@ -6,5 +6,5 @@
 import { Cluster } from "../../src/cluster/cluster.ts";
 import { rddSuite } from "../rdd/rdd-suite.ts";
 
-rddSuite({ describe, it, before, after }, { name: "the page's local backend", start: async () => null });
-rddSuite({ describe, it, before, after }, { name: "a Web Worker cluster of 2", start: () => Cluster.start({ executors: 2, kind: "web-worker" }) });
+rddSuite({ describe, it, before, after }, { name: "the page's local backend", distributed: false, start: async () => null });
+rddSuite({ describe, it, before, after }, { name: "a Web Worker cluster of 2", distributed: true, start: () => Cluster.start({ executors: 2, kind: "web-worker" }) });

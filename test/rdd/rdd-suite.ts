@@ -13,6 +13,8 @@ import type { TestApi } from "../cluster/executor-conformance.ts";
 
 export interface RDDBackend {
   name: string;
+  /** True when `start` returns a cluster (its events and executors are checked too). */
+  distributed: boolean;
   /** A cluster to attach (null: the session's local backend). */
   start(): Promise<Cluster | null>;
 }
@@ -171,6 +173,10 @@ export function rddSuite(t: TestApi, backend: RDDBackend): void {
       const e = error as CinderError;
       check(e.code === "TASK_FAILED" || e.code === "JOB_ABORTED", `code ${e.code}`);
       check(e.message.includes("bad element 3") && e.message.includes("map"), `message carries the user's message and the operation: ${e.message}`);
+      if (backend.distributed) {
+        const failed = events.filter((x) => x.type === "TaskEnd" && x.result === "failed" && (x.failureReason ?? "").includes("bad element 3"));
+        same(failed.length, 2, "attempts of the failing task (task.maxFailures = 2)");
+      }
       same(await session.parallelize([1, 2, 3], 2).map((x) => x + 1).collect(), [2, 3, 4], "a later job");
     });
 
@@ -179,5 +185,38 @@ export function rddSuite(t: TestApi, backend: RDDBackend): void {
       try { await session.parallelize([1], 1).map((x) => ({ x, f: () => x })).collect(); } catch (e) { error = e; }
       check(CinderError.is(error) && (error as CinderError).code === "NOT_SERIALIZABLE", `NOT_SERIALIZABLE, got ${String(error)}`);
     });
+
+    if (backend.distributed) {
+      // Last: it leaves the cluster one executor short.
+      t.it("an executor lost in the reduce stage of reduceByKey: only its map partitions rerun and the answer is unchanged", async () => {
+        const lines = makeLines(300);
+        const expected = new Map<string, number>();
+        for (const w of lines.flatMap((l) => l.split(" "))) expected.set(w, (expected.get(w) ?? 0) + 1);
+        const start = events.length;
+        const submitted = () => events.slice(start).filter((e): e is Extract<CinderEvent, { type: "StageSubmitted" }> => e.type === "StageSubmitted");
+        const mapOwner = new Map<number, string>();
+        let killed = "";
+        const off = cluster!.bus.on((e) => {
+          const stages = submitted();
+          if (e.type === "TaskEnd" && e.result === "success" && e.stageAttempt === 0 && e.stageId === stages[0]?.stageId) mapOwner.set(e.partition, e.executorId);
+          // The victim is an executor that really holds map outputs: which executor ran which map task is a race.
+          if (!killed && e.type === "TaskStart" && e.stageId === stages[1]?.stageId) {
+            killed = [...mapOwner.values()].sort()[0]!;
+            cluster!.kill(killed, "test: killed mid reduce stage");
+          }
+        });
+        let got: [string, number][];
+        try {
+          got = await session.parallelize(lines, 4).flatMap((l) => l.split(" ")).map((w): [string, number] => [w, 1]).reduceByKey((a, b) => a + b, 3).collect();
+        } finally { off(); }
+        same(got.sort(byKey), [...expected].sort(byKey), "word counts after the loss");
+        check(events.slice(start).some((e) => e.type === "ExecutorRemoved" && e.executorId === killed), "the lost executor is reported");
+        const lost = [...mapOwner].filter(([, e]) => e === killed).map(([p]) => p).sort();
+        const mapStageId = submitted()[0]!.stageId;
+        const rerun = [...new Set(submitted().filter((s) => s.stageId === mapStageId && s.attempt > 0).flatMap((s) => s.partitions))].sort();
+        check(lost.length > 0, "the killed executor held map outputs");
+        same(rerun, lost, "map partitions rerun");
+      });
+    }
   });
 }

@@ -11,9 +11,9 @@ import { Cluster } from "../../src/cluster/cluster.ts";
 import { duckRows } from "../support/duckdb-oracle.ts";
 import { rddSuite, makeLines } from "./rdd-suite.ts";
 
-rddSuite({ describe, it, before, after }, { name: "the local backend", start: async () => null });
-rddSuite({ describe, it, before, after }, { name: "an in-process cluster of 2", start: () => Cluster.start({ executors: 2, kind: "in-process" }) });
-rddSuite({ describe, it, before, after }, { name: "a worker-thread cluster of 2", start: () => Cluster.start({ executors: 2, kind: "worker-thread" }) });
+rddSuite({ describe, it, before, after }, { name: "the local backend", distributed: false, start: async () => null });
+rddSuite({ describe, it, before, after }, { name: "an in-process cluster of 2", distributed: true, start: () => Cluster.start({ executors: 2, kind: "in-process" }) });
+rddSuite({ describe, it, before, after }, { name: "a worker-thread cluster of 2", distributed: true, start: () => Cluster.start({ executors: 2, kind: "worker-thread" }) });
 
 describe("RDD word count against DuckDB, local and on worker threads", () => {
   let cluster: Cluster;
