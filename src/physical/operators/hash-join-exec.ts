@@ -10,13 +10,46 @@ import type { PhysicalOf, PhysicalPlan } from "../physical-plan.ts";
 import type { BatchStream, TaskContext } from "../task-context.ts";
 import { execute } from "../execute.ts";
 import { InternalError } from "../../common/errors.ts";
-import type { ColumnVector } from "../../exec/column-vector.ts";
+import type { Batch, ColumnVector } from "../../exec/column-vector.ts";
+import type { Expr } from "../../plan/expressions.ts";
 import { evaluate } from "../../exec/evaluate.ts";
 import { hashRows } from "../../exec/hash.ts";
 import { JoinHashTable, newProbeCursor } from "../../exec/join/join-hash-table.ts";
 import { keysNullMask } from "../../exec/join/join-keys.ts";
 import { JoinMatcher } from "../../exec/join/join-matcher.ts";
 import { collectSide, emptyBatch } from "../../exec/join/join-input.ts";
+
+interface BuildRelation { build: Batch; table: JoinHashTable }
+
+function buildRelation(build: Batch, keyExprs: readonly Expr[]): BuildRelation {
+  const buildKeys: ColumnVector[] = keyExprs.map((k) => evaluate(k, build));
+  return { build, table: new JoinHashTable(buildKeys, build.numRows) };
+}
+
+/**
+ * Built broadcast relations, keyed by the broadcast's batch array (the
+ * exchange readers hand every task of a job on one executor the same array)
+ * and then by the build keys. Like Spark's broadcast HashedRelation, the
+ * table is built once and shared by every probe task instead of once per
+ * task: with a 25-partition probe side that was 25 copies of the work. The
+ * table is read-only once built, so sharing it is safe; the WeakMap lets it
+ * go when the job's exchange outputs do.
+ */
+const broadcastRelations = new WeakMap<readonly Batch[], Map<string, Promise<BuildRelation>>>();
+
+function broadcastRelation(plan: PhysicalOf<"BroadcastExchangeExec">, keyExprs: readonly Expr[], ctx: TaskContext): Promise<BuildRelation> {
+  return ctx.exchanges.readBroadcast(plan, ctx).then((batches) => {
+    let byKeys = broadcastRelations.get(batches);
+    if (!byKeys) { byKeys = new Map(); broadcastRelations.set(batches, byKeys); }
+    const key = JSON.stringify(keyExprs);
+    let relation = byKeys.get(key);
+    if (!relation) {
+      relation = collectSide((async function* () { yield* batches; })(), plan.schema).then((build) => buildRelation(build, keyExprs));
+      byKeys.set(key, relation);
+    }
+    return relation;
+  });
+}
 
 export async function* hashJoinExec(node: PhysicalOf<"HashJoinExec">, partition: number, ctx: TaskContext): BatchStream {
   const buildLeft = node.buildSide === "left";
@@ -25,10 +58,9 @@ export async function* hashJoinExec(node: PhysicalOf<"HashJoinExec">, partition:
   const buildKeyExprs = buildLeft ? node.leftKeys : node.rightKeys;
   const probeKeyExprs = buildLeft ? node.rightKeys : node.leftKeys;
 
-  // A broadcast is one partition that every probe task reads whole.
-  const build = await collectSide(execute(buildPlan, node.broadcast ? 0 : partition, ctx), buildPlan.schema);
-  const buildKeys: ColumnVector[] = buildKeyExprs.map((k) => evaluate(k, build));
-  const table = new JoinHashTable(buildKeys, build.numRows);
+  const { build, table } = node.broadcast && buildPlan.type === "BroadcastExchangeExec"
+    ? await broadcastRelation(buildPlan, buildKeyExprs, ctx)
+    : buildRelation(await collectSide(execute(buildPlan, partition, ctx), buildPlan.schema), buildKeyExprs);
   const matcher = new JoinMatcher(
     { joinType: node.joinType, condition: node.condition, leftWidth: node.left.schema.length, rightWidth: node.right.schema.length },
     node.buildSide, build, emptyBatch(probePlan.schema), ctx.config["batch.size"]);
