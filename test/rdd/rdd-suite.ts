@@ -127,6 +127,21 @@ export function rddSuite(t: TestApi, backend: RDDBackend): void {
       same(await session.parallelize([["a", 1], ["b", 2]] as [string, number][], 2).mapValues((v) => v * 10).collect(), [["a", 10], ["b", 20]], "mapValues");
     });
 
+    t.it("empty RDDs and empty partitions: count is 0, reduce fails with a typed error", async () => {
+      const empty = session.parallelize([] as number[], 3);
+      same(await empty.count(), 0, "count");
+      same(await empty.map((x) => x + 1).collect(), [], "collect");
+      same(await session.parallelize([5, 6], 5).reduce((a, b) => a * b), 30, "reduce over mostly empty partitions");
+      let error: unknown;
+      try { await empty.reduce((a, b) => a + b); } catch (e) { error = e; }
+      check(CinderError.is(error) && (error as CinderError).code === "UNSUPPORTED", `UNSUPPORTED, got ${String(error)}`);
+    });
+
+    t.it("toDF turns pairs into a DataFrame the SQL engine can query", async () => {
+      const df = await session.parallelize([["b", 2], ["a", 1], ["b", 3]] as [string, number][], 2).toDF("k", "v");
+      same(await df.groupBy("k").count().orderBy("k").collect(), [{ k: "a", count: 1 }, { k: "b", count: 2 }], "grouped");
+    });
+
     t.it("values without a JSON form survive a shuffle (undefined, NaN, bigint, Date, Map, Set)", async () => {
       const data = [undefined, NaN, 12345678901234567890n, new Date(0), new Map([["k", 1]]), new Set([1, 2])];
       const got = await session.parallelize(data, 2).map((x) => [1, x] as [number, unknown]).groupByKey(1).collect();

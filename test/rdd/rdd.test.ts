@@ -52,3 +52,36 @@ describe("RDD word count against DuckDB, local and on worker threads", () => {
     assert.deepEqual(await run(onCluster), await run(new Session()));
   });
 });
+
+describe("RDD plans", () => {
+  const normalize = (text: string) => text.replace(/\[id=\d+\]/g, "[id=N]").replace(/memory:\S+/g, "memory:T");
+
+  it("fuse narrow steps into one MapPartitionsExec per stage and shuffle by the key column", () => {
+    const session = new Session();
+    const pairs = session.parallelize(["a b", "b"], 2).flatMap((l) => l.split(" ")).map((w): [string, number] => [w, 1]);
+    assert.equal(normalize(pairs.reduceByKey((a, b) => a + b, 3).filter(([, n]) => n > 1).explain()), [
+      "MapPartitionsExec [reduceByKey, filter] pair->value",
+      "+- Exchange hashpartitioning(#0, 3) [id=N]",
+      "   +- MapPartitionsExec [flatMap, map, reduceByKey] value->pair",
+      "      +- ScanExec memory:T [value] partitions=2",
+    ].join("\n"));
+  });
+
+  it("join both sides by key into a shuffled hash join; a broadcast is a one-row scan under the node whose function reads it", () => {
+    const session = new Session();
+    const bc = session.broadcast(2);
+    const left = session.parallelize([[1, "a"]] as [number, string][], 2);
+    const right = session.parallelize([[1, 10]] as [number, number][], 1).mapValues((v) => v * bc.value, { bc });
+    assert.equal(normalize(left.join(right).explain()), [
+      "MapPartitionsExec [] joined->value",
+      "+- ShuffledHashJoinExec inner [#0] = [#0] build=right",
+      "   +- Exchange hashpartitioning(#0, 2) [id=N]",
+      "      +- MapPartitionsExec [] value->pair",
+      "         +- ScanExec memory:T [value] partitions=2",
+      "   +- Exchange hashpartitioning(#0, 2) [id=N]",
+      "      +- MapPartitionsExec [mapValues] value->pair",
+      "         +- ScanExec memory:T [value] partitions=1",
+      "         +- ScanExec memory:T [value] partitions=1",
+    ].join("\n"));
+  });
+});
