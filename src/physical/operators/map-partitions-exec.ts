@@ -112,8 +112,12 @@ function compileStep(step: RDDStep, broadcasts: BroadcastValues, partition: numb
   if (step.kind === "count") return function* (it) { let n = 0; for (const _ of it) n++; yield n; };
   const label = labelOf(step.kind, step.fn);
   const raw = compileFunction(step.fn, broadcasts, label);
-  const call = (...args: unknown[]): unknown => {
-    try { return raw(...args); } catch (e) { throw userError(label, partition, e); }
+  // Fixed arities: a rest-parameter wrapper would allocate an array per element.
+  const call = (x: unknown): unknown => {
+    try { return raw(x); } catch (e) { throw userError(label, partition, e); }
+  };
+  const call2 = (a: unknown, b: unknown): unknown => {
+    try { return raw(a, b); } catch (e) { throw userError(label, partition, e); }
   };
   switch (step.kind) {
     case "map": return function* (it) { for (const x of it) yield call(x); };
@@ -127,14 +131,14 @@ function compileStep(step: RDDStep, broadcasts: BroadcastValues, partition: numb
         const [k, v] = asPair(x, "reduceByKey");
         const key = encodeValue(k);
         const entry = merged.get(key);
-        if (entry) entry[1] = call(entry[1], v);
+        if (entry) entry[1] = call2(entry[1], v);
         else merged.set(key, [k, v]);
       }
       yield* merged.values();
     };
     case "reduce": return function* (it) {
       let acc: unknown, any = false;
-      for (const x of it) { acc = any ? call(acc, x) : x; any = true; }
+      for (const x of it) { acc = any ? call2(acc, x) : x; any = true; }
       if (any) yield acc;
     };
   }
