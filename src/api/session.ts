@@ -14,7 +14,7 @@ import type { ConfigValues } from "../common/config.ts";
 import type { CinderEvent, ScanMetricsSnapshot } from "../common/events.ts";
 import { CinderError } from "../common/errors.ts";
 import type { SerializedError } from "../common/errors.ts";
-import { Config } from "../common/config.ts";
+import { Config, CONFIG_DEFAULTS } from "../common/config.ts";
 import { AnalysisError, ResultTooLargeError } from "../common/errors.ts";
 import type { Expr } from "../plan/expressions.ts";
 import { newExprId } from "../plan/expressions.ts";
@@ -188,8 +188,13 @@ export class Session {
   /** @internal */
   optimize(plan: LogicalPlan): LogicalPlan { return optimize(plan); }
 
-  /** @internal */
-  planPhysical(plan: LogicalPlan): PhysicalPlan { return planPhysical(plan, this.conf.toJSON()); }
+  /** @internal Plans with the session's config; keys the user left at their default take the backend's defaults (a cluster prefers sort-merge joins). */
+  planPhysical(plan: LogicalPlan): PhysicalPlan {
+    const conf = this.conf.toJSON();
+    const preferred = (this.backend as { plannerDefaults?: Partial<ConfigValues> }).plannerDefaults ?? {};
+    for (const [k, v] of Object.entries(preferred) as [keyof ConfigValues, number][]) if (conf[k] === CONFIG_DEFAULTS[k]) (conf as unknown as Record<string, number>)[k] = v;
+    return planPhysical(plan, conf);
+  }
 
   /** @internal Runs a resolved plan; its result's batches in order. */
   async execute(plan: LogicalPlan): Promise<Batch[]> {

@@ -1,10 +1,14 @@
 /**
- * Scatters the rows of a map task's batches into their reduce partitions'
- * blocks in one pass: fixed-width columns (numbers, dates, booleans and
- * validity) are copied straight into per-partition arrays allocated in
- * shared memory, with no intermediate per-batch split and concat. Strings
- * and dictionary columns, whose sizes are not known up front, are gathered
- * with `take` and concatenated, then shared.
+ * Scatters the rows of a map task's batches into their reduce partitions
+ * with a counting sort: one pass counts rows per partition, one pass gives
+ * every row its destination index, and each fixed-width column (numbers,
+ * dates, booleans, validity) is then written with one tight loop per batch
+ * into ONE preallocated shared-memory array for all partitions; each
+ * partition's block column is a view of its slice (no per-partition
+ * allocations, no per-row objects, no concat). The loops are specialised
+ * per typed-array class so V8 keeps them monomorphic. Strings and
+ * dictionary columns, whose byte sizes are not known up front, are
+ * gathered with `take` and concatenated, then shared.
  */
 import type { Batch, ColumnVector, NumericArray } from "../exec/column-vector.ts";
 import { concat, take } from "../exec/column-vector.ts";
@@ -15,6 +19,29 @@ function allocLike(values: NumericArray, length: number, shared: boolean): Numer
   return shared ? new ctor(new SharedArrayBuffer(length * ctor.BYTES_PER_ELEMENT)) : new ctor(length);
 }
 
+function scatterF64(src: Float64Array, dest: Int32Array, out: Float64Array): void {
+  for (let i = 0; i < dest.length; i++) out[dest[i]!] = src[i]!;
+}
+function scatterI32(src: Int32Array, dest: Int32Array, out: Int32Array): void {
+  for (let i = 0; i < dest.length; i++) out[dest[i]!] = src[i]!;
+}
+function scatterU8(src: Uint8Array, dest: Int32Array, out: Uint8Array): void {
+  for (let i = 0; i < dest.length; i++) out[dest[i]!] = src[i]!;
+}
+function scatterAny(src: NumericArray, dest: Int32Array, out: NumericArray): void {
+  for (let i = 0; i < dest.length; i++) out[dest[i]!] = src[i]!;
+}
+function fillOnes(dest: Int32Array, out: Uint8Array): void {
+  for (let i = 0; i < dest.length; i++) out[dest[i]!] = 1;
+}
+
+function scatterValues(src: NumericArray, dest: Int32Array, out: NumericArray): void {
+  if (src instanceof Float64Array && out instanceof Float64Array) scatterF64(src, dest, out);
+  else if (src instanceof Int32Array && out instanceof Int32Array) scatterI32(src, dest, out);
+  else if (src instanceof Uint8Array && out instanceof Uint8Array) scatterU8(src, dest, out);
+  else scatterAny(src, dest, out);
+}
+
 /** One batch per reduce partition (undefined where no row went), from `batches` and each batch's partition ids. */
 export function scatterToPartitions(batches: readonly Batch[], ids: readonly Int32Array[], n: number, width: number): (Batch | undefined)[] {
   const counts = new Int32Array(n);
@@ -22,14 +49,23 @@ export function scatterToPartitions(batches: readonly Batch[], ids: readonly Int
     const id = ids[b]!;
     for (let i = 0; i < id.length; i++) counts[id[i]!]!++;
   }
+  const starts = new Int32Array(n + 1);
+  for (let r = 0; r < n; r++) starts[r + 1] = starts[r]! + counts[r]!;
+  const total = starts[n]!;
+  // The counting sort: each row's index in the partition-ordered output, batch after batch (rows keep their order within a partition).
+  const cursor = starts.slice(0, n);
+  const dests = ids.map((id) => {
+    const dest = new Int32Array(id.length);
+    for (let i = 0; i < id.length; i++) dest[i] = cursor[id[i]!]!++;
+    return dest;
+  });
   const shared = sharedMemoryAvailable();
   const columns: ColumnVector[][] = Array.from({ length: n }, () => []);
-  // Row order within a partition, per batch, for the columns gathered with take().
   let orders: { order: Int32Array; starts: Int32Array }[] | null = null;
   for (let c = 0; c < width; c++) {
     const cols = batches.map((bt) => bt.columns[c]!);
     const first = cols[0]!;
-    const fixed = cols.every((x) => x.type.kind !== "utf8" && !x.dictionary);
+    const fixed = cols.every((x) => x.type.kind !== "utf8" && !x.dictionary && x.values.constructor === first.values.constructor);
     if (!fixed) {
       orders ??= batches.map((_, b) => groupRows(ids[b]!, n));
       for (let r = 0; r < n; r++) {
@@ -40,25 +76,21 @@ export function scatterToPartitions(batches: readonly Batch[], ids: readonly Int
       }
       continue;
     }
+    const values = allocLike(first.values, total, shared);
     const hasNulls = cols.some((x) => x.validity !== null);
-    const outValues = Array.from({ length: n }, (_, r) => allocLike(first.values, counts[r]!, shared));
-    const outValid = hasNulls ? Array.from({ length: n }, (_, r) => allocLike(new Uint8Array(0), counts[r]!, shared) as Uint8Array) : null;
-    const cursor = new Int32Array(n);
+    const validity = hasNulls ? (allocLike(new Uint8Array(0), total, shared) as Uint8Array) : null;
     for (let b = 0; b < batches.length; b++) {
-      const id = ids[b]!, src = cols[b]!.values, valid = cols[b]!.validity;
-      if (outValid) {
-        for (let i = 0; i < id.length; i++) {
-          const r = id[i]!, at = cursor[r]!++;
-          outValues[r]![at] = src[i]!;
-          outValid[r]![at] = valid === null ? 1 : valid[i]!;
-        }
-      } else {
-        for (let i = 0; i < id.length; i++) { const r = id[i]!; outValues[r]![cursor[r]!++] = src[i]!; }
+      scatterValues(cols[b]!.values, dests[b]!, values);
+      if (validity) {
+        const v = cols[b]!.validity;
+        if (v === null) fillOnes(dests[b]!, validity);
+        else scatterU8(v, dests[b]!, validity);
       }
     }
     for (let r = 0; r < n; r++) {
       if (counts[r] === 0) continue;
-      columns[r]!.push({ type: first.type, length: counts[r]!, values: outValues[r]!, validity: outValid ? outValid[r]! : null });
+      const from = starts[r]!, to = starts[r + 1]!;
+      columns[r]!.push({ type: first.type, length: to - from, values: values.subarray(from, to) as NumericArray, validity: validity ? validity.subarray(from, to) : null });
     }
   }
   return Array.from({ length: n }, (_, r) => (counts[r] === 0 ? undefined : { numRows: counts[r]!, columns: columns[r]! }));

@@ -7,7 +7,6 @@
 import type { Batch } from "../exec/column-vector.ts";
 import { batchByteSize } from "../exec/column-vector.ts";
 import { evaluate } from "../exec/evaluate.ts";
-import { hashPartitionIds } from "../exec/partition.ts";
 import type { Partitioning, PhysicalPlan } from "../physical/physical-plan.ts";
 import { execute } from "../physical/execute.ts";
 import type { TaskContext } from "../physical/task-context.ts";
@@ -17,6 +16,7 @@ import { rangePartitionIds, sampleKeys } from "../exec/range-partition.ts";
 import type { ColumnVector } from "../exec/column-vector.ts";
 import type { BlockManager } from "./block-manager.ts";
 import { scatterToPartitions } from "./shuffle-scatter.ts";
+import { partitionIds } from "./partition-ids.ts";
 import { shuffleBlockId } from "./task.ts";
 
 export interface ShuffleWriteResult {
@@ -44,7 +44,7 @@ export async function writeShuffle(
     if (partitioning.kind === "single") ids.push(new Int32Array(batch.numRows));
     else if (partitioning.kind === "roundRobin") ids.push(new Int32Array(batch.numRows).fill(rr++ % n));
     else if (partitioning.kind === "range") ids.push(rangePartitionIds(partitioning.orders.map((o) => evaluate(o.expr, batch)), bounds!, partitioning.orders, batch.numRows));
-    else ids.push(hashPartitionIds(partitioning.keys.map((k) => evaluate(k, batch)), batch.numRows, n));
+    else ids.push(partitionIds(partitioning.keys.map((k) => evaluate(k, batch)), batch.numRows, n));
   }
   const width = plan.schema.length;
   const blocksOut = batches.length === 0 ? [] : scatterToPartitions(batches, ids, n, width);

@@ -1,0 +1,72 @@
+/**
+ * Reduce-partition ids for a shuffle map task, in one pass per batch. The
+ * common shapes — one integer or double key column, with or without NULLs —
+ * hash and take the modulo in a single monomorphic loop over the typed
+ * array, with no intermediate hash array; anything else (several keys,
+ * strings, dictionaries) goes through `hashPartitionIds`. Both give the
+ * same ids for the same values (the same mix32 of the same words), so a
+ * row lands in the same reduce partition whichever path computed it.
+ */
+import type { ColumnVector } from "../exec/column-vector.ts";
+import { hashPartitionIds } from "../exec/partition.ts";
+
+const NULL_HASH = 0x9e3779b9 >>> 0;
+
+/** mix32 without the final `>>> 0`: a signed int32 with the same bits, so V8 keeps it a small integer. */
+function mixInt(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * `(h >>> 0) % n` for a signed int32 `h`, without a floating-point modulo:
+ * a mask for a power of two, else the two 16-bit halves (all small integers).
+ */
+function modulo(h: number, n: number, mask: number): number {
+  return mask >= 0 ? h & mask : ((((h >>> 16) % n) << 16) + (h & 0xffff)) % n;
+}
+
+function intIds(v: Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array, validity: Uint8Array | null, rows: number, n: number, out: Int32Array): void {
+  const nullId = NULL_HASH % n;
+  const mask = (n & (n - 1)) === 0 ? n - 1 : -1;
+  if (validity === null) {
+    for (let i = 0; i < rows; i++) out[i] = modulo(mixInt(v[i]! | 0), n, mask);
+  } else {
+    for (let i = 0; i < rows; i++) out[i] = validity[i] ? modulo(mixInt(v[i]! | 0), n, mask) : nullId;
+  }
+}
+
+function doubleIds(v: Float64Array, validity: Uint8Array | null, rows: number, n: number, out: Int32Array): void {
+  const nullId = NULL_HASH % n;
+  const mask = (n & (n - 1)) === 0 ? n - 1 : -1;
+  const scratch = new Float64Array(1);
+  const words = new Int32Array(scratch.buffer);
+  for (let i = 0; i < rows; i++) {
+    if (validity !== null && !validity[i]) { out[i] = nullId; continue; }
+    const x = v[i]!;
+    // As hashColumn: integral values hash like integers (int64, decimals, timestamps are doubles here).
+    if (x === (x | 0)) out[i] = modulo(mixInt(x | 0), n, mask);
+    else {
+      scratch[0] = x === x ? x : NaN;
+      out[i] = modulo(mixInt(words[0]! ^ (mixInt(words[1]!) >>> 0)), n, mask);
+    }
+  }
+}
+
+/** The reduce partition of every row, hashing `keys` (Spark's HashPartitioner over the key columns). */
+export function partitionIds(keys: readonly ColumnVector[], rows: number, n: number): Int32Array {
+  if (keys.length === 1 && !keys[0]!.dictionary && keys[0]!.type.kind !== "utf8") {
+    const k = keys[0]!;
+    const out = new Int32Array(rows);
+    const v = k.values;
+    if (v instanceof Float64Array) { doubleIds(v, k.validity, rows, n, out); return out; }
+    if (v instanceof Int32Array || v instanceof Int16Array || v instanceof Int8Array || v instanceof Uint8Array || v instanceof Uint16Array) {
+      intIds(v, k.validity, rows, n, out);
+      return out;
+    }
+  }
+  return hashPartitionIds(keys, rows, n);
+}
