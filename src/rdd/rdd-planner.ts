@@ -21,7 +21,9 @@ export type Lineage =
   | { kind: "narrow"; parent: Lineage; step: RDDStep }
   /** reduceByKey (`reduce` set, combined on the map side too) or groupByKey (`reduce` null). */
   | { kind: "shuffle"; parent: Lineage; reduce: SerializedFunction | null; numPartitions: number }
-  | { kind: "join"; left: Lineage; right: Lineage; numPartitions: number };
+  | { kind: "join"; left: Lineage; right: Lineage; numPartitions: number }
+  /** The partitions of every input, in order. */
+  | { kind: "union"; inputs: Lineage[] };
 
 // Exchange ids only need to be unique within one plan; a range of their own keeps RDD shuffles apart from DataFrame ones in explain output.
 let nextExchangeId = 1 << 30;
@@ -44,6 +46,7 @@ export function lineagePartitions(l: Lineage): number {
     case "source": return l.scan.type === "ScanExec" ? l.scan.numPartitions : 1;
     case "narrow": return lineagePartitions(l.parent);
     case "shuffle": case "join": return l.numPartitions;
+    case "union": return l.inputs.reduce((n, i) => n + lineagePartitions(i), 0);
   }
 }
 
@@ -70,6 +73,11 @@ export function planLineage(l: Lineage, tail: RDDStep[], output: RDDLayout): Phy
         buildSide: "right", broadcast: false, schema: [...left.schema, ...right.schema],
       };
       return mapPartitions(join, "joined", tail, output);
+    }
+    case "union": {
+      // Steps run per partition, so applying them in each input is the same as after the union.
+      const inputs = l.inputs.map((i) => planLineage(i, tail, output));
+      return { type: "UnionExec", inputs, schema: inputs[0]!.schema };
     }
   }
 }

@@ -97,6 +97,29 @@ export class RDD<T> {
     return new RDD(this.session, { kind: "join", left: this.lineage, right: other.lineage, numPartitions: checkPartitions(n) });
   }
 
+  /** The keys of a pair RDD. @example pairs.keys() */
+  keys<K, V>(this: RDD<[K, V]>): RDD<K> {
+    return this.narrow({ kind: "map", fn: { source: "(pair) => pair[0]", bindings: [] } });
+  }
+
+  /** The values of a pair RDD. @example pairs.values() */
+  values<K, V>(this: RDD<[K, V]>): RDD<V> {
+    return this.narrow({ kind: "map", fn: { source: "(pair) => pair[1]", bindings: [] } });
+  }
+
+  /** The distinct elements (equal when their encodings are), after a shuffle. @example rdd.distinct() */
+  distinct(numPartitions?: number): RDD<T> {
+    const keyed: Lineage = { kind: "narrow", parent: this.lineage, step: { kind: "map", fn: { source: "(x) => [x, null]", bindings: [] } } };
+    const reduced: Lineage = { kind: "shuffle", parent: keyed, reduce: { source: "(a) => a", bindings: [] }, numPartitions: this.shufflePartitions(numPartitions) };
+    return new RDD<[T, null]>(this.session, reduced).keys();
+  }
+
+  /** The elements of both RDDs, without removing duplicates (the partitions of this one, then the other's). @example a.union(b) */
+  union(other: RDD<T>): RDD<T> {
+    if (other.session !== this.session) throw new CinderError("WRONG_ARGUMENT", "union needs two RDDs of the same session", { details: {} });
+    return new RDD<T>(this.session, { kind: "union", inputs: [this.lineage, other.lineage] });
+  }
+
   /** Spark's default partitioner: as many partitions as the parent, unless given. */
   private shufflePartitions(n: number | undefined): number {
     return checkPartitions(n ?? this.getNumPartitions());
@@ -105,6 +128,12 @@ export class RDD<T> {
   /** Every element, partitions in order. @example await rdd.collect() */
   async collect(): Promise<T[]> {
     return (await this.run([])) as T[];
+  }
+
+  /** The first `n` elements, in partition order. @example await rdd.take(5) */
+  async take(n: number): Promise<T[]> {
+    if (!Number.isInteger(n) || n < 0) throw new CinderError("WRONG_ARGUMENT", `take expects a non-negative integer, got ${n}`, { details: { n } });
+    return ((await this.run([{ kind: "take", n }])) as T[]).slice(0, n);
   }
 
   /** @example await rdd.count() */

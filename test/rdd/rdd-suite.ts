@@ -127,6 +127,21 @@ export function rddSuite(t: TestApi, backend: RDDBackend): void {
       same(await session.parallelize([["a", 1], ["b", 2]] as [string, number][], 2).mapValues((v) => v * 10).collect(), [["a", 10], ["b", 20]], "mapValues");
     });
 
+    t.it("union, distinct, keys, values and take", async () => {
+      const a = session.parallelize([1, 2, 2, 3], 2), b = session.parallelize([3, 4], 3);
+      const u = a.union(b);
+      same(u.getNumPartitions(), 5, "union partitions");
+      same(await u.collect(), [1, 2, 2, 3, 3, 4], "union keeps order and duplicates");
+      same(await u.map((x) => x * 10).count(), 6, "steps after a union");
+      same((await u.distinct(2).collect()).sort(), [1, 2, 3, 4], "distinct");
+      const pairs = session.parallelize([["x", 1], ["y", 2]] as [string, number][], 2);
+      same(await pairs.keys().collect(), ["x", "y"], "keys");
+      same(await pairs.values().collect(), [1, 2], "values");
+      same(await u.take(3), [1, 2, 2], "take");
+      same(await u.take(0), [], "take 0");
+      same(await u.take(100), [1, 2, 2, 3, 3, 4], "take more than there is");
+    });
+
     t.it("empty RDDs and empty partitions: count is 0, reduce fails with a typed error", async () => {
       const empty = session.parallelize([] as number[], 3);
       same(await empty.count(), 0, "count");

@@ -110,6 +110,14 @@ function userError(label: string, partition: number, e: unknown): unknown {
 function compileStep(step: RDDStep, broadcasts: BroadcastValues, partition: number): Transform {
   if (step.kind === "groupByKey") return groupByKey;
   if (step.kind === "count") return function* (it) { let n = 0; for (const _ of it) n++; yield n; };
+  if (step.kind === "take") {
+    const n = step.n;
+    return function* (it) {
+      if (n <= 0) return;
+      let i = 0;
+      for (const x of it) { yield x; if (++i >= n) return; }
+    };
+  }
   const label = labelOf(step.kind, step.fn);
   const raw = compileFunction(step.fn, broadcasts, label);
   // Fixed arities: a rest-parameter wrapper would allocate an array per element.

@@ -24,7 +24,9 @@ export type RDDStep =
   /** One element per partition: its element count. */
   | { kind: "count" }
   /** At most one element per partition: its elements folded with `fn` (the driver folds the partials). */
-  | { kind: "reduce"; fn: SerializedFunction };
+  | { kind: "reduce"; fn: SerializedFunction }
+  /** The partition's first `n` elements (the driver keeps the first `n` overall). */
+  | { kind: "take"; n: number };
 
 export function describeSteps(steps: readonly RDDStep[], input: RDDLayout, output: RDDLayout): string {
   return `[${steps.map((s) => s.kind).join(", ")}] ${input}->${output}`;
