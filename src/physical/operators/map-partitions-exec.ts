@@ -30,6 +30,11 @@ export async function* mapPartitionsExec(node: PhysicalOf<"MapPartitionsExec">, 
   // The partition's input stays encoded until a step pulls each element.
   const batches: Batch[] = [];
   for await (const b of execute(node.input, partition, ctx)) if (b.numRows > 0) batches.push(b);
+  if (node.steps.length === 1 && node.steps[0]!.kind === "count") {
+    // count() straight after a shuffle or a scan needs no element decoded.
+    yield* encodeElements([batches.reduce((n, b) => n + b.numRows, 0)], node.outputLayout, 1);
+    return;
+  }
   let elements: Iterable<unknown> = decodeRows(batches, node.inputLayout);
   for (const t of transforms) elements = t(elements);
   yield* encodeElements(elements, node.outputLayout, Math.max(1, ctx.config["batch.size"]));
