@@ -1,8 +1,9 @@
 /**
  * MapPartitionsExec: runs the RDD API's user functions over one partition.
  * Its input's utf8 columns are decoded into JS elements lazily, pushed
- * through the fused steps (map, filter, flatMap, mapPartitions, the
- * per-partition halves of reduceByKey and groupByKey, count, reduce), and
+ * through the fused steps (map, filter, flatMap, mapValues, mapPartitions,
+ * the per-partition halves of reduceByKey and groupByKey, count, reduce,
+ * take), and
  * the results are encoded back into utf8 columns in batches of
  * `batch.size`. User functions are compiled from their source once per
  * task; an exception they throw becomes a `UserFunctionError` naming the
