@@ -4,11 +4,13 @@
  * join, on the local engine and on 1 and 2 Node worker-thread executors;
  * and raw shuffle throughput (hash-partition, write shared blocks, read
  * every block back) in GB/s of shuffle bytes, in-process and on worker
- * threads. Each figure is the median of several runs after a warm-up;
- * results are cross-checked against the local engine.
+ * threads. Setups run in interleaved rounds (each setup once per round,
+ * so load from other processes skews them alike) after a warm-up; each
+ * figure is the median; results are cross-checked against the local
+ * engine, and the load average is printed next to the figures.
  *
  * Run: `npx tsx bench/shuffle.bench.ts` (ROWS=... to change the size,
- * ONLY_RAW=1 for the raw shuffle figures alone).
+ * ROUNDS=... for more rounds, ONLY_RAW=1 for the raw shuffle figures alone).
  */
 import { Session, sum, count, lit } from "../src/index.ts";
 import type { DataFrame } from "../src/index.ts";
@@ -16,17 +18,26 @@ import { Cluster } from "../src/cluster/cluster.ts";
 import type { ExecutorKind } from "../src/cluster/cluster.ts";
 import { EventLog } from "../src/scheduler/listener-bus.ts";
 import type { PhysicalPlan } from "../src/physical/physical-plan.ts";
+import { loadavg } from "node:os";
 
 const ROWS = Number(process.env.ROWS ?? 2_000_000);
 const KEYS = 200_000;
 
-async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) { const t0 = performance.now(); await fn(); times.push(performance.now() - t0); }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+
+function median(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
+
+/** Wall ms of one call. */
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+const load = () => loadavg().map((x) => x.toFixed(1)).join(" ");
 
 function makeData(session: Session): { facts: DataFrame; dims: DataFrame } {
   const k = new Int32Array(ROWS), v = new Float64Array(ROWS);
@@ -49,28 +60,39 @@ const groupBy = () => facts.groupBy("k").agg(sum("v").alias("s"), count(lit(1)).
 const join = () => facts.join(dims, facts.col("k").eq(dims.col("k2"))).groupBy("w").agg(sum("v").alias("s"));
 const checksum = async (df: DataFrame) => (await df.collectArrays()).reduce((n, r) => n + (r[1] as number), 0);
 
-console.log(`shuffle bench: ${ROWS} rows, ${KEYS} distinct keys, 4 input partitions, shuffle.partitions=8; median ms`);
+console.log(`shuffle bench: ${ROWS} rows, ${KEYS} distinct keys, 4 input partitions, shuffle.partitions=8; ${ROUNDS} interleaved rounds after a warm-up, median wall ms; load average at start: ${load()}`);
 const SKIP = process.env.ONLY_RAW === "1";
-const reference = SKIP ? { groupBy: 0, join: 0 } : { groupBy: await checksum(groupBy()), join: await checksum(join()) };
-const rows: string[][] = [["setup", "group-by ms", "sort-merge join ms"]];
 if (!SKIP) {
-session.backend = local;
-rows.push(["local engine (1 thread)", (await median(3, () => groupBy().collectArrays())).toFixed(0), (await median(3, () => join().collectArrays())).toFixed(0)]);
-const timings = new Map<number, [number, number]>();
-for (const executors of [1, 2]) {
-  const cluster = await Cluster.start({ executors, kind: "worker-thread" });
-  session.backend = cluster.backend();
+  const reference = { groupBy: await checksum(groupBy()), join: await checksum(join()) };
+  const clusters = new Map<number, Cluster>();
+  for (const executors of [1, 2]) clusters.set(executors, await Cluster.start({ executors, kind: "worker-thread" }));
+  const setups: [string, () => void][] = [
+    ["local engine (1 thread)", () => { session.backend = local; }],
+    ...[1, 2].map((e) => [`${e} worker-thread executor(s)`, () => { session.backend = clusters.get(e)!.backend(); }] as [string, () => void]),
+  ];
+  const times = new Map<string, { g: number[]; j: number[] }>(setups.map(([name]) => [name, { g: [], j: [] }]));
   try {
-    const g = await checksum(groupBy()), j = await checksum(join());
-    if (Math.abs(g - reference.groupBy) > 1e-6 * Math.abs(reference.groupBy) || Math.abs(j - reference.join) > 1e-6 * Math.abs(reference.join)) throw new Error(`cluster result differs: ${g} vs ${reference.groupBy}, ${j} vs ${reference.join}`);
-    const tg = await median(3, () => groupBy().collectArrays()), tj = await median(3, () => join().collectArrays());
-    timings.set(executors, [tg, tj]);
-    rows.push([`${executors} worker-thread executor(s)`, tg.toFixed(0), tj.toFixed(0)]);
-  } finally { await cluster.stop(); }
-}
-const [g1, j1] = timings.get(1)!, [g2, j2] = timings.get(2)!;
-rows.push(["speedup 1 -> 2 executors", `${(g1 / g2).toFixed(2)}x`, `${(j1 / j2).toFixed(2)}x`]);
-for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(28) : c.padStart(20))).join(""));
+    // Warm-up, with a check of every setup's answer against the local engine.
+    for (const [name, use] of setups) {
+      use();
+      const g = await checksum(groupBy()), j = await checksum(join());
+      if (Math.abs(g - reference.groupBy) > 1e-6 * Math.abs(reference.groupBy) || Math.abs(j - reference.join) > 1e-6 * Math.abs(reference.join)) throw new Error(`${name}: result differs: ${g} vs ${reference.groupBy}, ${j} vs ${reference.join}`);
+    }
+    // Interleaved rounds: machine load that comes and goes skews every setup alike.
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, use] of setups) {
+        use();
+        times.get(name)!.g.push(await timed(() => groupBy().collectArrays()));
+        times.get(name)!.j.push(await timed(() => join().collectArrays()));
+      }
+    }
+  } finally { for (const c of clusters.values()) await c.stop(); }
+  const rows: string[][] = [["setup", "group-by ms", "sort-merge join ms"]];
+  for (const [name] of setups) rows.push([name, median(times.get(name)!.g).toFixed(0), median(times.get(name)!.j).toFixed(0)]);
+  const one = times.get("1 worker-thread executor(s)")!, two = times.get("2 worker-thread executor(s)")!;
+  rows.push(["speedup 1 -> 2 executors", `${(median(one.g) / median(two.g)).toFixed(2)}x`, `${(median(one.j) / median(two.j)).toFixed(2)}x`]);
+  for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(28) : c.padStart(20))).join(""));
+  console.log(`load average after the jobs: ${load()}`);
 }
 
 // Raw shuffle: hash-partition the scan into 8 blocks per map task and read every block back (the filter keeps no rows).
@@ -80,15 +102,25 @@ const shuffle: PhysicalPlan = {
   predicate: { type: "literal", value: false, dataType: { kind: "boolean" } } as never,
   input: { type: "ShuffleExchangeExec", exchangeId: 9_999_999, schema: plan.schema, input: plan, partitioning: { kind: "hash", numPartitions: 8, keys: [{ type: "boundRef", index: 0, dataType: { kind: "int32" }, nullable: false }] } },
 };
-for (const [kind, executors] of [["in-process", 1], ["worker-thread", 2]] as [ExecutorKind, number][]) {
-  const cluster = await Cluster.start({ executors, kind });
-  try {
-    const log = new EventLog(cluster.bus);
-    const ms = await median(5, () => cluster.scheduler.runJob(shuffle, session.sources, session.conf.toJSON()));
+const raw: [ExecutorKind, number][] = [["in-process", 1], ["worker-thread", 2]];
+const rawClusters = await Promise.all(raw.map(([kind, executors]) => Cluster.start({ executors, kind })));
+try {
+  const logs = rawClusters.map((c) => new EventLog(c.bus));
+  const rawTimes: number[][] = raw.map(() => []);
+  for (const c of rawClusters) await c.scheduler.runJob(shuffle, session.sources, session.conf.toJSON()); // warm-up (ships the table)
+  logs.forEach((l) => l.clear());
+  for (let round = 0; round < ROUNDS * 2; round++) {
+    for (let k = 0; k < raw.length; k++) rawTimes[k]!.push(await timed(() => rawClusters[k]!.scheduler.runJob(shuffle, session.sources, session.conf.toJSON())));
+  }
+  raw.forEach(([kind, executors], k) => {
+    const log = logs[k]!;
     const runs = log.of("JobEnd").length;
     const bytes = log.of("TaskEnd").reduce((n, e) => n + (e.metrics?.shuffleBytesWritten ?? 0), 0) / runs;
     const read = log.of("TaskEnd").reduce((n, e) => n + (e.metrics?.shuffleBytesRead ?? 0), 0) / runs;
     if (Math.abs(bytes - read) > 1) throw new Error(`shuffle wrote ${bytes} bytes but read ${read}`);
-    console.log(`raw shuffle, ${kind} x${executors}: ${(bytes / 1e6).toFixed(1)} MB per job in ${ms.toFixed(0)} ms = ${(bytes / 1e9 / (ms / 1000)).toFixed(2)} GB/s`);
-  } finally { await cluster.stop(); }
-}
+    const mapMs = median(log.of("TaskEnd").filter((e) => (e.metrics?.shuffleBytesWritten ?? 0) > 0).map((e) => e.metrics!.durationMs));
+    const ms = median(rawTimes[k]!);
+    console.log(`raw shuffle, ${kind} x${executors}: ${(bytes / 1e6).toFixed(1)} MB per job in ${ms.toFixed(0)} ms = ${(bytes / 1e9 / (ms / 1000)).toFixed(2)} GB/s (median map task ${mapMs.toFixed(0)} ms for ${(bytes / 4 / 1e6).toFixed(1)} MB = ${(bytes / 4 / 1e9 / (mapMs / 1000)).toFixed(2)} GB/s per task)`);
+  });
+} finally { for (const c of rawClusters) await c.stop(); }
+console.log(`load average at the end: ${load()}`);

@@ -22,6 +22,10 @@ export class BlockManager {
     return this.blocks.has(id);
   }
 
+  remove(id: string): boolean {
+    return this.blocks.delete(id);
+  }
+
   /** Removes every block whose id starts with `prefix`; returns how many. */
   removeByPrefix(prefix: string): number {
     let n = 0;

@@ -23,7 +23,7 @@ import type { BlockFetcher } from "./shuffle-reader.ts";
 import { sampleRangeKeys, writeShuffle } from "./shuffle-writer.ts";
 import { shareBatch } from "./shared-batch.ts";
 import type { ExecutorHeartbeat, TaskDescription, TaskResult } from "./task.ts";
-import { cachedRddOf, rddBlockId, tableBlockId } from "./task.ts";
+import { broadcastBlockId, cachedRddOf, rddBlockId, tableBlockId } from "./task.ts";
 
 /** Scan splits on an executor: memory tables from shipped blocks, everything else from a local registry. */
 class ExecutorSources implements SourceReader {
@@ -148,7 +148,8 @@ export class ExecutorCore {
 
   removeShuffle(shuffleId: number): void {
     this.blocks.removeByPrefix(`shuffle_${shuffleId}_`);
-    this.blocks.removeByPrefix(`broadcast_${shuffleId}`);
+    // Exactly this id: a prefix would also drop broadcast_12 when removing broadcast_1.
+    this.blocks.remove(broadcastBlockId(shuffleId));
   }
 
   /** Drops every cached partition of `rddId` (unpersist). */

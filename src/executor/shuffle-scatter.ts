@@ -35,6 +35,16 @@ function fillOnes(dest: Int32Array, out: Uint8Array): void {
   for (let i = 0; i < dest.length; i++) out[dest[i]!] = 1;
 }
 
+function countIds(id: Int32Array, counts: Int32Array): void {
+  for (let i = 0; i < id.length; i++) counts[id[i]!]!++;
+}
+
+function destinations(id: Int32Array, cursor: Int32Array): Int32Array {
+  const dest = new Int32Array(id.length);
+  for (let i = 0; i < id.length; i++) dest[i] = cursor[id[i]!]!++;
+  return dest;
+}
+
 function scatterValues(src: NumericArray, dest: Int32Array, out: NumericArray): void {
   if (src instanceof Float64Array && out instanceof Float64Array) scatterF64(src, dest, out);
   else if (src instanceof Int32Array && out instanceof Int32Array) scatterI32(src, dest, out);
@@ -45,20 +55,13 @@ function scatterValues(src: NumericArray, dest: Int32Array, out: NumericArray): 
 /** One batch per reduce partition (undefined where no row went), from `batches` and each batch's partition ids. */
 export function scatterToPartitions(batches: readonly Batch[], ids: readonly Int32Array[], n: number, width: number): (Batch | undefined)[] {
   const counts = new Int32Array(n);
-  for (let b = 0; b < batches.length; b++) {
-    const id = ids[b]!;
-    for (let i = 0; i < id.length; i++) counts[id[i]!]!++;
-  }
+  for (let b = 0; b < batches.length; b++) countIds(ids[b]!, counts);
   const starts = new Int32Array(n + 1);
   for (let r = 0; r < n; r++) starts[r + 1] = starts[r]! + counts[r]!;
   const total = starts[n]!;
   // The counting sort: each row's index in the partition-ordered output, batch after batch (rows keep their order within a partition).
   const cursor = starts.slice(0, n);
-  const dests = ids.map((id) => {
-    const dest = new Int32Array(id.length);
-    for (let i = 0; i < id.length; i++) dest[i] = cursor[id[i]!]!++;
-    return dest;
-  });
+  const dests = ids.map((id) => destinations(id, cursor));
   const shared = sharedMemoryAvailable();
   const columns: ColumnVector[][] = Array.from({ length: n }, () => []);
   let orders: { order: Int32Array; starts: Int32Array }[] | null = null;

@@ -148,6 +148,39 @@ export function executorConformance(t: TestApi, factory: ClusterFactory): void {
     });
   });
 
+  t.describe(`${factory.name}: cached DataFrames`, () => {
+    const session = new Session({ "shuffle.partitions": 5 });
+    const local = session.backend;
+    const { facts } = makeTables(session);
+    t.it("computes cached partitions once for two jobs, recomputes only a lost executor's blocks, and unpersist frees them", async () => {
+      const hot = facts.filter(col("v").gt(30)).cache();
+      const agg = () => hot.groupBy("k").agg(sum("v").alias("sv"), count(lit(1)).alias("n"));
+      const narrow = () => hot.select("id", "s");
+      session.backend = local;
+      const [expectedAgg, expectedNarrow] = [await agg().collectArrays(), await narrow().collectArrays()];
+      const cluster = await factory.start(2);
+      const log = new EventLog(cluster.bus);
+      const written = () => log.of("TaskEnd").flatMap((e) => (e.metrics?.cachedBlocks ?? []).map((b) => [b, e.executorId] as const));
+      session.backend = cluster.backend();
+      try {
+        assertSameRows(await agg().collectArrays(), expectedAgg, false, "aggregate of a cached DataFrame");
+        assertSameRows(await narrow().collectArrays(), expectedNarrow, false, "projection of a cached DataFrame");
+        const first = written();
+        check(first.length === 4 && new Set(first.map(([b]) => b)).size === 4, `each of the 4 partitions is computed and cached once for two jobs: ${JSON.stringify(first)}`);
+        for (const [b, e] of first) check((await cluster.executors.find((x) => x.id === e)!.fetchBlock(b)) !== null, `${e} holds ${b}`);
+        const victim = first[0]![1];
+        const lost = first.filter(([, e]) => e === victim).map(([b]) => b).sort();
+        cluster.kill(victim, "test: killed holding cached blocks");
+        log.clear();
+        assertSameRows(await agg().collectArrays(), expectedAgg, false, "after the executor holding cached blocks was lost");
+        check(JSON.stringify(written().map(([b]) => b).sort()) === JSON.stringify(lost), `only the lost blocks are recomputed: ${JSON.stringify(written())} vs lost ${JSON.stringify(lost)}`);
+        const blocks = written();
+        await hot.unpersist();
+        for (const x of cluster.executors.filter((e) => e.isAlive)) for (const [b] of [...first, ...blocks]) check((await x.fetchBlock(b)) === null, `${b} freed on ${x.id}`);
+      } finally { session.backend = local; await cluster.stop(); }
+    });
+  });
+
   t.describe(`${factory.name}: recovery`, () => {
     const session = new Session({ "shuffle.partitions": 5 });
     const local = session.backend;
