@@ -172,6 +172,14 @@ export function parseFooter(bytes: Uint8Array, fileSize: number, file: string): 
   return { fileSize, numRows: num(raw, 3)!, leaves, columns, rowGroups, raw };
 }
 
+/** True for a flat top-level decimal column stored as INT32 or INT64. */
+export function isIntDecimal(footer: ParquetFooter, column: number): boolean {
+  const top = footer.columns[column]!;
+  if (top.leaves.length !== 1 || top.schemaEnd - top.schemaStart !== 1) return false;
+  const leaf = footer.leaves[top.leaves[0]!]!;
+  return leaf.logical === "decimal" && (leaf.physicalType === PhysicalType.INT32 || leaf.physicalType === PhysicalType.INT64);
+}
+
 function leafOf(el: TStruct, path: string[]): LeafColumn {
   const leaf: LeafColumn = { path, physicalType: num(el, 1) ?? -1, unsigned: false };
   const converted = num(el, 6);
@@ -209,9 +217,15 @@ function leafOf(el: TStruct, path: string[]): LeafColumn {
  * line up, so it is dropped; Cinder's types come from the whole file's
  * schema, read once with the hint. An empty `rowGroups` with every column
  * gives a footer-only file, which is how that schema is read.
+ *
+ * With `plainDecimals`, flat decimal columns stored as INT32/INT64 lose their
+ * decimal annotation in the mini file, so parquet-wasm hands over the
+ * unscaled integers as Int32/Int64 (Cinder's own decimal form) instead of
+ * widening each to a 128-bit Decimal that Cinder would narrow again.
  */
-export function buildMiniFile(footer: ParquetFooter, rowGroups: number[], columns: number[], chunk: (g: number, leaf: number) => Uint8Array): Uint8Array {
-  const all = columns.length === footer.columns.length && columns.every((c, i) => c === i);
+export function buildMiniFile(footer: ParquetFooter, rowGroups: number[], columns: number[], chunk: (g: number, leaf: number) => Uint8Array, plainDecimals = false): Uint8Array {
+  const plain = plainDecimals ? columns.filter((c) => isIntDecimal(footer, c)) : [];
+  const all = columns.length === footer.columns.length && columns.every((c, i) => c === i) && plain.length === 0;
   const leaves = columns.flatMap((c) => footer.columns[c]!.leaves);
   const rawGroups = list(footer.raw, 4) as TStruct[];
   const parts: Uint8Array[] = [MAGIC];
@@ -252,7 +266,12 @@ export function buildMiniFile(footer: ParquetFooter, rowGroups: number[], column
   if (!all) {
     const schema = list(footer.raw, 2) as TStruct[];
     const root = withFields(schema[0]!, { 5: { type: TType.I32, value: columns.length } });
-    const kept = [root, ...columns.flatMap((c) => schema.slice(footer.columns[c]!.schemaStart, footer.columns[c]!.schemaEnd))];
+    const kept = [root, ...columns.flatMap((c) => {
+      const top = footer.columns[c]!;
+      const elements = schema.slice(top.schemaStart, top.schemaEnd);
+      // converted_type, scale, precision and logicalType go: the column reads as its plain integer type.
+      return plain.includes(c) ? [withFields(elements[0]!, { 6: undefined, 7: undefined, 8: undefined, 10: undefined })] : elements;
+    })];
     changes[2] = { type: TType.List, value: { kind: "list", elemType: TType.Struct, items: kept } };
     const orders = list(footer.raw, 7);
     if (orders.length) changes[7] = { type: TType.List, value: { kind: "list", elemType: TType.Struct, items: leaves.map((l) => orders[l]!) } };
