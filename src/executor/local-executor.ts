@@ -7,7 +7,9 @@
 import type { ConfigValues } from "../common/config.ts";
 import type { Batch } from "../exec/column-vector.ts";
 import { evaluate } from "../exec/evaluate.ts";
-import { hashPartitionIds, splitByPartition } from "../exec/partition.ts";
+import { splitByPartition } from "../exec/partition.ts";
+import { partitionIds } from "./partition-ids.ts";
+import { scatterToPartitions } from "./shuffle-scatter.ts";
 import { rangeBounds, rangePartitionIds, sampleKeys } from "../exec/range-partition.ts";
 import type { Partitioning, PhysicalOf, PhysicalPlan } from "../physical/physical-plan.ts";
 import { numPartitions } from "../physical/physical-plan.ts";
@@ -48,13 +50,17 @@ class InMemoryExchanges implements ExchangeReader {
     const buckets: Batch[][] = Array.from({ length: n }, () => []);
     let rr = 0;
     for (let p = 0; p < numPartitions(node.input); p++) {
+      // Hash partitioning: one counting-sort scatter per input partition, as a cluster's map task does.
+      const mapBatches: Batch[] = [], mapIds: Int32Array[] = [];
       for await (const batch of execute(node.input, p, ctx)) {
         if (part.kind === "single") { buckets[0]!.push(batch); continue; }
         if (part.kind === "roundRobin") { buckets[rr++ % n]!.push(batch); continue; }
         if (part.kind === "range") { buckets[0]!.push(batch); continue; } // split below, once the bounds are known
-        const keys = part.keys.map((k) => evaluate(k, batch));
-        splitByPartition(batch, hashPartitionIds(keys, batch.numRows, n), n).forEach((b, i) => { if (b) buckets[i]!.push(b); });
+        if (batch.numRows === 0) continue;
+        mapBatches.push(batch);
+        mapIds.push(partitionIds(part.keys.map((k) => evaluate(k, batch)), batch.numRows, n));
       }
+      if (mapBatches.length) scatterToPartitions(mapBatches, mapIds, n, node.input.schema.length).forEach((b, i) => { if (b) buckets[i]!.push(b); });
     }
     if (part.kind === "range") return rangeSplit(buckets[0]!, part, n);
     return buckets;
