@@ -7,7 +7,7 @@
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, copyFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Session } from "../../src/index.ts";
@@ -59,6 +59,23 @@ describe("cinder CLI", () => {
     const bad = cinder("sql", "SELECT 1", "--conf", "no.such.key=1");
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /unknown config key 'no.such.key'/);
+  });
+
+  it("uses one shuffle partition in-process unless --conf sets shuffle.partitions", async () => {
+    // Two files make a two-partition scan, so the group-by shuffles.
+    const twoFiles = join(dir, "two");
+    mkdirSync(twoFiles, { recursive: true });
+    for (const n of ["a", "b"]) copyFileSync(join(dir, "facts.parquet"), join(twoFiles, `${n}.parquet`));
+    const sql = "SELECT k, count(*) AS n FROM f2 GROUP BY k";
+    const plain = cinder("sql", sql, "--table", `f2=${twoFiles}`, "--explain");
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.match(plain.stdout, /Exchange hashpartitioning\(#0, 1\)/);
+    const set = cinder("sql", sql, "--table", `f2=${twoFiles}`, "--explain", "--conf", "shuffle.partitions=3");
+    assert.match(set.stdout, /Exchange hashpartitioning\(#0, 3\)/);
+    const run = cinder("sql", sql, "--table", `f2=${twoFiles}`, "--format", "json");
+    assert.equal(run.status, 0, run.stderr);
+    assertRowsEqual((JSON.parse(run.stdout) as { rows: unknown[][] }).rows,
+      await duckRows("SELECT k, count(*) * 2 AS n FROM facts GROUP BY k"));
   });
 
   it("runs on worker-thread executors with --workers N", async () => {
