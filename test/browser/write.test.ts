@@ -7,6 +7,7 @@ import type { DataFrame, DataType } from "../../src/index.ts";
 
 const SCHEMA: Record<string, DataType> = {
   i8: { kind: "int8" }, i16: { kind: "int16" }, i32: { kind: "int32" }, i64: { kind: "int64" },
+  u8: { kind: "uint8" }, u16: { kind: "uint16" }, u32: { kind: "uint32" },
   f32: { kind: "float32" }, f64: { kind: "float64" }, dec: { kind: "decimal", precision: 12, scale: 3 },
   s: { kind: "utf8" }, d: { kind: "date32" }, ts: { kind: "timestamp", timezone: "UTC" }, tsn: { kind: "timestamp", timezone: null },
   b: { kind: "boolean" },
@@ -16,7 +17,8 @@ function sample(session: Session, rows = 500): DataFrame {
   const names = Object.keys(SCHEMA);
   const data = Array.from({ length: rows }, (_, i) => {
     const row: Record<string, unknown> = {
-      i8: i % 100 - 50, i16: i * 50 - 9000, i32: i * 70001 - 1e7, i64: i * 2 ** 36 - 2 ** 40, f32: i / 8, f64: i / 3 - 7,
+      i8: i % 100 - 50, i16: i * 50 - 9000, i32: i * 70001 - 1e7, i64: i * 2 ** 36 - 2 ** 40,
+      u8: i % 256, u16: (i * 131) % 65536, u32: (i * 2654435761) % 2 ** 32, f32: i / 8, f64: i / 3 - 7,
       dec: i * 1.125 - 100, s: `s${i % 9} "q", ✓`, d: new Date(Date.UTC(1999, 11, 1) + i * 86400000),
       ts: new Date(Date.UTC(2010, 5, 1) + i * 1001), tsn: new Date(Date.UTC(2021, 0, 1) + i * 60000), b: i % 3 === 0,
     };
