@@ -21,7 +21,8 @@
  * `TPCH_SF=0.1 TPCH_QUERIES=3,9 npx tsx bench/tpch.bench.ts`.
  * `TPCH_RUNS` sets the timed runs per query (default 3 at SF < 1, 2 above),
  * after one warm-up run. Engines alternate within each round, so a busy
- * machine slows them alike; medians are reported.
+ * machine slows them alike; medians of wall and of process CPU time are
+ * reported (CPU time moves much less with other processes' load).
  */
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { DuckDBConnection } from "@duckdb/node-api";
@@ -81,10 +82,13 @@ async function cinderQuery(file: string, dir: string): Promise<unknown[][]> {
   return (JSON.parse(out) as { rows: unknown[][] }).rows;
 }
 
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
+/** Wall and CPU milliseconds of one run. CPU is the whole process's (DuckDB's threads included): on a
+ * shared machine it moves far less with other people's load than wall time does. */
+async function timed(fn: () => Promise<unknown>): Promise<Timing> {
+  const t0 = performance.now(), c0 = process.cpuUsage();
   await fn();
-  return performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
 }
 
 /** Wall time of `bin/cinder.mjs sql "select 1"`: the process start-up the in-process runs leave out. */
@@ -99,7 +103,10 @@ function processStartMs(): number {
   return median(times);
 }
 
-interface Row { id: number; cinder: number; duck: number; duck1: number; error?: string }
+interface Timing { wall: number; cpu: number }
+interface Row { id: number; cinder: Timing; duck: Timing; duck1: Timing; error?: string }
+const med = (ts: Timing[]): Timing => ({ wall: median(ts.map((t) => t.wall)), cpu: median(ts.map((t) => t.cpu)) });
+const NONE: Timing = { wall: NaN, cpu: NaN };
 
 const files = writeQueryFiles();
 console.log(`TPC-H: Cinder CLI in-process vs DuckDB ${scaleFactors.join(", ")}; load average at start ${load()}`);
@@ -111,7 +118,7 @@ for (const sf of scaleFactors) {
   const duck = await duckOver(dir, null), duck1 = await duckOver(dir, 1);
   const rows: Row[] = [];
   console.log(`\nSF ${sf} (${dir}), 1 warm-up + ${runs} timed runs, medians; load average ${load()}`);
-  console.log("query    cinder ms    duckdb ms   ratio   duckdb-1t ms   ratio-1t");
+  console.log("query   cinder ms (cpu)      duckdb ms (cpu)     ratio (cpu)   duckdb-1t ms   ratio-1t");
   for (const q of queries) {
     const file = files.get(q.id)!;
     try {
@@ -119,19 +126,20 @@ for (const sf of scaleFactors) {
       const expected = await duckQuery(duck.conn, q.sql);
       assertRowsEqual(await cinderQuery(file, dir), expected, { ordered: q.ordered, message: `Q${q.id}` });
       await duckQuery(duck1.conn, q.sql);
-      const t = { cinder: [] as number[], duck: [] as number[], duck1: [] as number[] };
+      const t = { cinder: [] as Timing[], duck: [] as Timing[], duck1: [] as Timing[] };
       for (let r = 0; r < runs; r++) {
         t.duck.push(await timed(() => duckQuery(duck.conn, q.sql)));
         t.duck1.push(await timed(() => duckQuery(duck1.conn, q.sql)));
         t.cinder.push(await timed(() => cinderQuery(file, dir)));
       }
-      const row = { id: q.id, cinder: median(t.cinder), duck: median(t.duck), duck1: median(t.duck1) };
+      const row = { id: q.id, cinder: med(t.cinder), duck: med(t.duck), duck1: med(t.duck1) };
       rows.push(row);
-      console.log(`Q${String(q.id).padEnd(4)} ${row.cinder.toFixed(1).padStart(11)} ${row.duck.toFixed(1).padStart(12)} ${(row.cinder / row.duck).toFixed(1).padStart(7)} ${row.duck1.toFixed(1).padStart(14)} ${(row.cinder / row.duck1).toFixed(1).padStart(10)}`);
+      const f = (x: number) => x.toFixed(0);
+      console.log(`Q${String(q.id).padEnd(4)} ${f(row.cinder.wall).padStart(9)} (${f(row.cinder.cpu).padStart(6)}) ${f(row.duck.wall).padStart(10)} (${f(row.duck.cpu).padStart(6)}) ${(row.cinder.wall / row.duck.wall).toFixed(1).padStart(7)} (${(row.cinder.cpu / row.duck.cpu).toFixed(1).padStart(5)}) ${f(row.duck1.wall).padStart(12)} ${(row.cinder.wall / row.duck1.wall).toFixed(1).padStart(10)}`);
     } catch (e) {
       failed = true;
       const msg = (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
-      rows.push({ id: q.id, cinder: NaN, duck: NaN, duck1: NaN, error: msg });
+      rows.push({ id: q.id, cinder: NONE, duck: NONE, duck1: NONE, error: msg });
       console.log(`Q${String(q.id).padEnd(4)} FAILED: ${msg}`);
     }
   }
@@ -139,14 +147,17 @@ for (const sf of scaleFactors) {
   duck1.close();
   const ok = rows.filter((r) => !r.error);
   if (ok.length) {
-    console.log(`geomean of ratios over ${ok.length} queries: ${geomean(ok.map((r) => r.cinder / r.duck)).toFixed(2)}x DuckDB, ${geomean(ok.map((r) => r.cinder / r.duck1)).toFixed(2)}x DuckDB 1 thread; load average ${load()}`);
-    console.log(`total: cinder ${(ok.reduce((s, r) => s + r.cinder, 0) / 1000).toFixed(2)} s, duckdb ${(ok.reduce((s, r) => s + r.duck, 0) / 1000).toFixed(2)} s`);
+    const g = (pick: (r: Row) => number) => geomean(ok.map(pick)).toFixed(2);
+    console.log(`geomean of ratios over ${ok.length} queries: wall ${g((r) => r.cinder.wall / r.duck.wall)}x DuckDB, cpu ${g((r) => r.cinder.cpu / r.duck.cpu)}x, wall ${g((r) => r.cinder.wall / r.duck1.wall)}x DuckDB 1 thread; load average ${load()}`);
+    const sum = (pick: (r: Row) => number) => (ok.reduce((s, r) => s + pick(r), 0) / 1000).toFixed(2);
+    console.log(`total wall: cinder ${sum((r) => r.cinder.wall)} s, duckdb ${sum((r) => r.duck.wall)} s, duckdb 1 thread ${sum((r) => r.duck1.wall)} s`);
   }
   // The same figures as a Markdown table for BENCHMARKS.md.
-  console.log(`\n| query | Cinder ms | DuckDB ms | ratio | DuckDB 1-thread ms | ratio 1-thread |\n| --- | --- | --- | --- | --- | --- |`);
+  console.log(`\n| query | Cinder ms (cpu) | DuckDB ms (cpu) | ratio wall (cpu) | DuckDB 1 thread ms | ratio |\n| --- | --- | --- | --- | --- | --- |`);
   for (const r of rows) {
+    const f = (x: number) => x.toFixed(0);
     console.log(r.error ? `| Q${r.id} | failed: ${r.error} | | | | |`
-      : `| Q${r.id} | ${r.cinder.toFixed(0)} | ${r.duck.toFixed(0)} | ${(r.cinder / r.duck).toFixed(1)} | ${r.duck1.toFixed(0)} | ${(r.cinder / r.duck1).toFixed(1)} |`);
+      : `| Q${r.id} | ${f(r.cinder.wall)} (${f(r.cinder.cpu)}) | ${f(r.duck.wall)} (${f(r.duck.cpu)}) | ${(r.cinder.wall / r.duck.wall).toFixed(1)} (${(r.cinder.cpu / r.duck.cpu).toFixed(1)}) | ${f(r.duck1.wall)} | ${(r.cinder.wall / r.duck1.wall).toFixed(1)} |`);
   }
 }
 process.exit(failed ? 1 : 0);
