@@ -14,6 +14,7 @@ import type { DataSource, LogicalPlan } from "../../src/plan/logical-plan.ts";
 import { planParquetScan } from "../../src/io/parquet-source.ts";
 import { duckRows, duckRun, scratchDir } from "../support/duckdb-oracle.ts";
 import { assertRowsEqual } from "../support/compare.ts";
+import { Cluster } from "../../src/cluster/cluster.ts";
 import { startRangeServer } from "./range-server.ts";
 import type { RangeServer } from "./range-server.ts";
 
@@ -91,6 +92,22 @@ describe("scan metrics in explain and events", () => {
     df.createOrReplaceTempView("t");
     assertRowsEqual(await session.sql("SELECT count(*), count(1) FROM t").collectArrays(), [[ROWS, ROWS]]);
     assert.equal(server.bytesServed - served0, 0);
+  });
+
+  it("reports the same scan costs when a cluster runs the job", async () => {
+    const session = new Session({ "shuffle.partitions": 2 });
+    const cluster = await Cluster.start({ executors: 2, kind: "in-process" });
+    try {
+      session.backend = cluster.backend();
+      const df = await session.read.parquet(server.url);
+      const q = df.filter(col("id").between(4 * ROW_GROUP, 5 * ROW_GROUP - 1)).groupBy("k").count();
+      const served0 = server.bytesServed;
+      const text = await q.explain("analyze");
+      const served = server.bytesServed - served0;
+      assert.ok(served > 0);
+      assert.match(text, new RegExp(`\\[actual: fetched [^\\]]*\\b${served.toLocaleString("en-US")} bytes\\) in 1 request, row groups read 1, skipped 19, rows 20,480\\]`));
+      assertRowsEqual(await q.collectArrays(), await duckRows(`SELECT k, count(*) FROM read_parquet('${FILE}') WHERE id BETWEEN ${4 * ROW_GROUP} AND ${5 * ROW_GROUP - 1} GROUP BY k`));
+    } finally { await cluster.stop(); }
   });
 
   it("says in explain('analyze') when the server ignored Range and the file was downloaded whole", async () => {
