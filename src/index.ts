@@ -9,7 +9,7 @@
  * console.log(await df.groupBy("k").agg(sum("v").alias("total")).collect());
  */
 export { Session } from "./api/session.ts";
-export type { CreateDataFrameOptions, SchemaSpec, ExecutionBackend } from "./api/session.ts";
+export type { CreateDataFrameOptions, SchemaSpec, ExecutionBackend, QueryMetrics } from "./api/session.ts";
 export { DataFrame } from "./api/data-frame.ts";
 export type { Row } from "./api/data-frame.ts";
 export { Column } from "./api/column.ts";
@@ -31,7 +31,9 @@ export type { DataType, Field } from "./plan/types.ts";
 export type { CellValue } from "./exec/values.ts";
 export { Cluster } from "./cluster/cluster.ts";
 export type { ClusterOptions, ExecutorKind } from "./cluster/cluster.ts";
-export type { CinderEvent, CinderEventType } from "./common/events.ts";
+export type { CinderEvent, CinderEventType, ScanMetricsSnapshot } from "./common/events.ts";
+export type { ByteSource, ByteRange, FetchStats } from "./io/byte-source.ts";
+export type { ParquetInput, ParquetReadOptions } from "./io/parquet-source.ts";
 export { RDD } from "./rdd/rdd.ts";
 export { Broadcast } from "./rdd/broadcast.ts";
 export { NotSerializableError } from "./rdd/function-serializer.ts";

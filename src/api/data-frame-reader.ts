@@ -22,7 +22,11 @@ export class DataFrameReader {
     return this;
   }
 
-  /** Parquet from bytes, a `Blob`/`File`, a path, directory or glob (Node; `key=value/` directories become columns) or a URL. @example await session.read.parquet(bytes) */
+  /**
+   * Parquet from bytes, a `Blob`/`File`, a path, directory or glob (Node; `key=value/` directories become columns),
+   * an `opfs:` path (a browser's origin private file system, same layout), a URL (read by HTTP ranges), or any
+   * `ByteSource` (storage of your own, read by ranges). @example await session.read.parquet(bytes)
+   */
   async parquet(...inputs: ParquetInput[]): Promise<DataFrame> {
     this.session.sources.ensureFormat("parquet", parquetFormatReader);
     const { schema, source } = await openParquet(inputs, this.readOptions);
