@@ -9,7 +9,10 @@
  * `buildMiniFile`), lets parquet-wasm decode them, and converts the Arrow
  * result to Cinder batches. Memory stays bounded by one row group in
  * flight, and footers are cached per opened table, so a local run reads
- * each footer once.
+ * each footer once. From the footers alone `planParquetScan` tells what a
+ * scan will fetch (for `explain`), and a scan with no projected column
+ * (`count(*)`) fetches no column chunk; what a scan did fetch is counted in
+ * its running totals (`scan-metrics.ts`).
  */
 import * as arrow from "apache-arrow";
 import type { DataSource } from "../plan/logical-plan.ts";
