@@ -132,10 +132,14 @@ describe("writing in Chromium", () => {
     }
   });
 
-  it("says where to write when given a plain path in a browser", async () => {
+  it("says where to write when given a plain path, and names a missing OPFS path", async () => {
     const session = new Session();
     let message = "";
     try { await sample(session, 5).write.parquet("out/trips"); } catch (e) { message = (e as Error).message; }
     expect(/opfs:/.test(message) && /toBlob/.test(message)).toBe(true);
+    let code = "";
+    try { await session.read.parquet("opfs:cinder-write-test/no-such-dir"); } catch (e) { code = CinderError.is(e) ? e.code : String(e); message = (e as Error).message; }
+    expect(code).toBe("IO_ERROR");
+    expect(/no such file or directory/.test(message)).toBe(true);
   });
 });
