@@ -20,17 +20,23 @@ import type { OutputFormat } from "./format.ts";
 import { formatCsv, formatJson } from "./format.ts";
 import { formatShow } from "../api/show.ts";
 import { Cluster } from "../cluster/cluster.ts";
+import { runShell } from "./shell.ts";
 import type { CinderEvent } from "../common/events.ts";
 
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** What `cinder shell` reads statements from. */
+  stdin?: NodeJS.ReadableStream;
+  /** True when stdin is a terminal: the shell then prompts and keeps history. */
+  stdinIsTTY?: boolean;
   /** True when stderr is a terminal: only then is a progress line drawn. */
   stderrIsTTY?: boolean;
 }
 
 const USAGE = `usage: cinder sql ("SELECT ..." | -f FILE) [--tables DIR] [--table NAME=PATH]... [--format table|json|csv]
                   [--conf KEY=VALUE]... [--workers N] [--explain]
+       cinder shell [--tables DIR] [--table NAME=PATH]... [--format table|json|csv] [--conf KEY=VALUE]... [--workers N]
 (with --workers 0, the default, shuffle.partitions defaults to 1: one thread gains nothing from more)`;
 
 /** `shuffle.partitions` of an in-process run (`--workers 0`) unless `--conf` sets it. */
@@ -81,10 +87,13 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parsed;
   if (values.help) { io.stdout(`${USAGE}\n`); return 0; }
   const [command, ...rest] = positionals;
-  if (command !== "sql") throw new UsageError(command ? `unknown command '${command}'; the command is 'sql'` : "missing command");
-  if (values.file && rest.length) throw new UsageError("give the query either as an argument or with -f, not both");
-  let text: string;
-  if (values.file) {
+  if (command !== "sql" && command !== "shell") throw new UsageError(command ? `unknown command '${command}'; the commands are 'sql' and 'shell'` : "missing command");
+  let text = "";
+  if (command === "shell") {
+    if (values.file || rest.length) throw new UsageError("'shell' reads statements from its input; give no query or -f");
+    if (values.explain) throw new UsageError("--explain is for 'sql'; in the shell, type EXPLAIN SELECT ...;");
+  } else if (values.file) {
+    if (rest.length) throw new UsageError("give the query either as an argument or with -f, not both");
     try { text = readFileSync(values.file, "utf8"); } catch (e) { throw new UsageError(`cannot read query file '${values.file}': ${(e as Error).message}`); }
   } else {
     if (rest.length !== 1) throw new UsageError(rest.length ? "put the query in one quoted argument" : "missing the query text (or -f FILE)");
@@ -125,6 +134,13 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   }
   for (const [name, path] of tables) (await session.read.parquet(path)).createOrReplaceTempView(name);
 
+  if (command === "shell") {
+    if (!io.stdin) throw new UsageError("'shell' needs an input stream");
+    const stdin = io.stdin;
+    // No progress line: it would be drawn over the prompt.
+    return withBackend(session, workers, { ...io, stderrIsTTY: false }, () =>
+      runShell(session, (s, t) => runStatement(s, t, format), { input: stdin, interactive: io.stdinIsTTY === true, stdout: io.stdout, stderr: io.stderr }));
+  }
   const df = session.sql(text);
   if (values.explain) { io.stdout(`${df.explain(true)}\n`); return 0; }
   const cluster = workers > 0 ? await Cluster.start({ executors: workers, kind: "worker-thread", cores: session.conf.get("executor.cores") }) : null;
@@ -162,4 +178,31 @@ function showProgress(cluster: Cluster, io: CliIO): () => void {
     off();
     if (drawn) { io.stderr("\r\x1b[K"); drawn = false; }
   };
+}
+
+/** Runs `body` with the session on `workers` worker-thread executors (none: in-process), stopping them after. */
+async function withBackend<T>(session: Session, workers: number, io: CliIO, body: () => Promise<T>): Promise<T> {
+  const cluster = workers > 0 ? await Cluster.start({ executors: workers, kind: "worker-thread", cores: session.conf.get("executor.cores") }) : null;
+  const stopProgress = cluster && io.stderrIsTTY ? showProgress(cluster, io) : () => undefined;
+  try {
+    if (cluster) session.backend = cluster.backend() as Session["backend"];
+    return await body();
+  } finally {
+    stopProgress();
+    await cluster?.stop();
+  }
+}
+
+/** One shell statement's printed result: EXPLAIN as its plan text, a statement with no columns (CREATE VIEW) as "OK". */
+async function runStatement(session: Session, text: string, format: OutputFormat): Promise<string> {
+  const df = session.sql(text);
+  const schema = df.schema;
+  if (schema.length === 0) return "OK\n";
+  if (/^\s*explain\b/i.test(text) && schema.length === 1 && schema[0]!.name === "plan") {
+    const [[plan]] = await df.collectArrays();
+    return `${String(plan)}\n`;
+  }
+  if (format === "table") return `${formatShow(schema, await df.collectBatches(), Infinity, false)}\n`;
+  const rows = await df.collectArrays();
+  return `${format === "json" ? formatJson(schema, rows) : formatCsv(schema, rows)}\n`;
 }
