@@ -155,7 +155,19 @@ export class Cluster {
     for (const rddId of rdds) await this.ensureRdd(rddId, session);
   }
 
-  private async ensureRdd(rddId: number, session: SessionLike): Promise<void> {
+  /** Persist jobs under way, so concurrent queries over one cached DataFrame compute it once. */
+  private readonly persisting = new Map<number, Promise<void>>();
+
+  private ensureRdd(rddId: number, session: SessionLike): Promise<void> {
+    let running = this.persisting.get(rddId);
+    if (!running) {
+      running = this.computeMissing(rddId, session).finally(() => this.persisting.delete(rddId));
+      this.persisting.set(rddId, running);
+    }
+    return running;
+  }
+
+  private async computeMissing(rddId: number, session: SessionLike): Promise<void> {
     const lineage = this.lineage.get(rddId);
     if (!lineage) {
       throw new CinderError("INVALID_PLAN", `rdd_${rddId} is not cached on this cluster (unpersisted, or cached through another backend); cache the DataFrame again`, { details: { rddId } });

@@ -88,6 +88,17 @@ for (const kind of ["in-process", "worker-thread"] as ExecutorKind[]) {
       } finally { await cluster.stop(); }
     });
 
+    it("computes a cached DataFrame once when two queries over it start at the same time", async () => {
+      await start(2);
+      try {
+        const hot = facts.filter(col("v").gt(20)).cache();
+        const [agg, narrow] = await Promise.all([aggOf(hot).collectArrays(), narrowOf(hot).collectArrays()]);
+        assertRowsEqual(agg, await duckRows(AGG_SQL));
+        assertRowsEqual(narrow, await duckRows(NARROW_SQL));
+        assert.equal(blocksWritten(log).length, 3, `one persist job for both queries: ${JSON.stringify(blocksWritten(log))}`);
+      } finally { await cluster.stop(); }
+    });
+
     it("runs tasks on the executor holding the cached block; with locality.wait=0 a free executor runs them elsewhere", async () => {
       await start(1);
       try {
