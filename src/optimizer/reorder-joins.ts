@@ -52,12 +52,15 @@ function flatten(p: LogicalPlan, leaves: LogicalPlan[], conjuncts: Expr[]): void
   leaves.push(visit(p));
 }
 
+/** The branches of a chain of ORs. */
+function orBranches(e: Expr): Expr[] {
+  return e.type === "binary" && e.op === "or" ? [...orBranches(e.left), ...orBranches(e.right)] : [e];
+}
+
 /** `(a AND x) OR (a AND y)` also implies `a`: returns such common conjuncts. */
 function commonFromOr(e: Expr): Expr[] {
   if (!(e.type === "binary" && e.op === "or")) return [];
-  const branches: Expr[] = [];
-  const collect = (x: Expr) => { if (x.type === "binary" && x.op === "or") { collect(x.left); collect(x.right); } else branches.push(x); };
-  collect(e);
+  const branches = orBranches(e);
   const sets = branches.map((b) => new Map(splitConjuncts(b).map((c) => [exprToString(c), c])));
   return [...sets[0]!.entries()].filter(([k]) => sets.every((s) => s.has(k))).map(([, c]) => c);
 }
@@ -70,13 +73,28 @@ function reorderChain(top: LogicalPlan): LogicalPlan {
     for (const c of splitConjuncts(top.condition)) (isMovable(c) ? conjuncts : kept).push(c);
     flatten(top.input, leaves, conjuncts);
   } else flatten(top, leaves, conjuncts);
+  // `(a AND x) OR (a AND y)` becomes `a AND (x OR y)` (Spark's
+  // BooleanSimplification), the OR losing what was factored out of it.
+  // Merely adding `a` next to the unchanged OR made every optimizer pass
+  // factor it again: a one-table `a`, pushed into its leaf, was stacked up
+  // there as one more Filter per pass (three copies in TPC-H Q19).
   const seen = new Set(conjuncts.map(exprToString));
-  for (const c of [...conjuncts]) {
-    for (const common of commonFromOr(c)) {
-      const key = exprToString(common);
-      if (!seen.has(key)) { seen.add(key); conjuncts.push(common); }
+  for (const [i, c] of [...conjuncts].entries()) {
+    const commons = commonFromOr(c);
+    if (commons.length === 0) continue;
+    const common = new Set(commons.map(exprToString));
+    const branches = orBranches(c).map((b) => conjunction(splitConjuncts(b).filter((x) => !common.has(exprToString(x)))));
+    // A branch left empty is TRUE, and so is the whole OR.
+    conjuncts[i] = branches.every((b) => b !== null) ? branches.reduce((l, r): Expr => ({ type: "binary", op: "or", left: l!, right: r! }))! : commons[0]!;
+    for (const x of commons) {
+      const key = exprToString(x);
+      if (!seen.has(key)) { seen.add(key); conjuncts.push(x); }
     }
   }
+  // The OR's replacement may repeat a factored conjunct (when a branch was nothing else).
+  const unique = new Map(conjuncts.map((x) => [exprToString(x), x]));
+  conjuncts.length = 0;
+  conjuncts.push(...unique.values());
 
   const leafIds = leaves.map((l) => new Set(outputSchema(l).map((f) => f.id)));
   const refs = conjuncts.map((c) => referencedIds(c));
