@@ -22,6 +22,8 @@ import type { DataSource } from "../plan/logical-plan.ts";
 import type { Field } from "../plan/types.ts";
 import type { Expr } from "../plan/expressions.ts";
 import type { PhysicalPlan } from "../physical/physical-plan.ts";
+import { numPartitions } from "../physical/physical-plan.ts";
+import { estimateStatistics } from "../plan/statistics.ts";
 import type { BatchStream } from "../physical/task-context.ts";
 import type { FormatReader } from "../io/source-registry.ts";
 import { CACHED_FORMAT, cachedRddOf, newRddId } from "../executor/task.ts";
@@ -109,6 +111,28 @@ export class CacheManager {
     const replaced: LogicalPlan[] = [];
     for (const c of children) replaced.push(await this.useCachedData(c));
     return withChildren(plan, replaced);
+  }
+
+  /**
+   * `plan` with cached subtrees shown as the scans a run will use, without
+   * computing anything (for `explain`): sizes are the computed ones where
+   * known here, else estimates.
+   */
+  withCachedScans(plan: LogicalPlan): LogicalPlan {
+    if (this.entries.length === 0) return plan;
+    const entry = this.find(plan);
+    if (entry) {
+      entry.physical ??= this.session.planPhysical(this.session.optimize(withChildren(entry.plan, planChildren(entry.plan).map((c) => this.withCachedScans(c)))));
+      const computed = entry.computed?.flat();
+      const estimate = estimateStatistics(entry.plan);
+      return this.scanOf(entry, {
+        rddId: entry.rddId, numPartitions: numPartitions(entry.physical),
+        rowCount: computed ? computed.reduce((n, b) => n + b.numRows, 0) : Math.round(estimate.rowCount),
+        sizeBytes: computed ? computed.reduce((n, b) => n + batchByteSize(b), 0) : Math.round(estimate.sizeBytes),
+      });
+    }
+    const children = planChildren(plan);
+    return children.length === 0 ? plan : withChildren(plan, children.map((c) => this.withCachedScans(c)));
   }
 
   private find(plan: LogicalPlan): CacheEntry | undefined {

@@ -352,7 +352,7 @@ export class DataFrame {
   explain(extended?: boolean | "extended" | "simple"): string;
   explain(extended: boolean | "extended" | "simple" | "analyze" = true): string | Promise<string> {
     if (extended === "analyze") return this.session.explainAnalyze(this.plan);
-    const optimized = this.session.optimize(this.plan);
+    const optimized = this.session.optimize(this.session.cacheManager.withCachedScans(this.plan));
     const physical = this.session.physicalPlanText(this.session.planPhysical(optimized));
     if (extended === false || extended === "simple") return `== Physical Plan ==\n${physical}`;
     return [

@@ -44,6 +44,8 @@ describe("cache on the local backend", () => {
     assert.equal(info[0]!.materializations, 1, "computed once for both jobs");
     assert.equal(info[0]!.numPartitions, 3);
     assert.equal(info[0]!.rowCount, Number((await duckRows(`SELECT count(*) FROM (${HOT_SQL})`))[0]![0]));
+    assert.match(narrowOf(hot).explain(false), /ScanExec.*InMemoryRelation:rdd_\d+/, "explain shows the scan of the cached partitions");
+    assert.doesNotMatch(narrowOf(hot).explain(false), /memory:t\d+/, "not the original table");
     await hot.unpersist();
     assert.equal(hot.isCached, false);
     assert.equal(session.cacheManager.storageInfo().length, 0, "unpersist forgets the batches");
