@@ -19,6 +19,7 @@ import { pushDownLimit } from "./push-down-limit.ts";
 import { pruneColumns } from "./prune-columns.ts";
 import { rewriteSubqueries } from "./rewrite-subqueries.ts";
 import { reorderJoins } from "./reorder-joins.ts";
+import { pushSemiJoinThroughJoin } from "./push-semi-join-through-join.ts";
 
 const MAX_ITERATIONS = 100;
 
@@ -37,6 +38,7 @@ export const DEFAULT_RULES: OptimizerRule[] = [
   constantFolding,
   combineFilters,
   pushDownPredicates,
+  pushSemiJoinThroughJoin,
   reorderJoins,
   collapseProject,
   eliminateSorts,
