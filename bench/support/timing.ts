@@ -2,18 +2,10 @@
  * Timing for benchmarks on a shared machine: contenders run interleaved,
  * one of each per round, so load from other processes drifting over time
  * slows all of them alike and the ratios stay meaningful; each figure is a
- * median, and each run starts after a full garbage collection. The machine's load averages are printed with the figures because
+ * median. The machine's load averages are printed with the figures because
  * they say how much to trust the absolute times.
  */
 import { loadavg } from "node:os";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
-
-// A full collection before each timed run (not timed), so that one contender's garbage (Arquero leaves
-// hundreds of MB per 10M-row run) is not collected on the next one's clock. `bench/run.ts` starts node
-// without --expose-gc; turning the flag on here and reading `gc` from a fresh context gets the function.
-setFlagsFromString("--expose-gc");
-const collectGarbage = runInNewContext("gc") as () => void;
 
 /** Median wall and CPU (user + system, this process) milliseconds of one contender. */
 export interface Timing { wall: number; cpu: number }
@@ -32,7 +24,6 @@ export async function interleavedMedians<T>(
   const samples: Record<string, Timing[]> = {};
   for (let r = 0; r < warmups + rounds; r++) {
     for (const [name, run] of Object.entries(contenders)) {
-      collectGarbage();
       const c0 = process.cpuUsage(), t0 = performance.now();
       const result = await run();
       const wall = performance.now() - t0, c = process.cpuUsage(c0);
