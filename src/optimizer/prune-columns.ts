@@ -35,8 +35,9 @@ function prune(p: LogicalPlan, required: ReadonlySet<number>): LogicalPlan {
     case "Scan": return pruneScan(p, required);
     case "Project": {
       let kept = p.exprs.filter((e) => required.has(fieldOf(e).id));
-      // Something must stay for the row count to survive (count(*) reads no column).
-      if (kept.length === 0) kept = [p.exprs.find((e) => e.type === "column") ?? p.exprs[0]!];
+      // Something must stay for the row count to survive (count(*) reads no column), unless nothing was
+      // there to begin with: the empty Project this rule puts over a join feeding an aggregate (below).
+      if (kept.length === 0 && p.exprs.length > 0) kept = [p.exprs.find((e) => e.type === "column") ?? p.exprs[0]!];
       const input = prune(p.input, needs(kept, p.input, new Set()));
       return kept.length === p.exprs.length && input === p.input ? p : { ...p, input, exprs: kept };
     }
@@ -47,7 +48,10 @@ function prune(p: LogicalPlan, required: ReadonlySet<number>): LogicalPlan {
       return withChildren(p, [narrow(prune(p.input, need), need)]);
     }
     case "Distinct": return withChildren(p, [prune(p.input, allOf(p.input))]);
-    case "Aggregate": return withChildren(p, [prune(p.input, needs(planExpressions(p), p.input, new Set()))]);
+    case "Aggregate": {
+      const need = needs(planExpressions(p), p.input, new Set());
+      return withChildren(p, [projectJoin(prune(p.input, need), need)]);
+    }
     case "Window": {
       const inputIds = new Set(outputSchema(p.input).map((f) => f.id));
       const passed = new Set([...required].filter((id) => inputIds.has(id)));
@@ -121,6 +125,30 @@ function narrow(p: LogicalPlan, need: ReadonlySet<number>): LogicalPlan {
   if (fields.every((f) => need.has(f.id))) return p;
   const exprs = fields.filter((f) => need.has(f.id)).map(columnRef);
   return exprs.length === 0 ? p : { type: "Project", input: p, exprs };
+}
+
+/**
+ * A join still outputs its key columns (it reads them) even when nothing
+ * above does. Under an aggregate, a Project of just the columns the
+ * aggregate reads (none, for count(*)) goes over the join; the physical
+ * planner folds it into the hash join, which then gathers only those
+ * (late materialization: a joined count gathers no column at all). Only
+ * directly under an aggregate, so Projects never come between the joins
+ * join reordering works on, and never feed a zero-column batch to an
+ * operator other than an aggregate.
+ */
+function projectJoin(p: LogicalPlan, need: ReadonlySet<number>): LogicalPlan {
+  if (p.type === "Join") {
+    const fields = outputSchema(p);
+    if (fields.every((f) => need.has(f.id))) return p;
+    return { type: "Project", input: p, exprs: fields.filter((f) => need.has(f.id)).map(columnRef) };
+  }
+  // A Project over the join (a USING join's) keeps a column for the row count; the join keeps it anyway.
+  if (p.type === "Project" && p.input.type === "Join" && p.exprs.every((e) => e.type === "column")) {
+    const kept = p.exprs.filter((e) => need.has(fieldOf(e).id));
+    return kept.length === p.exprs.length ? p : { ...p, exprs: kept };
+  }
+  return p;
 }
 
 /** Union columns are positional: every input keeps the same positions, those whose output id is read. */

@@ -54,6 +54,11 @@ export type PhysicalPlan = Base & (
       buildSide: "left" | "right";
       /** True when the build side is a broadcast (every partition of the probe side sees all of it). */
       broadcast: boolean;
+      /**
+       * Ordinals of the join's full output (left ++ right; left only for semi/anti) that it emits, in
+       * `schema` order; absent: all. Only these columns are gathered (a join under count(*) gathers none).
+       */
+      projection?: number[];
     }
   | { type: "SortMergeJoinExec"; left: PhysicalPlan; right: PhysicalPlan; joinType: JoinType; leftKeys: Expr[]; rightKeys: Expr[]; condition: Expr | null }
   | { type: "NestedLoopJoinExec"; left: PhysicalPlan; right: PhysicalPlan; joinType: JoinType; condition: Expr | null; buildSide: "left" | "right" }
@@ -118,7 +123,7 @@ export function describePhysical(p: PhysicalPlan): string {
     case "FilterExec": return `FilterExec ${exprToString(p.predicate)}`;
     case "ProjectExec": return `ProjectExec [${list(p.exprs)}]`;
     case "HashAggregateExec": return `HashAggregateExec(${p.mode}) keys=[${list(p.groupBy)}] aggs=[${p.aggregates.map((a) => `${a.fn}${a.distinct ? " distinct" : ""}(${a.arg ? exprToString(a.arg) : "*"})`).join(", ")}]`;
-    case "HashJoinExec": return `${p.broadcast ? "BroadcastHashJoinExec" : "ShuffledHashJoinExec"} ${p.joinType} [${list(p.leftKeys)}] = [${list(p.rightKeys)}]${p.condition ? ` condition=${exprToString(p.condition)}` : ""} build=${p.buildSide}`;
+    case "HashJoinExec": return `${p.broadcast ? "BroadcastHashJoinExec" : "ShuffledHashJoinExec"} ${p.joinType} [${list(p.leftKeys)}] = [${list(p.rightKeys)}]${p.condition ? ` condition=${exprToString(p.condition)}` : ""} build=${p.buildSide}${p.projection ? ` output=[${p.projection.map((i) => `#${i}`).join(", ")}]` : ""}`;
     case "SortMergeJoinExec": return `SortMergeJoinExec ${p.joinType} [${list(p.leftKeys)}] = [${list(p.rightKeys)}]${p.condition ? ` condition=${exprToString(p.condition)}` : ""}`;
     case "NestedLoopJoinExec": return `BroadcastNestedLoopJoinExec ${p.joinType}${p.condition ? ` ${exprToString(p.condition)}` : ""} build=${p.buildSide}`;
     case "SortExec": return `SortExec [${p.orders.map(sortOrderToString).join(", ")}]`;

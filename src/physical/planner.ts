@@ -56,7 +56,12 @@ export class PhysicalPlanner {
       }
       case "Project": {
         const input = this.plan(p.input);
-        return { type: "ProjectExec", input, exprs: p.exprs.map((e) => bind(e, input.schema)), schema: outputSchema(p) };
+        const exprs = p.exprs.map((e) => bind(e, input.schema));
+        // Plain columns of a hash join: the join emits just those, so it gathers nothing else (late materialization).
+        if (input.type === "HashJoinExec" && input.projection === undefined && exprs.every((e) => e.type === "boundRef")) {
+          return { ...input, projection: exprs.map((e) => (e as Extract<Expr, { type: "boundRef" }>).index), schema: outputSchema(p) };
+        }
+        return { type: "ProjectExec", input, exprs, schema: outputSchema(p) };
       }
       case "Filter": {
         const input = this.plan(p.input);

@@ -102,6 +102,20 @@ describe("groupBy / agg like DuckDB (one partition)", () => {
     assertRowsEqual(rows, await duckRows("SELECT k * 2, count(*) FROM facts GROUP BY k * 2"));
   });
 
+  it("count(*) and count(x) read the counts of a sum or avg pass, in any call order, with NULL arguments", async () => {
+    // v and p have NULLs in some groups; count(*) must still count those rows, count(v) must not.
+    const small = new Session({ "batch.size": 128 });
+    const facts = (await loadTables(small, ["facts"]))["facts"]!;
+    for (const df of [t.facts!, facts]) {
+      const rows = await df.groupBy("k").agg(count("*"), count("v"), sum("v"), count("p"), avg("p"), count("*").alias("again"), count("id")).collectArrays();
+      assertRowsEqual(rows, await duckRows("SELECT k, count(*), count(v), sum(v), count(p), avg(p), count(*), count(id) FROM facts GROUP BY k"));
+      const global = await df.agg(count("*"), avg("v"), count("v"), sum("g")).collectArrays();
+      assertRowsEqual(global, await duckRows("SELECT count(*), avg(v), count(v), sum(g) FROM facts"));
+      const filtered = await df.filter(col("v").isNull()).groupBy("g").agg(sum("v"), count("*"), count("v")).collectArrays();
+      assertRowsEqual(filtered, await duckRows("SELECT g, sum(v), count(*), count(v) FROM facts WHERE v IS NULL GROUP BY g"));
+    }
+  });
+
   it("rejects sum over a string column with a typed error", () => {
     assert.throws(() => t.facts!.groupBy("k").agg(sum("s")), (e: unknown) => {
       assert.ok(e instanceof AnalysisError);

@@ -8,7 +8,7 @@
  */
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { Session, col, AnalysisError, UnsupportedError } from "../../src/index.ts";
+import { Session, col, count, sum, avg, AnalysisError, UnsupportedError } from "../../src/index.ts";
 import type { ConfigValues, DataFrame } from "../../src/index.ts";
 import { loadTables } from "../support/datasets.ts";
 import { duckRows } from "../support/duckdb-oracle.ts";
@@ -42,6 +42,12 @@ function duckJoin(how: How, on: string, leftCols: string, rightCols: string): st
 }
 
 const semiOrAnti = (how: How) => how === "left_semi" || how === "left_anti";
+
+/** Like `duckJoin`, selecting the aggregate list `select` (which may read both sides) instead of columns. */
+function duckAgg(how: How, on: string, select: string): string {
+  const sql = duckJoin(how, on, "", "");
+  return semiOrAnti(how) ? sql.replace("SELECT ", `SELECT ${select}`) : sql.replace("SELECT , ", `SELECT ${select} `);
+}
 
 for (const variant of VARIANTS) {
   describe(`joins (${variant.name})`, () => {
@@ -141,6 +147,44 @@ for (const variant of VARIANTS) {
       assert.match(joined.explain(false), /BroadcastNestedLoopJoinExec (cross|inner) build=/);
       const rows = await joined.select(small.col("id"), dims.col("k"), dims.col("name")).collectArrays();
       assertRowsEqual(rows, await duckRows("SELECT f.id, d.k, d.name FROM facts f CROSS JOIN dims d WHERE f.id < 40"));
+    });
+
+    it("aggregates over a join: only the columns read are gathered (none for count(*))", async () => {
+      const hashJoin = variant.expected("inner") !== "SortMergeJoinExec";
+      for (const how of JOIN_TYPES) {
+        const joined = facts.join(dims, facts.col("k").eq(dims.col("k")), how);
+        const counted = joined.agg(count("*").alias("n"));
+        // The hash join folds the empty Project above it and emits rows with no columns.
+        if (hashJoin) assert.match(counted.explain(false), /HashJoinExec .* output=\[\]/, how);
+        assertRowsEqual(await counted.collectArrays(), await duckRows(duckAgg(how, "f.k = d.k", "count(*)")), { message: how });
+        if (semiOrAnti(how)) continue;
+        // A narrow projection: grp from the dimension (NULL-extended in left/full joins) and v from the facts.
+        const grouped = joined.groupBy(dims.col("grp")).agg(count("*"), sum(facts.col("v")), count(facts.col("v")), avg(facts.col("v")));
+        if (hashJoin) assert.match(grouped.explain(false), /HashJoinExec .* output=\[#\d+, #\d+\]/, how);
+        assertRowsEqual(await grouped.collectArrays(), await duckRows(duckAgg(how, "f.k = d.k", "d.grp, count(*), sum(f.v), count(f.v), avg(f.v)") + " GROUP BY d.grp"), { message: how });
+      }
+    });
+
+    it("count over a join with duplicate keys on both sides, NULL keys and a residual condition", async () => {
+      // Both sides are slices of facts: k repeats (23 values over 2000 rows) and is sometimes NULL.
+      const left = facts.filter(col("id").lt(400));
+      const right = facts.filter(col("id").geq(1500)).select(col("k").alias("rk"), col("v").alias("rv"), col("s").alias("rs"));
+      const slices = (sql: string) => sql.replace("FROM facts f", "FROM (SELECT * FROM facts WHERE id < 400) f")
+        .replace("dims d", "(SELECT k AS rk, v AS rv, s AS rs FROM facts WHERE id >= 1500) d");
+      for (const how of JOIN_TYPES) {
+        for (const [name, cond, on] of [
+          ["int key", left.col("k").eq(right.col("rk")), "f.k = d.rk"],
+          ["string key", left.col("s").eq(right.col("rs")), "f.s = d.rs"],
+          ["int key and residual", left.col("k").eq(right.col("rk")).and(left.col("v").gt(right.col("rv"))), "f.k = d.rk AND f.v > d.rv"],
+        ] as const) {
+          const joined = left.join(right, cond, how);
+          const n = await joined.agg(count("*")).collectArrays();
+          assertRowsEqual(n, await duckRows(slices(duckAgg(how, on, "count(*)"))), { message: `${how} ${name}` });
+          if (semiOrAnti(how)) continue;
+          const byS = await joined.groupBy(left.col("s")).agg(count("*"), sum(right.col("rv")), count(right.col("rk"))).collectArrays();
+          assertRowsEqual(byS, await duckRows(slices(duckAgg(how, on, "f.s, count(*), sum(d.rv), count(d.rk)") + " GROUP BY f.s")), { message: `${how} ${name} grouped` });
+        }
+      }
     });
 
     it("self-join through df.col", async () => {

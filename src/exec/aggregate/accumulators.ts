@@ -54,11 +54,39 @@ export function createAccumulators(calls: readonly AggregateSpec[], argKeys?: re
     });
   }
   const used = new Set<SumAccumulator>();
-  return calls.map((c, i) => {
+  const accs = calls.map((c, i) => {
     const owner = c.distinct ? undefined : sums.get(argKeys?.[i] ?? "");
     if (owner && c.fn === "sum" && !used.has(owner)) { used.add(owner); return owner; }
     if (owner && c.fn === "avg") return new SumAccumulator(c.stateTypes[0]!, true, c.resultType, owner);
     return createAccumulator(c);
+  });
+  if (argKeys) shareCounts(calls, argKeys, accs);
+  return accs;
+}
+
+/**
+ * A sum or avg over raw rows already counts each group's non-NULL values,
+ * so count(x) on the same argument is that count, and count(*) is it plus
+ * the rows whose argument was NULL: both then cost no pass of their own
+ * (sum, avg and count(*) in one query were three passes over the group ids).
+ */
+function shareCounts(calls: readonly AggregateSpec[], argKeys: readonly (string | null)[], accs: Accumulator[]): void {
+  const owners: { key: string; acc: SumAccumulator }[] = [];
+  calls.forEach((c, i) => {
+    const acc = accs[i]!, key = argKeys[i];
+    if (acc instanceof SumAccumulator && acc.ownsCounts && key != null && !owners.some((o) => o.acc === acc)) owners.push({ key, acc });
+  });
+  if (owners.length === 0) return;
+  calls.forEach((c, i) => {
+    if (c.distinct) return;
+    if (c.fn === "count_star") {
+      const owner = owners[0]!.acc;
+      owner.trackNulls();
+      accs[i] = new SharedCountAccumulator(owner, true);
+    } else if (c.fn === "count") {
+      const owner = owners.find((o) => o.key === argKeys[i])?.acc;
+      if (owner) accs[i] = new SharedCountAccumulator(owner, false);
+    }
   });
 }
 
@@ -168,6 +196,29 @@ function countValid(ids: Int32Array, n: number, valid: Uint8Array | null, counts
   else for (let i = 0; i < n; i++) counts[ids[i]!] += valid[i]!;
 }
 
+function countNulls(ids: Int32Array, n: number, valid: Uint8Array, counts: Float64Array): void {
+  for (let i = 0; i < n; i++) if (valid[i] === 0) counts[ids[i]!]!++;
+}
+
+/**
+ * count(x) or count(*) read from a sum or avg over raw rows (see
+ * shareCounts): its update does nothing, as the owner's pass counts.
+ */
+class SharedCountAccumulator implements Accumulator {
+  constructor(private readonly owner: SumAccumulator, private readonly star: boolean) {}
+  resize(): void {}
+  update(): void {}
+  merge(): void {
+    throw new InternalError("a count sharing a sum's pass cannot merge partial states");
+  }
+  states(numGroups: number): ColumnVector[] { return [this.finish(numGroups)]; }
+  finish(numGroups: number): ColumnVector {
+    const values = this.owner.counts.slice(0, numGroups), nulls = this.owner.nullCounts;
+    if (this.star && nulls !== null) for (let g = 0; g < numGroups; g++) values[g] += nulls[g]!;
+    return { type: INT64, length: numGroups, values, validity: null };
+  }
+}
+
 /**
  * sum and avg. Integer sums add exact integers and fail with
  * ARITHMETIC_OVERFLOW as soon as a running sum leaves the range where
@@ -177,7 +228,9 @@ function countValid(ids: Int32Array, n: number, valid: Uint8Array | null, counts
 class SumAccumulator implements Accumulator {
   private sums = new Float64Array(16);
   /** Non-NULL values added per group (avg's divisor; for sum, whether the result is non-NULL). */
-  private counts = new Float64Array(16);
+  counts = new Float64Array(16);
+  /** Rows whose argument was NULL, per group: kept only when a count(*) reads this accumulator's counts. */
+  nullCounts: Float64Array | null = null;
   /** Neumaier compensation per group (decimal sums only). */
   private comp: Float64Array | null;
   private readonly exact: boolean;
@@ -191,18 +244,30 @@ class SumAccumulator implements Accumulator {
     this.scale = isDecimal(sumType) ? sumType.scale : 0;
   }
 
+  /** True when this accumulator adds raw values itself (an avg reading a sum's state does not). */
+  get ownsCounts(): boolean {
+    return this.owner === null;
+  }
+
+  /** From now on also counts, per group, the rows whose argument is NULL (for a count(*) sharing this pass). */
+  trackNulls(): void {
+    this.nullCounts ??= new Float64Array(this.sums.length);
+  }
+
   resize(numGroups: number): void {
     if (this.owner !== null || numGroups <= this.sums.length) return;
     const size = nextCapacity(this.sums.length, numGroups);
     this.sums = grow(this.sums, size);
     this.counts = grow(this.counts, size);
     if (this.comp !== null) this.comp = grow(this.comp, size);
+    if (this.nullCounts !== null) this.nullCounts = grow(this.nullCounts, size);
   }
 
   update(ids: Int32Array, n: number, arg: ColumnVector | null): void {
     if (arg === null) throw new InternalError("sum/avg without an argument");
     if (this.owner !== null) return;
     this.add(ids, n, arg.values, arg.validity);
+    if (this.nullCounts !== null && arg.validity !== null) countNulls(ids, n, arg.validity, this.nullCounts);
   }
 
   private add(ids: Int32Array, n: number, v: NumericArray, valid: Uint8Array | null): void {

@@ -29,6 +29,8 @@ export interface JoinSpec {
   condition: Expr | null;
   leftWidth: number;
   rightWidth: number;
+  /** Ordinals of the full output (left ++ right, left only for semi/anti) to emit; absent: all. */
+  projection?: readonly number[];
 }
 
 export class JoinMatcher {
@@ -43,6 +45,7 @@ export class JoinMatcher {
   private readonly pairProbe: Int32Array;
   private readonly pairBuild: Int32Array;
   private readonly cap: number;
+  private readonly select: readonly number[] | null;
   /** A semi/anti join with no residual only needs to know whether a probe row has any match. */
   readonly firstMatchOnly: boolean;
 
@@ -66,6 +69,7 @@ export class JoinMatcher {
     this.buildEmit = emitFor(!this.probeIsLeft);
     this.buildMatched = this.buildEmit === "none" ? null : new Uint8Array(build.numRows);
     this.cap = Math.max(1, Math.floor(batchSize));
+    this.select = spec.projection ?? null;
     this.pairProbe = new Int32Array(this.cap);
     this.pairBuild = new Int32Array(this.cap);
     this.firstMatchOnly = this.leftOnly && this.probeIsLeft && this.filter === null;
@@ -91,7 +95,9 @@ export class JoinMatcher {
       }
       if (probeMatched !== null) for (let k = 0; k < count; k++) probeMatched[ps[k]!] = 1;
       if (buildMatched !== null) for (let k = 0; k < count; k++) buildMatched[bs[k]!] = 1;
-      if (this.emitPairs) yield this.probeIsLeft ? assembleRows(left, right, ps, bs, count, false) : assembleRows(left, right, bs, ps, count, false);
+      if (this.emitPairs) {
+        yield this.probeIsLeft ? assembleRows(left, right, ps, bs, count, false, this.select) : assembleRows(left, right, bs, ps, count, false, this.select);
+      }
     }
     if (probeMatched !== null) yield* this.emitRows(probe, true, rowsWhere(probeMatched, probe.numRows, this.probeEmit === "matched" ? 1 : 0));
   }
@@ -110,10 +116,10 @@ export class JoinMatcher {
     for (let start = 0; start < rows.length; start += this.cap) {
       const chunk = rows.subarray(start, Math.min(rows.length, start + this.cap));
       if (isLeft) {
-        yield assembleRows(side, other, chunk, null, chunk.length, this.leftOnly);
+        yield assembleRows(side, other, chunk, null, chunk.length, this.leftOnly, this.select);
       } else {
         if (this.leftOnly) throw new InternalError(`a ${this.spec.joinType} join never emits right rows alone`);
-        yield assembleRows(other, side, minusOnes(chunk.length), chunk, chunk.length, false);
+        yield assembleRows(other, side, minusOnes(chunk.length), chunk, chunk.length, false, this.select);
       }
     }
   }

@@ -46,11 +46,32 @@ export class PairFilter {
   }
 }
 
-/** Output rows: left columns at `leftRows`, then (unless `leftOnly`) right columns at `rightRows`; -1 gives NULLs. */
-export function assembleRows(left: Batch, right: Batch, leftRows: Int32Array, rightRows: Int32Array | null, count: number, leftOnly: boolean): Batch {
+/**
+ * Output rows: left columns at `leftRows`, then (unless `leftOnly`) right
+ * columns at `rightRows`; -1 gives NULLs. With `select` (ordinals of that
+ * full output) only those columns are gathered, in that order; an empty
+ * `select` gives a batch of rows with no columns (a count needs nothing else).
+ */
+export function assembleRows(left: Batch, right: Batch, leftRows: Int32Array, rightRows: Int32Array | null, count: number,
+  leftOnly: boolean, select: readonly number[] | null = null): Batch {
   const columns: ColumnVector[] = [];
-  gather(left, leftRows, count, columns);
-  if (!leftOnly) gather(right, rightRows ?? minusOnes(count), count, columns);
+  const leftWidth = left.columns.length;
+  if (select === null) {
+    gather(left, leftRows, count, columns);
+    if (!leftOnly) gather(right, rightRows ?? minusOnes(count), count, columns);
+    return { columns, numRows: count };
+  }
+  let leftRun = -2, rightRun = -2, rRows = rightRows;
+  for (const c of select) {
+    if (c < leftWidth) {
+      if (leftRun === -2) leftRun = runStart(leftRows, count, left.numRows);
+      columns.push(pick(left.columns[c]!, leftRows, count, leftRun));
+    } else {
+      rRows ??= minusOnes(count);
+      if (rightRun === -2) rightRun = runStart(rRows, count, right.numRows);
+      columns.push(pick(right.columns[c - leftWidth]!, rRows, count, rightRun));
+    }
+  }
   return { columns, numRows: count };
 }
 
@@ -60,10 +81,21 @@ export function assembleRows(left: Batch, right: Batch, leftRows: Int32Array, ri
  * run of consecutive rows, which is a zero-copy slice rather than a gather.
  */
 function gather(batch: Batch, rows: Int32Array, count: number, out: ColumnVector[]): void {
+  const start = runStart(rows, count, batch.numRows);
+  for (const c of batch.columns) out.push(pick(c, rows, count, start));
+}
+
+/** The first row when `rows[0..count)` are consecutive rows of a batch of `numRows`; -1 otherwise. */
+function runStart(rows: Int32Array, count: number, numRows: number): number {
   const start = count > 0 ? rows[0]! : 0;
-  let consecutive = start >= 0 && start + count <= batch.numRows;
-  for (let k = 1; consecutive && k < count; k++) if (rows[k] !== start + k) consecutive = false;
-  for (const c of batch.columns) out.push(consecutive ? (start === 0 && count === c.length ? c : slice(c, start, start + count)) : take(c, rows, count));
+  if (!(start >= 0 && start + count <= numRows)) return -1;
+  for (let k = 1; k < count; k++) if (rows[k] !== start + k) return -1;
+  return start;
+}
+
+function pick(c: ColumnVector, rows: Int32Array, count: number, run: number): ColumnVector {
+  if (run < 0) return take(c, rows, count);
+  return run === 0 && count === c.length ? c : slice(c, run, run + count);
 }
 
 /** An index array of -1s: every row NULL-extended. */

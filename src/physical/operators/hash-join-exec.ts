@@ -19,6 +19,8 @@ import { keysNullMask } from "../../exec/join/join-keys.ts";
 import { JoinMatcher } from "../../exec/join/join-matcher.ts";
 import { collectSide, emptyBatch } from "../../exec/join/join-input.ts";
 
+const NO_HASHES = new Uint32Array(0);
+
 interface BuildRelation { build: Batch; table: JoinHashTable }
 
 function buildRelation(build: Batch, keyExprs: readonly Expr[]): BuildRelation {
@@ -62,7 +64,7 @@ export async function* hashJoinExec(node: PhysicalOf<"HashJoinExec">, partition:
     ? await broadcastRelation(buildPlan, buildKeyExprs, ctx)
     : buildRelation(await collectSide(execute(buildPlan, partition, ctx), buildPlan.schema), buildKeyExprs);
   const matcher = new JoinMatcher(
-    { joinType: node.joinType, condition: node.condition, leftWidth: node.left.schema.length, rightWidth: node.right.schema.length },
+    { joinType: node.joinType, condition: node.condition, leftWidth: node.left.schema.length, rightWidth: node.right.schema.length, projection: node.projection },
     node.buildSide, build, emptyBatch(probePlan.schema), ctx.config["batch.size"]);
   if (node.broadcast && matcher.emitsBuildRows) {
     throw new InternalError(`a ${node.joinType} join cannot emit unmatched rows of a broadcast build side`);
@@ -71,7 +73,8 @@ export async function* hashJoinExec(node: PhysicalOf<"HashJoinExec">, partition:
   for await (const probe of execute(probePlan, partition, ctx)) {
     if (probe.numRows === 0) continue;
     const probeKeys = probeKeyExprs.map((k) => evaluate(k, probe));
-    const hashes = hashRows(probeKeys, probe.numRows);
+    // A direct (perfect-hash) table indexes by key value and never reads probe hashes.
+    const hashes = table.isDirect ? NO_HASHES : hashRows(probeKeys, probe.numRows);
     const nulls = keysNullMask(probeKeys, probe.numRows);
     const cursor = newProbeCursor();
     const firstOnly = matcher.firstMatchOnly;
