@@ -24,6 +24,7 @@ import type { TableProvider } from "../scheduler/dag-scheduler.ts";
 import { ListenerBus } from "../scheduler/listener-bus.ts";
 import { InProcessExecutor } from "./in-process-executor.ts";
 import { DriverScans } from "./driver-scans.ts";
+import { trackExecutorScans } from "./executor-scans.ts";
 import type { DriverSources } from "./driver-scans.ts";
 
 export type ExecutorKind = "in-process" | "worker-thread" | "web-worker";
@@ -68,13 +69,15 @@ const CACHE_LOSS_RETRIES = 3;
 export class Cluster {
   readonly scheduler: DAGScheduler;
   private readonly pool: Executor[] = [];
-  private readonly driverScans = new DriverScans();
+  private readonly driverScans: DriverScans;
   /** The plan that computes each persisted RDD, to recompute lost partitions from. */
   private readonly lineage = new Map<number, PhysicalPlan>();
   private nextExecutorId = 0;
 
   private constructor(readonly kind: ExecutorKind, readonly cores: number, readonly bus: ListenerBus) {
     this.scheduler = new DAGScheduler(bus);
+    this.driverScans = new DriverScans(kind === "in-process");
+    trackExecutorScans(bus, this.scheduler.splitTracker);
   }
 
   static async start(options: ClusterOptions = {}): Promise<Cluster> {

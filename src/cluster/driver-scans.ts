@@ -1,32 +1,63 @@
 /**
- * Scans executors cannot run themselves. Memory tables are shipped to
- * executors and `range` is computed anywhere, but a file source opened on
- * the driver (Parquet from bytes, a Blob, a path or a URL) lives in the
- * driver's reader state. Until executors can reopen such sources, the
- * cluster reads them on the driver once, keeps the result as a memory
- * table (one per source, projection, filters and limit, reused by later
- * jobs), and ships that: slower than executor-side reads, never wrong.
- * Scans of cached RDDs are read by executors from their BlockManagers.
+ * How a cluster reads each file scan of a job. Parquet from a Node path or
+ * an http(s) URL is described by plain data (paths, options, the
+ * footer-derived split list), so executors reopen it themselves and each
+ * task reads one split; executors in the driver's thread can also read
+ * bytes and Blobs registered on the driver. Everything else an executor
+ * cannot reopen (bytes or a Blob in a worker cluster, `opfs:` files, other
+ * formats, a server that ignored Range) is read on the driver once, kept as
+ * a memory table (one per source, projection, filters and limit, reused by
+ * later jobs) and shipped: slower, never wrong. Which path ran is noted on
+ * the source (`explain("analyze")` and QueryEnd notes show it). Scans of
+ * cached RDDs are read by executors from their BlockManagers.
  */
 import type { Batch } from "../exec/column-vector.ts";
 import { batchByteSize } from "../exec/column-vector.ts";
+import type { DataSource } from "../plan/logical-plan.ts";
 import type { PhysicalPlan } from "../physical/physical-plan.ts";
 import { physicalChildren, withPhysicalChildren } from "../physical/physical-plan.ts";
 import type { SourceReader } from "../physical/task-context.ts";
 import { cachedRddOf } from "../executor/task.ts";
+import { isOpfsPath } from "../io/opfs.ts";
+import { noteScanPath } from "../io/scan-metrics.ts";
 
 /** The driver's source registry, as far as this module needs it. */
 export interface DriverSources extends SourceReader {
   registerTable(partitions: Batch[][]): string;
 }
 
+/** Paths that name bytes held only by the process that registered them (see parquet-source.ts). */
+const DRIVER_ONLY = /^(memory:|blob:cinder|source:cinder)/;
+
+/**
+ * Why executors cannot reopen `source` themselves, or null when they can.
+ * `sharesDriverMemory`: the executors run in the driver's thread and see its registered bytes.
+ */
+export function whyDriverReads(source: DataSource, sharesDriverMemory: boolean): string | null {
+  if (source.kind !== "parquet") return `${source.kind} sources are read on the driver`;
+  if (source.warnings?.length) return "the server ignored Range, so the file was downloaded whole once on the driver";
+  for (const path of source.paths) {
+    if (DRIVER_ONLY.test(path) && !sharesDriverMemory) return `${path} is bytes held by the driver`;
+    if (isOpfsPath(path) && !sharesDriverMemory) return `${path} is an OPFS file opened on the driver`;
+  }
+  return null;
+}
+
 export class DriverScans {
   private readonly tables = new Map<string, Promise<{ tableId: string; rows: number; bytes: number }>>();
+
+  constructor(private readonly sharesDriverMemory = false) {}
 
   /** `plan` with every scan an executor cannot run replaced by a scan of a driver-read memory table. */
   async rewrite(plan: PhysicalPlan, sources: DriverSources): Promise<PhysicalPlan> {
     if (plan.type === "ScanExec" && plan.source.kind !== "memory" && plan.source.kind !== "range" && cachedRddOf(plan.source) === null) {
       const node = plan;
+      const why = whyDriverReads(node.source, this.sharesDriverMemory);
+      if (why === null) {
+        noteScanPath(node.source, `read by executors: one task per split, ${node.numPartitions} split${node.numPartitions === 1 ? "" : "s"}`);
+        return plan;
+      }
+      noteScanPath(node.source, `read on the driver and shipped to executors (${why})`);
       const key = JSON.stringify([node.source, node.projection, node.filters, node.limit ?? null]);
       let table = this.tables.get(key);
       if (!table) {

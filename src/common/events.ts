@@ -21,6 +21,22 @@ export interface TaskMetricsSnapshot {
   resultBytes: number;
   /** Cached blocks (`rdd_<id>_<partition>`) this task stored on its executor (Spark's updatedBlockStatuses). */
   cachedBlocks?: string[];
+  /** File scans this task read on its executor (src/io/scan-metrics.ts); the driver adds them to its scan totals. */
+  scans?: ScanTaskReport[];
+}
+
+/** One scan's cost in one task, and the splits (scan partitions) it read. */
+export interface ScanTaskReport {
+  /** `scanKey` of the scan: opened table, projection, filters. */
+  key: string;
+  /** `scanTableId`: the opened table whose splits these are. */
+  table: string;
+  splits: number[];
+  bytesFetched: number;
+  requests: number;
+  rowGroupsRead: number;
+  rowGroupsSkipped: number;
+  rowsRead: number;
 }
 
 /** What one file scan of a query cost (posted with QueryEnd). */

@@ -13,9 +13,11 @@ import type { DataSource } from "../plan/logical-plan.ts";
 import type { Field } from "../plan/types.ts";
 import type { Expr } from "../plan/expressions.ts";
 import { execute } from "../physical/execute.ts";
-import type { BatchStream, SourceReader, TaskContext } from "../physical/task-context.ts";
+import type { BatchStream, SourceReader, TaskContext, TaskMetrics } from "../physical/task-context.ts";
 import { newTaskMetrics } from "../physical/task-context.ts";
 import { SourceRegistry } from "../io/source-registry.ts";
+import { parquetFormatReader } from "../io/parquet-source.ts";
+import { TaskScanRecorder } from "../io/scan-metrics.ts";
 import { FetchFailedError, IOError } from "../common/errors.ts";
 import { BlockManager } from "./block-manager.ts";
 import { ShuffleReader } from "./shuffle-reader.ts";
@@ -25,22 +27,34 @@ import { shareBatch } from "./shared-batch.ts";
 import type { ExecutorHeartbeat, TaskDescription, TaskResult } from "./task.ts";
 import { broadcastBlockId, cachedRddOf, rddBlockId, tableBlockId } from "./task.ts";
 
-/** Scan splits on an executor: memory tables from shipped blocks, everything else from a local registry. */
-class ExecutorSources implements SourceReader {
+/**
+ * Scan splits on an executor: memory tables from shipped blocks, file
+ * sources (Parquet from a path or URL) reopened here from their plain-data
+ * description, each file's footer read once per executor and cached.
+ */
+class ExecutorSources {
   readonly registry = new SourceRegistry();
-  constructor(private readonly blocks: BlockManager) {}
+  constructor(private readonly blocks: BlockManager) {
+    this.registry.ensureFormat("parquet", parquetFormatReader);
+  }
 
-  numPartitions(source: DataSource): number { return this.registry.numPartitions(source); }
-
-  read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number): BatchStream {
-    if (source.kind !== "memory") return this.registry.read(source, schema, projection, filters, partition, limit);
-    const batches = this.blocks.get(tableBlockId(source.tableId, partition));
-    if (!batches) {
-      throw new IOError("IO_ERROR", `memory table ${source.tableId} partition ${partition} was not shipped to this executor; run the job through the cluster backend, which ships tables`, { details: { tableId: source.tableId, partition } });
-    }
-    return (async function* () {
-      for (const b of batches) yield projection ? { numRows: b.numRows, columns: projection.map((i) => b.columns[i]!) } : b;
-    })();
+  /** The sources one task reads, charging file scans to `scans` (reported back in the task's metrics). */
+  forTask(scans: TaskScanRecorder): SourceReader {
+    return {
+      numPartitions: (source) => this.registry.numPartitions(source),
+      read: (source, schema, projection, filters, partition, limit, metrics) => {
+        if (source.kind !== "memory") {
+          return this.registry.read(source, schema, projection, filters, partition, limit, metrics, scans.sinkFor(source, projection, filters, partition));
+        }
+        const batches = this.blocks.get(tableBlockId(source.tableId, partition));
+        if (!batches) {
+          throw new IOError("IO_ERROR", `memory table ${source.tableId} partition ${partition} was not shipped to this executor; run the job through the cluster backend, which ships tables`, { details: { tableId: source.tableId, partition } });
+        }
+        return (async function* () {
+          for (const b of batches) yield projection ? { numRows: b.numRows, columns: projection.map((i) => b.columns[i]!) } : b;
+        })();
+      },
+    };
   }
 }
 
@@ -52,7 +66,7 @@ class ExecutorSources implements SourceReader {
  */
 class TaskSources implements SourceReader {
   constructor(
-    private readonly base: ExecutorSources, private readonly blocks: BlockManager, private readonly fetcher: BlockFetcher,
+    private readonly base: SourceReader, private readonly blocks: BlockManager, private readonly fetcher: BlockFetcher,
     private readonly executorId: string, private readonly cached: Record<number, (string | null)[]>,
   ) {}
 
@@ -61,9 +75,9 @@ class TaskSources implements SourceReader {
     return rddId === null ? this.base.numPartitions(source) : Number((source as { options?: { numPartitions?: number } }).options?.numPartitions ?? 1);
   }
 
-  read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number): BatchStream {
+  read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number, metrics?: TaskMetrics): BatchStream {
     const rddId = cachedRddOf(source);
-    if (rddId === null) return this.base.read(source, schema, projection, filters, partition, limit);
+    if (rddId === null) return this.base.read(source, schema, projection, filters, partition, limit, metrics);
     const { blocks, fetcher, executorId } = this;
     const holder = this.cached[rddId]?.[partition] ?? null;
     return (async function* () {
@@ -91,11 +105,14 @@ export class ExecutorCore {
     this.running++;
     try {
       const reader = new ShuffleReader(this.executorId, task.shuffles, this.blocks, this.fetcher);
-      const sources = task.cached ? new TaskSources(this.sources, this.blocks, this.fetcher, this.executorId, task.cached) : this.sources;
+      const scans = new TaskScanRecorder();
+      const base = this.sources.forTask(scans);
+      const sources = task.cached ? new TaskSources(base, this.blocks, this.fetcher, this.executorId, task.cached) : base;
       const ctx: TaskContext = { config: task.config, sources, exchanges: reader, metrics: newTaskMetrics() };
       const metrics = (written: number, resultBytes: number, recordsWritten: number): TaskMetricsSnapshot => ({
         durationMs: Date.now() - started, recordsRead: reader.metrics.recordsRead + ctx.metrics.rowsScanned,
         recordsWritten, shuffleBytesRead: reader.metrics.bytesRead, shuffleBytesWritten: written, resultBytes,
+        ...(scans.size ? { scans: scans.reports() } : {}),
       });
       if (task.output.kind === "shuffle") {
         const w = await writeShuffle(task.plan, task.partition, task.output.shuffleId, task.output.partitioning, ctx, this.blocks, task.output.rangeBounds);

@@ -26,7 +26,7 @@ import { allocateValues, nullVector, sliceBatch, utf8FromStrings } from "../exec
 import { dataTypeFromArrow, vectorFromArrowData } from "../exec/arrow-convert.ts";
 import type { BatchStream, TaskMetrics } from "../physical/task-context.ts";
 import { loadParquetWasm } from "../../wasm/parquet-wasm.ts";
-import type { ByteSource } from "./byte-source.ts";
+import type { ByteSource, FetchStats } from "./byte-source.ts";
 import { BlobByteSource, FileByteSource, MemoryByteSource } from "./byte-source.ts";
 import { HttpRangeSource } from "./http-range-source.ts";
 import { OpfsByteSource, isOpfsPath } from "./opfs.ts";
@@ -66,6 +66,8 @@ interface OpenedFile {
   source: ByteSource;
   footer: ParquetFooter;
   fields: { name: string; type: DataType; nullable: boolean }[];
+  /** What reading the footer fetched. */
+  footerFetch: FetchStats;
 }
 
 // Bytes and Blobs handed to read.parquet live here under an id; plans carry the id.
@@ -128,6 +130,7 @@ async function readFooter(path: string, options: ParquetReadOptions): Promise<Op
     ? tail.subarray(tail.length - 8 - len, tail.length - 8)
     : (await source.read([{ start: size - 8 - len, end: size - 8 }]))[0]!;
   const footer = parseFooter(footerBytes, size, path);
+  const footerFetch = { bytesFetched: source.stats.bytesFetched, requests: source.stats.requests };
   const pw = await loadParquetWasm();
   let schema: arrow.Schema;
   try {
@@ -147,7 +150,7 @@ async function readFooter(path: string, options: ParquetReadOptions): Promise<Op
   if (fields.length !== footer.columns.length) {
     throw new IOError("CORRUPT_PARQUET", `${path}: the schema has ${footer.columns.length} columns but decodes to ${fields.length}`, { details: { file: path } });
   }
-  return { path, source, footer, fields };
+  return { path, source, footer, fields, footerFetch };
 }
 
 function cachedFile(openId: string, path: string, options: ParquetReadOptions): Promise<OpenedFile> {
@@ -424,18 +427,26 @@ class ParquetFormatReader implements FormatReader {
     return source.kind === "parquet" ? Math.max(1, source.splits?.length ?? 1) : 1;
   }
 
-  async *read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number, metrics?: TaskMetrics): BatchStream {
+  async *read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number, metrics?: TaskMetrics, sink?: ScanMetrics): BatchStream {
     if (source.kind !== "parquet") throw new IOError("IO_ERROR", `the Parquet reader cannot read a ${source.kind} source`);
     const split = source.splits?.[partition];
     if (!split) return;
     const options = (source.options ?? {}) as ParquetReadOptions & { openId?: string };
     const path = source.paths[split.file]!;
-    const file = await cachedFile(options.openId ?? "remote", path, options);
+    const openId = options.openId ?? "remote";
+    // This scan's running totals (see scan-metrics.ts), or the task's own (an executor's); fetches are charged to them as they happen.
+    const totals: ScanMetrics = sink ?? scanTotals(scanKey(source, projection, filters));
+    const opening = !files.has(`${openId}|${path}`);
+    const file = await cachedFile(openId, path, options);
+    if (opening) {
+      // An executor reopening the file: its footer read is part of this scan's cost.
+      totals.bytesFetched += file.footerFetch.bytesFetched;
+      totals.requests += file.footerFetch.requests;
+      if (metrics) metrics.bytesRead += file.footerFetch.bytesFetched;
+    }
     const { topOf, fileWidth, wanted, leaves, partitionValues, mayMatch } = planFile(source, file, split.file, schema, projection, filters);
     const cols = projection ?? schema.map((_, i) => i);
     const batchRows = options.batchRows ?? 65536;
-    // This scan's running totals (see scan-metrics.ts); fetches are charged to them as they happen.
-    const totals: ScanMetrics = scanTotals(scanKey(source, projection, filters));
     let remaining = limit ?? Infinity;
 
     for (const g of split.rowGroups) {

@@ -9,7 +9,7 @@
  * having to carry per-scan counters. Two jobs running the same scan at the
  * same moment would see each other's counts; notebooks run one at a time.
  */
-import type { ScanMetricsSnapshot } from "../common/events.ts";
+import type { ScanMetricsSnapshot, ScanTaskReport } from "../common/events.ts";
 import type { Expr } from "../plan/expressions.ts";
 import type { DataSource } from "../plan/logical-plan.ts";
 import { describeSource } from "../plan/logical-plan.ts";
@@ -33,10 +33,47 @@ export function newScanMetrics(): ScanMetrics {
 const totals = new Map<string, ScanMetrics>();
 const MAX_SCANS = 4096;
 
+/** One opened table's identity: its splits are numbered the same in every process that reads it. */
+export function scanTableId(source: DataSource): string {
+  return source.kind === "parquet" ? String(source.options?.openId ?? source.paths.join(",")) : JSON.stringify(source);
+}
+
 /** The key under which a scan's totals are kept: one opened table, one projection, one filter list. */
 export function scanKey(source: DataSource, projection: readonly number[] | null, filters: readonly Expr[]): string {
-  const table = source.kind === "parquet" ? String(source.options?.openId ?? source.paths.join(",")) : JSON.stringify(source);
-  return `${source.kind}|${table}|${projection ? projection.join(",") : "*"}|${JSON.stringify(filters)}`;
+  return `${source.kind}|${scanTableId(source)}|${projection ? projection.join(",") : "*"}|${JSON.stringify(filters)}`;
+}
+
+/** Adds `m` to the running totals under `key` (a driver summing what executors read). */
+export function addToScanTotals(key: string, m: ScanMetrics): void {
+  const t = scanTotals(key);
+  t.bytesFetched += m.bytesFetched; t.requests += m.requests;
+  t.rowGroupsRead += m.rowGroupsRead; t.rowGroupsSkipped += m.rowGroupsSkipped; t.rowsRead += m.rowsRead;
+}
+
+/**
+ * What one task's scans cost, kept apart from the process's running
+ * totals: an executor reports it in its task metrics and the driver adds
+ * it to its own totals (an executor in another thread or worker has totals
+ * the driver cannot see, and one in the driver's thread must not be
+ * counted twice).
+ */
+export class TaskScanRecorder {
+  private readonly byKey = new Map<string, ScanTaskReport>();
+
+  /** The counters a reader charges for split `partition` of a scan. */
+  sinkFor(source: DataSource, projection: readonly number[] | null, filters: readonly Expr[], partition: number): ScanMetrics {
+    const key = scanKey(source, projection, filters);
+    let r = this.byKey.get(key);
+    if (!r) this.byKey.set(key, r = { key, table: scanTableId(source), splits: [], ...newScanMetrics() });
+    if (!r.splits.includes(partition)) r.splits.push(partition);
+    return r;
+  }
+
+  get size(): number { return this.byKey.size; }
+
+  reports(): ScanTaskReport[] {
+    return [...this.byKey.values()].map((r) => ({ ...r, splits: [...r.splits] }));
+  }
 }
 
 /** The running totals of a scan, created at zero; readers add to them as they read. */
@@ -92,6 +129,22 @@ export function formatBytes(n: number): string {
   if (n < 1000) return exact;
   const [v, unit] = n >= 1e9 ? [n / 1e9, "GB"] : n >= 1e6 ? [n / 1e6, "MB"] : [n / 1e3, "KB"];
   return `${v.toFixed(1)} ${unit} (${exact})`;
+}
+
+// Which process read each opened table in its last cluster run (explain and QueryEnd notes say so).
+const scanPaths = new Map<string, string>();
+
+/** Records how a cluster reads `source` ("read by executors, ..." or "read on the driver: ..."). */
+export function noteScanPath(source: DataSource, note: string): void {
+  const id = scanTableId(source);
+  scanPaths.delete(id);
+  scanPaths.set(id, note);
+  if (scanPaths.size > MAX_SCANS) scanPaths.delete(scanPaths.keys().next().value!);
+}
+
+/** The note `noteScanPath` left for `source`, if any. */
+export function scanPathNote(source: DataSource): string | null {
+  return scanPaths.get(scanTableId(source)) ?? null;
 }
 
 /** One line of `explain("analyze")` for a scan's actual cost. */

@@ -10,12 +10,17 @@ import type { Batch } from "../exec/column-vector.ts";
 import { sliceBatch } from "../exec/column-vector.ts";
 import { IOError, InternalError } from "../common/errors.ts";
 import type { BatchStream, SourceReader, TaskMetrics } from "../physical/task-context.ts";
+import type { ScanMetrics } from "./scan-metrics.ts";
+import { scanPathNote } from "./scan-metrics.ts";
 
 /** Reads one format's sources (Parquet, CSV, ...). */
 export interface FormatReader {
   numPartitions(source: DataSource): number;
-  /** `metrics` (the task's) receives bytesRead, rowGroupsRead and rowGroupsSkipped. */
-  read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number, metrics?: TaskMetrics): BatchStream;
+  /**
+   * `metrics` (the task's) receives bytesRead, rowGroupsRead and rowGroupsSkipped;
+   * `sink`, when given, receives the scan's costs instead of the process's running totals (an executor's task).
+   */
+  read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number, metrics?: TaskMetrics, sink?: ScanMetrics): BatchStream;
   /** What a scan will read, known before it runs (for `explain`); null when unknown here. */
   describeScan?(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[]): string | null;
   /** Things about the source a user should know after a run (e.g. a whole-file download). */
@@ -55,11 +60,11 @@ export class SourceRegistry implements SourceReader {
     }
   }
 
-  read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number, metrics?: TaskMetrics): BatchStream {
+  read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number, metrics?: TaskMetrics, sink?: ScanMetrics): BatchStream {
     switch (source.kind) {
       case "memory": return this.readMemory(source.tableId, projection, partition);
       case "range": return readRange(source, partition);
-      default: return this.format(source).read(source, schema, projection, filters, partition, limit, metrics);
+      default: return this.format(source).read(source, schema, projection, filters, partition, limit, metrics, sink);
     }
   }
 
@@ -73,7 +78,8 @@ export class SourceRegistry implements SourceReader {
   scanNotes(source: DataSource): string[] {
     if (source.kind === "memory" || source.kind === "range") return [];
     const reader = this.formats.get(source.kind === "external" ? source.format : source.kind);
-    return reader?.scanNotes?.(source) ?? [];
+    const path = scanPathNote(source);
+    return [...reader?.scanNotes?.(source) ?? [], ...path ? [path] : []];
   }
 
   private format(source: DataSource): FormatReader {

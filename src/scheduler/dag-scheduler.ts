@@ -20,6 +20,8 @@ import type { Executor } from "../executor/executor.ts";
 import type { ShuffleInput, TaskDescription, TaskResult } from "../executor/task.ts";
 import { ListenerBus } from "./listener-bus.ts";
 import { MapOutputTracker } from "./map-output-tracker.ts";
+import { SplitTracker } from "./split-tracker.ts";
+import { scanTableId } from "../io/scan-metrics.ts";
 import { CacheTracker } from "./cache-tracker.ts";
 import { cachedRddOf } from "../executor/task.ts";
 import { physicalChildren } from "../physical/physical-plan.ts";
@@ -81,6 +83,8 @@ export class DAGScheduler {
   readonly tracker = new MapOutputTracker();
   /** Which executor holds each cached partition of every persisted RDD. */
   readonly cacheTracker = new CacheTracker();
+  /** Executors holding file-scan splits they read before (src/cluster/executor-scans.ts records them). */
+  readonly splitTracker = new SplitTracker();
   readonly taskScheduler: TaskScheduler;
   private readonly queue: DAGEvent[] = [];
   private draining = false;
@@ -279,14 +283,15 @@ export class DAGScheduler {
    * The executor holding the cached partition that task `partition` of the
    * stage scans, when the path from the fragment's root to that cached scan
    * keeps partition numbers (narrow nodes, the streamed side of a broadcast
-   * join); scan splits of other sources have no preferred executor.
+   * join), or the executor that read the file-scan split before (SplitTracker).
    */
   private cachedPartitionHolder(stage: Stage, partition: number): string | null {
     let p: PhysicalPlan = stage.fragment;
     for (;;) {
       if (p.type === "ScanExec") {
         const rddId = cachedRddOf(p.source);
-        return rddId === null ? null : this.cacheTracker.locations(rddId)[partition] ?? null;
+        if (rddId === null) return p.source.kind === "parquet" ? this.splitTracker.holder(scanTableId(p.source), partition) : null;
+        return this.cacheTracker.locations(rddId)[partition] ?? null;
       }
       if (p.type === "HashJoinExec" && p.broadcast) { p = p.buildSide === "left" ? p.right : p.left; continue; }
       const children = physicalChildren(p);
