@@ -111,6 +111,8 @@ describe("groupBy / agg like DuckDB (one partition)", () => {
       assertRowsEqual(rows, await duckRows("SELECT k, count(*), count(v), sum(v), count(p), avg(p), count(*), count(id) FROM facts GROUP BY k"));
       const global = await df.agg(count("*"), avg("v"), count("v"), sum("g")).collectArrays();
       assertRowsEqual(global, await duckRows("SELECT count(*), avg(v), count(v), sum(g) FROM facts"));
+      // Counts alone over one global group add batch sizes (less the NULLs) rather than a group id per row.
+      assertRowsEqual(await df.agg(count("*"), count("v"), count("k")).collectArrays(), await duckRows("SELECT count(*), count(v), count(k) FROM facts"));
       const filtered = await df.filter(col("v").isNull()).groupBy("g").agg(sum("v"), count("*"), count("v")).collectArrays();
       assertRowsEqual(filtered, await duckRows("SELECT g, sum(v), count(*), count(v) FROM facts WHERE v IS NULL GROUP BY g"));
     }

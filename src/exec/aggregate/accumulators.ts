@@ -23,6 +23,11 @@ export interface Accumulator {
   resize(numGroups: number): void;
   /** Folds `arg` (null for count(*)) row by row into group `ids[i]`. */
   update(ids: Int32Array, n: number, arg: ColumnVector | null): void;
+  /**
+   * Folds `arg`'s first `n` rows, all of group 0 (a global aggregate),
+   * without a group id per row; only where that is cheaper than `update`.
+   */
+  updateOneGroup?(n: number, arg: ColumnVector | null): void;
   /** Folds partial state columns (in `stateTypes` order) into group `ids[i]`. */
   merge(ids: Int32Array, n: number, states: readonly ColumnVector[]): void;
   /** The partial state columns of groups 0..numGroups-1. */
@@ -130,6 +135,13 @@ class CountAccumulator implements Accumulator {
     const valid = this.star || arg === null ? null : arg.validity;
     if (valid === null) for (let i = 0; i < n; i++) counts[ids[i]!]!++;
     else for (let i = 0; i < n; i++) counts[ids[i]!]! += valid[i]!;
+  }
+
+  updateOneGroup(n: number, arg: ColumnVector | null): void {
+    const valid = this.star || arg === null ? null : arg.validity;
+    let add = n;
+    if (valid !== null) for (let i = 0; i < n; i++) add -= valid[i]! ^ 1;
+    this.counts[0] += add;
   }
 
   merge(ids: Int32Array, n: number, states: readonly ColumnVector[]): void {

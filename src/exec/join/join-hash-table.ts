@@ -190,6 +190,31 @@ export class JoinHashTable {
     return count;
   }
 
+  /**
+   * How many (probe row, build row) pairs match, for a join whose output
+   * is only counted (no column is gathered, no residual condition): on a
+   * direct table with unique keys one read per probe row, with no pair
+   * written; otherwise the pairs are enumerated into scratch arrays.
+   */
+  countMatches(probeKeys: readonly ColumnVector[], probeHashes: Uint32Array, probeNulls: Uint8Array | null, numProbe: number): number {
+    if (this.direct !== null && this.direct.unique) return this.countDirectUnique(probeKeys[0]!.values, probeNulls, numProbe);
+    const cap = 4096, outProbe = new Int32Array(cap), outBuild = new Int32Array(cap), cursor = newProbeCursor();
+    let total = 0;
+    for (let got; (got = this.probe(probeKeys, probeHashes, probeNulls, numProbe, cursor, outProbe, outBuild, cap, false)) > 0;) total += got;
+    return total;
+  }
+
+  private countDirectUnique(pv: NumericArray, probeNulls: Uint8Array | null, numProbe: number): number {
+    const heads = this.heads, min = this.direct!.min, span = this.direct!.span;
+    let count = 0;
+    for (let p = 0; p < numProbe; p++) {
+      if (probeNulls !== null && probeNulls[p] === 1) continue;
+      const s = pv[p]! - min;
+      if (s >= 0 && s <= span && (s | 0) === s && heads[s]! >= 0) count++;
+    }
+    return count;
+  }
+
   /** `probeDirect` when no build key repeats: at most one match per probe row, so chains are never followed. */
   private probeDirectUnique(pv: NumericArray, probeNulls: Uint8Array | null, numProbe: number,
     cursor: ProbeCursor, outProbe: Int32Array, outBuild: Int32Array, cap: number): number {

@@ -23,6 +23,9 @@ import { PairFilter, assembleRows, minusOnes, rowsWhere } from "./join-output.ts
  */
 export type PairSource = (outProbe: Int32Array, outBuild: Int32Array, cap: number) => number;
 
+/** The number of candidate pairs `PairSource` would give, counted without listing them. */
+export type PairCounter = () => number;
+
 export interface JoinSpec {
   joinType: JoinType;
   /** Residual condition bound to left.schema ++ right.schema, or null. */
@@ -80,8 +83,26 @@ export class JoinMatcher {
     return this.buildEmit !== "none";
   }
 
-  /** Joins one probe batch, whose candidate pairs come from `source`. */
-  *probe(probe: Batch, source: PairSource): Generator<Batch> {
+  /**
+   * True when output rows carry no column and every candidate pair is one
+   * output row (an inner join under count(*)): the pairs need only be counted.
+   */
+  get countsOnly(): boolean {
+    return this.select !== null && this.select.length === 0 && this.filter === null && this.emitPairs &&
+      this.probeEmit === "none" && this.buildEmit === "none";
+  }
+
+  /**
+   * Joins one probe batch, whose candidate pairs come from `source`. When
+   * `countsOnly` holds and `counter` is given, the pairs are only counted
+   * and rows with no columns are emitted.
+   */
+  *probe(probe: Batch, source: PairSource, counter?: PairCounter): Generator<Batch> {
+    if (counter !== undefined && this.countsOnly) {
+      const total = counter();
+      for (let done = 0; done < total; done += this.cap) yield { columns: [], numRows: Math.min(this.cap, total - done) };
+      return;
+    }
     const probeMatched = this.probeEmit === "none" ? null : new Uint8Array(probe.numRows);
     const buildMatched = this.buildMatched;
     const ps = this.pairProbe, bs = this.pairBuild;

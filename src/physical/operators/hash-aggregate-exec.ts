@@ -29,10 +29,21 @@ export async function* hashAggregateExec(node: PhysicalOf<"HashAggregateExec">, 
   let at = numKeys;
   for (const a of node.aggregates) { stateStart.push(at); at += a.stateTypes.length; }
 
+  // A global count(*) (over a joined count, say) adds batch sizes instead of writing and reading a group id per row.
+  const oneGroup = table instanceof GlobalGroupTable && node.mode !== "final" && accumulators.every((a) => a.updateOneGroup !== undefined);
   let ids = new Int32Array(0);
   for await (const batch of execute(node.input, partition, ctx)) {
     const n = batch.numRows;
     if (n === 0) continue;
+    if (oneGroup) {
+      (table as GlobalGroupTable).ensureGroup();
+      for (let a = 0; a < accumulators.length; a++) {
+        const call = node.aggregates[a]!;
+        accumulators[a]!.resize(1);
+        accumulators[a]!.updateOneGroup!(n, call.arg ? evaluate(call.arg, batch) : null);
+      }
+      continue;
+    }
     if (ids.length < n) ids = new Int32Array(n);
     const keys = node.groupBy.map((e) => evaluate(e, batch));
     table.findOrInsert(keys, n, ids);

@@ -79,7 +79,8 @@ export async function* hashJoinExec(node: PhysicalOf<"HashJoinExec">, partition:
     const cursor = newProbeCursor();
     const firstOnly = matcher.firstMatchOnly;
     yield* matcher.probe(probe, (outProbe, outBuild, cap) =>
-      table.probe(probeKeys, hashes, nulls, probe.numRows, cursor, outProbe, outBuild, cap, firstOnly));
+      table.probe(probeKeys, hashes, nulls, probe.numRows, cursor, outProbe, outBuild, cap, firstOnly),
+    () => table.countMatches(probeKeys, hashes, nulls, probe.numRows));
   }
   yield* matcher.finish();
 }
