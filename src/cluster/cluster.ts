@@ -76,7 +76,7 @@ export class Cluster {
 
   private constructor(readonly kind: ExecutorKind, readonly cores: number, readonly bus: ListenerBus) {
     this.scheduler = new DAGScheduler(bus);
-    this.driverScans = new DriverScans(kind === "in-process");
+    this.driverScans = new DriverScans(kind === "in-process", () => this.pool);
     trackExecutorScans(bus, this.scheduler.splitTracker);
   }
 

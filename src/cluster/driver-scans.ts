@@ -3,9 +3,12 @@
  * an http(s) URL is described by plain data (paths, options, the
  * footer-derived split list), so executors reopen it themselves and each
  * task reads one split; executors in the driver's thread can also read
- * bytes and Blobs registered on the driver. Everything else an executor
- * cannot reopen (bytes or a Blob in a worker cluster, `opfs:` files, other
- * formats, a server that ignored Range) is read on the driver once, kept as
+ * bytes and Blobs registered on the driver, and executors in worker
+ * threads or Web Workers are shipped them once each (bytes in a
+ * SharedArrayBuffer, shared rather than copied; a Blob by structured
+ * clone). Everything else an executor cannot reopen (a ByteSource of the
+ * caller's own, `opfs:` files, other formats, a server that ignored Range)
+ * is read on the driver once, kept as
  * a memory table (one per source, projection, filters and limit, reused by
  * later jobs) and shipped: slower, never wrong. Which path ran is noted on
  * the source (`explain("analyze")` and QueryEnd notes show it). Scans of
@@ -20,6 +23,8 @@ import type { SourceReader } from "../physical/task-context.ts";
 import { cachedRddOf } from "../executor/task.ts";
 import { isOpfsPath } from "../io/opfs.ts";
 import { noteScanPath } from "../io/scan-metrics.ts";
+import { shippableInput } from "../io/parquet-source.ts";
+import type { Executor } from "../executor/executor.ts";
 
 /** The driver's source registry, as far as this module needs it. */
 export interface DriverSources extends SourceReader {
@@ -33,11 +38,11 @@ const DRIVER_ONLY = /^(memory:|blob:cinder|source:cinder)/;
  * Why executors cannot reopen `source` themselves, or null when they can.
  * `sharesDriverMemory`: the executors run in the driver's thread and see its registered bytes.
  */
-export function whyDriverReads(source: DataSource, sharesDriverMemory: boolean): string | null {
+export function whyDriverReads(source: DataSource, sharesDriverMemory: boolean, canShip: (path: string) => boolean = () => false): string | null {
   if (source.kind !== "parquet") return `${source.kind} sources are read on the driver`;
   if (source.warnings?.length) return "the server ignored Range, so the file was downloaded whole once on the driver";
   for (const path of source.paths) {
-    if (DRIVER_ONLY.test(path) && !sharesDriverMemory) return `${path} is bytes held by the driver`;
+    if (DRIVER_ONLY.test(path) && !sharesDriverMemory && !canShip(path)) return `${path} is held by the driver and cannot be shipped to these executors`;
     if (isOpfsPath(path) && !sharesDriverMemory) return `${path} is an OPFS file opened on the driver`;
   }
   return null;
@@ -46,15 +51,45 @@ export function whyDriverReads(source: DataSource, sharesDriverMemory: boolean):
 export class DriverScans {
   private readonly tables = new Map<string, Promise<{ tableId: string; rows: number; bytes: number }>>();
 
-  constructor(private readonly sharesDriverMemory = false) {}
+  /** Driver-held inputs shipped to each executor, by executor id then path. */
+  private readonly shipped = new Map<string, Map<string, Promise<void>>>();
+
+  constructor(private readonly sharesDriverMemory = false, private readonly executors: () => readonly Executor[] = () => []) {}
+
+  private canShip(path: string): boolean {
+    const alive = this.executors().filter((e) => e.isAlive);
+    return alive.length > 0 && alive.every((e) => e.putSource) && shippableInput(path) !== null;
+  }
+
+  /** Ships the driver-held inputs of `source` to every live executor that lacks them. */
+  private async ship(source: Extract<DataSource, { kind: "parquet" }>): Promise<void> {
+    const waits: Promise<void>[] = [];
+    for (const path of source.paths.filter((p) => DRIVER_ONLY.test(p))) {
+      const data = shippableInput(path)!;
+      for (const e of this.executors().filter((x) => x.isAlive)) {
+        let done = this.shipped.get(e.id);
+        if (!done) this.shipped.set(e.id, done = new Map());
+        let p = done.get(path);
+        if (!p) {
+          // An executor lost while receiving runs none of the job's tasks; forget it so a retry ships again.
+          p = e.putSource!(path, data).catch(() => { done!.delete(path); });
+          done.set(path, p);
+        }
+        waits.push(p);
+      }
+    }
+    await Promise.all(waits);
+  }
 
   /** `plan` with every scan an executor cannot run replaced by a scan of a driver-read memory table. */
   async rewrite(plan: PhysicalPlan, sources: DriverSources): Promise<PhysicalPlan> {
     if (plan.type === "ScanExec" && plan.source.kind !== "memory" && plan.source.kind !== "range" && cachedRddOf(plan.source) === null) {
       const node = plan;
-      const why = whyDriverReads(node.source, this.sharesDriverMemory);
+      const why = whyDriverReads(node.source, this.sharesDriverMemory, (path) => this.canShip(path));
       if (why === null) {
-        noteScanPath(node.source, `read by executors: one task per split, ${node.numPartitions} split${node.numPartitions === 1 ? "" : "s"}`);
+        if (node.source.kind === "parquet" && !this.sharesDriverMemory) await this.ship(node.source);
+        const shipped = !this.sharesDriverMemory && node.source.kind === "parquet" && node.source.paths.some((path) => DRIVER_ONLY.test(path));
+        noteScanPath(node.source, `read by executors: one task per split, ${node.numPartitions} split${node.numPartitions === 1 ? "" : "s"}${shipped ? " (driver-held input shipped to each executor once)" : ""}`);
         return plan;
       }
       noteScanPath(node.source, `read on the driver and shipped to executors (${why})`);

@@ -16,6 +16,7 @@ export interface ExecutorEndpoint {
   runTask(task: TaskDescription): Promise<TaskResult>;
   fetchBlock(blockId: string): Batch[] | null;
   putTable(tableId: string, partitions: Batch[][]): void;
+  putSource(path: string, data: Uint8Array | Blob): void;
   removeShuffle(shuffleId: number): void;
   removeRdd(rddId: number): void;
   heartbeat(): ExecutorHeartbeat;
@@ -32,6 +33,7 @@ export function createExecutorEndpoint(): ExecutorEndpoint {
     runTask: (task) => need().runTask(task),
     fetchBlock: (blockId) => need().fetchBlock(blockId),
     putTable: (tableId, partitions) => need().putTable(tableId, partitions),
+    putSource: (path, data) => need().putSource(path, data),
     removeShuffle: (shuffleId) => need().removeShuffle(shuffleId),
     removeRdd: (rddId) => need().removeRdd(rddId),
     heartbeat: () => need().heartbeat(),

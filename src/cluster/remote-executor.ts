@@ -37,6 +37,7 @@ export class RemoteExecutor implements Executor {
   runTask(task: TaskDescription): Promise<TaskResult> { return this.life.guard(() => this.remote.runTask(task) as Promise<TaskResult>); }
   fetchBlock(blockId: string): Promise<Batch[] | null> { return this.life.guard(() => this.remote.fetchBlock(blockId)); }
   putTable(tableId: string, partitions: Batch[][]): Promise<void> { return this.life.guard(() => this.remote.putTable(tableId, partitions)); }
+  putSource(path: string, data: Uint8Array | Blob): Promise<void> { return this.life.guard(() => this.remote.putSource(path, data)); }
   removeShuffle(shuffleId: number): Promise<void> { return this.life.guard(() => this.remote.removeShuffle(shuffleId)); }
   removeRdd(rddId: number): Promise<void> { return this.life.guard(() => this.remote.removeRdd(rddId)); }
   heartbeat(): Promise<ExecutorHeartbeat> { return this.life.guard(() => this.remote.heartbeat()); }

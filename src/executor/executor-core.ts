@@ -16,7 +16,7 @@ import { execute } from "../physical/execute.ts";
 import type { BatchStream, SourceReader, TaskContext, TaskMetrics } from "../physical/task-context.ts";
 import { newTaskMetrics } from "../physical/task-context.ts";
 import { SourceRegistry } from "../io/source-registry.ts";
-import { parquetFormatReader } from "../io/parquet-source.ts";
+import { parquetFormatReader, registerShippedInput } from "../io/parquet-source.ts";
 import { TaskScanRecorder } from "../io/scan-metrics.ts";
 import { FetchFailedError, IOError } from "../common/errors.ts";
 import { BlockManager } from "./block-manager.ts";
@@ -157,6 +157,11 @@ export class ExecutorCore {
   /** Keeps a driver's memory table here (shipped once per executor). */
   putTable(tableId: string, partitions: Batch[][]): void {
     partitions.forEach((batches, p) => this.blocks.put(tableBlockId(tableId, p), batches));
+  }
+
+  /** Keeps a file input shipped by the driver (bytes, a Blob) under the driver's id, for this executor's scans. */
+  putSource(path: string, data: Uint8Array | Blob): void {
+    registerShippedInput(path, data);
   }
 
   hasTable(tableId: string): boolean {

@@ -18,6 +18,8 @@ export interface Executor {
   fetchBlock(blockId: string): Promise<Batch[] | null>;
   /** Ships a driver-side memory table (all its partitions) to this executor. */
   putTable(tableId: string, partitions: Batch[][]): Promise<void>;
+  /** Ships a file input held by the driver (Parquet bytes, a Blob) so this executor reads its splits itself; absent where executors share the driver's memory. */
+  putSource?(path: string, data: Uint8Array | Blob): Promise<void>;
   removeShuffle(shuffleId: number): Promise<void>;
   /** Drops the cached partitions (`rdd_<id>_*` blocks) of one persisted RDD. */
   removeRdd(rddId: number): Promise<void>;

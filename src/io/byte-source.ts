@@ -76,22 +76,38 @@ function checkRange(name: string, r: ByteRange, size: number): void {
   }
 }
 
-/** Bytes already in memory: reads are views, nothing is copied. */
+/**
+ * Bytes already in memory: reads are views, nothing is copied. Bytes in a
+ * SharedArrayBuffer (shipped once to every executor, shared not copied)
+ * hand out the footer as a copy: Chromium's TextDecoder refuses views of
+ * shared memory (TOOLCHAIN.md); column chunks are copied into the
+ * decoder's input anyway.
+ */
 export class MemoryByteSource implements ByteSource {
   readonly stats: FetchStats = { bytesFetched: 0, requests: 0 };
   readonly warnings: string[] = [];
-  constructor(readonly name: string, private readonly bytes: Uint8Array) {}
-  async size(): Promise<number> { return this.bytes.length; }
+  constructor(readonly name: string, private data: Uint8Array) {}
+  get bytes(): Uint8Array { return this.data; }
+  /** Moves the bytes into a SharedArrayBuffer (once) and returns them there. */
+  share(): Uint8Array {
+    if (!(this.data.buffer instanceof SharedArrayBuffer)) {
+      const shared = new Uint8Array(new SharedArrayBuffer(this.data.length));
+      shared.set(this.data);
+      this.data = shared;
+    }
+    return this.data;
+  }
+  async size(): Promise<number> { return this.data.length; }
   async tail(n: number): Promise<{ bytes: Uint8Array; size: number }> {
-    const b = this.bytes.subarray(Math.max(0, this.bytes.length - n));
+    const b = this.data.subarray(Math.max(0, this.data.length - n));
     this.stats.bytesFetched += b.length;
-    return { bytes: b, size: this.bytes.length };
+    return { bytes: b.buffer instanceof SharedArrayBuffer ? b.slice() : b, size: this.data.length };
   }
   async read(ranges: ByteRange[], into?: FetchStats): Promise<Uint8Array[]> {
     return ranges.map((r) => {
-      checkRange(this.name, r, this.bytes.length);
+      checkRange(this.name, r, this.data.length);
       charge(this.stats, into, r.end - r.start, 0);
-      return this.bytes.subarray(r.start, r.end);
+      return this.data.subarray(r.start, r.end);
     });
   }
 }
@@ -99,7 +115,7 @@ export class MemoryByteSource implements ByteSource {
 /** A `Blob` or `File`: ranges are read with `slice().arrayBuffer()`, so a large dropped file is never read whole. */
 export class BlobByteSource implements ByteSource {
   readonly warnings: string[] = [];
-  constructor(readonly name: string, private readonly blob: Blob, private readonly gap = DEFAULT_COALESCE_GAP, readonly stats: FetchStats = { bytesFetched: 0, requests: 0 }) {}
+  constructor(readonly name: string, readonly blob: Blob, private readonly gap = DEFAULT_COALESCE_GAP, readonly stats: FetchStats = { bytesFetched: 0, requests: 0 }) {}
   async size(): Promise<number> { return this.blob.size; }
   async tail(n: number): Promise<{ bytes: Uint8Array; size: number }> {
     const start = Math.max(0, this.blob.size - n);

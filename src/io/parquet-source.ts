@@ -115,6 +115,39 @@ function registerInput(input: Uint8Array | ArrayBuffer | Blob | ByteSource, opti
   return id;
 }
 
+/**
+ * What a driver-held input (`memory:` bytes, `blob:cinder` Blobs) is, for
+ * shipping to executors in other threads: bytes are moved into a
+ * SharedArrayBuffer once where the runtime has one (the driver's own
+ * source moves there too, so memory is not doubled), so every executor
+ * shares them; a Blob is structured-cloned (a reference, not its bytes).
+ * Null for inputs that cannot move (a ByteSource of the caller's own) and
+ * for paths that are no registered input.
+ */
+export function shippableInput(path: string): Uint8Array | Blob | null {
+  const source = inputs.get(path);
+  if (source instanceof MemoryByteSource) return canShareMemory() ? source.share() : source.bytes;
+  if (source instanceof BlobByteSource) return source.blob;
+  return null;
+}
+
+/** Registers an input shipped from the driver under the driver's id, so this process's reads of `path` find it. */
+export function registerShippedInput(path: string, data: Uint8Array | Blob): void {
+  if (inputs.has(path)) return;
+  if (data instanceof Uint8Array) inputs.set(path, new MemoryByteSource(path, data));
+  else inputs.set(path, new BlobByteSource(path, data));
+}
+
+/** True when `path` is an input registered (or shipped) in this process. */
+export function hasInput(path: string): boolean {
+  return inputs.has(path);
+}
+
+function canShareMemory(): boolean {
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  return typeof SharedArrayBuffer === "function" && g.crossOriginIsolated !== false;
+}
+
 /** Wraps anything parquet-wasm or a source threw as a typed error naming the file (and where known, row group and column). */
 function decodeError(e: unknown, file: string, where: string): CinderError {
   if (CinderError.is(e)) return e;

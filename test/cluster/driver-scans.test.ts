@@ -1,13 +1,17 @@
 /**
  * A Parquet DataFrame (opened on the driver) runs on a worker-thread
- * cluster: the driver reads the file once into a shipped memory table, and
- * results match DuckDB on the same file; a second job reuses the table.
+ * cluster and results match DuckDB on the same file. A source executors
+ * cannot reopen (a ByteSource of the caller's own) is read by the driver
+ * once into a shipped memory table, and a second job reuses the table.
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Session, col, sum, count } from "../../src/index.ts";
 import type { DataFrame } from "../../src/index.ts";
 import { Cluster } from "../../src/cluster/cluster.ts";
+import { readFileSync } from "node:fs";
+import { MemoryByteSource } from "../../src/io/byte-source.ts";
+import type { ByteSource } from "../../src/io/byte-source.ts";
 import { duckRows, duckToParquet } from "../support/duckdb-oracle.ts";
 import { TABLE_SQL } from "../support/datasets.ts";
 import { assertRowsEqual } from "../support/compare.ts";
@@ -32,12 +36,16 @@ describe("file sources on a cluster", () => {
   });
 
   it("reads the file on the driver once per scan shape and reuses it", async () => {
+    const bytes = new MemoryByteSource("own.parquet", readFileSync(path));
+    // Storage of the caller's own: a delegating object that cannot be cloned into a worker.
+    const own: ByteSource = { name: bytes.name, stats: bytes.stats, warnings: [], size: () => bytes.size(), tail: (n) => bytes.tail(n), read: (r, into) => bytes.read(r, into) };
+    const ownFacts = await session.read.parquet(own);
     const sources = session.sources;
     const original = sources.registerTable.bind(sources);
     let registered = 0;
     sources.registerTable = (partitions) => { registered++; return original(partitions); };
     try {
-      const q = () => facts.filter(col("id").lt(500)).select("id", "s");
+      const q = () => ownFacts.filter(col("id").lt(500)).select("id", "s");
       const first = await q().collectArrays();
       const second = await q().collectArrays();
       assert.equal(registered, 1, "one driver-side read for two jobs over the same scan");

@@ -12,6 +12,8 @@ import type { DataFrame } from "../../src/index.ts";
 import type { CinderEvent } from "../../src/common/events.ts";
 import type { DataSource, LogicalPlan } from "../../src/plan/logical-plan.ts";
 import { fetchedBytes } from "../../src/io/parquet-source.ts";
+import { MemoryByteSource } from "../../src/io/byte-source.ts";
+import type { ByteSource } from "../../src/io/byte-source.ts";
 import { Cluster } from "../../src/cluster/cluster.ts";
 import { duckRows, duckRun, scratchDir } from "../support/duckdb-oracle.ts";
 import { assertRowsEqual } from "../support/compare.ts";
@@ -101,14 +103,42 @@ describe("executor-side Parquet scans on a worker-thread cluster", () => {
     assert.ok(again.every((t) => t.metrics!.scans!.every((s) => s.requests === 1)), "one coalesced request per split");
   });
 
-  it("bytes held by the driver fall back to a driver read, and say so", async () => {
+  it("bytes and Blobs held by the driver are shipped to each executor once, then read there split by split", async () => {
+    const shipped: string[] = [];
+    const restore = cluster.executors.map((e) => {
+      const original = e.putSource!.bind(e);
+      e.putSource = (path, data) => { shipped.push(`${e.id} ${path} ${data instanceof Uint8Array ? data.buffer.constructor.name : "Blob"}`); return original(path, data); };
+      return () => { e.putSource = original; };
+    });
+    try {
+      const bytes = new Uint8Array(readFileSync(FILE));
+      for (const input of [bytes, new Blob([bytes])]) {
+        shipped.length = 0;
+        const s = session();
+        const df = await s.read.option("splitBytes", 1).parquet(input);
+        const from = events.length;
+        const text = await agg(df).explain("analyze");
+        assert.match(text, /read by executors: one task per split, 6 splits \(driver-held input shipped to each executor once\)/);
+        assert.equal(scanTasks(events, from).length, GROUPS);
+        assert.equal(s.lastQueryMetrics!.scans[0]!.rowGroupsRead + s.lastQueryMetrics!.scans[0]!.rowGroupsSkipped, GROUPS);
+        assertRowsEqual(await agg(df).collectArrays(), await duckRows(AGG));
+        assert.equal(shipped.length, 2, `shipped once per executor over two jobs: ${shipped.join("; ")}`);
+        if (input instanceof Uint8Array) assert.ok(shipped.every((x) => x.endsWith("SharedArrayBuffer")), "bytes move in shared memory");
+      }
+    } finally { restore.forEach((r) => r()); }
+  });
+
+  it("a ByteSource of the caller's own cannot move: the driver reads it, and says so", async () => {
     const s = session();
-    const df = await s.read.option("splitBytes", 1).parquet(new Uint8Array(readFileSync(FILE)));
+    const inner = new MemoryByteSource("mine.parquet", new Uint8Array(readFileSync(FILE)));
+    // Storage of the caller's own (here a delegating object): it lives in the driver and cannot be cloned into a worker.
+    const mine: ByteSource = { name: inner.name, stats: inner.stats, warnings: [], size: () => inner.size(), tail: (n) => inner.tail(n), read: (r, into) => inner.read(r, into) };
+    const df = await s.read.option("splitBytes", 1).parquet(mine);
     const from = events.length;
     const text = await agg(df).explain("analyze");
-    assert.match(text, /read on the driver and shipped to executors \(memory:parquet-\d+ is bytes held by the driver\)/);
+    assert.match(text, /read on the driver and shipped to executors \(source:cinder-\d+\/mine\.parquet is held by the driver and cannot be shipped to these executors\)/);
     assert.equal(scanTasks(events, from).length, 0);
-    assert.equal(s.lastQueryMetrics!.scans[0]!.rowGroupsRead, GROUPS);
+    assert.equal(s.lastQueryMetrics!.scans[0]!.rowGroupsRead + s.lastQueryMetrics!.scans[0]!.rowGroupsSkipped, GROUPS);
     assertRowsEqual(await agg(df).collectArrays(), await duckRows(AGG));
   });
 
