@@ -10,14 +10,15 @@
  * engine, and the load average is printed next to the figures.
  *
  * Run: `npx tsx bench/shuffle.bench.ts` (ROWS=... to change the size,
- * ROUNDS=... for more rounds, ONLY_RAW=1 for the raw shuffle figures alone).
+ * ROUNDS=... for more rounds, ONLY_RAW=1 for the raw shuffle figures alone,
+ * RAW_ROWS=2000000,17000000 for the raw shuffle's sizes).
  */
 import { Session, sum, count, lit } from "../src/index.ts";
 import type { DataFrame } from "../src/index.ts";
 import { Cluster } from "../src/cluster/cluster.ts";
 import type { ExecutorKind } from "../src/cluster/cluster.ts";
 import { EventLog } from "../src/scheduler/listener-bus.ts";
-import type { PhysicalPlan } from "../src/physical/physical-plan.ts";
+import { makeShuffleFacts, rawShufflePlan } from "./support/raw-shuffle.ts";
 import { loadavg } from "node:os";
 
 const ROWS = Number(process.env.ROWS ?? 2_000_000);
@@ -95,32 +96,38 @@ if (!SKIP) {
   console.log(`load average after the jobs: ${load()}`);
 }
 
-// Raw shuffle: hash-partition the scan into 8 blocks per map task and read every block back (the filter keeps no rows).
-const plan = session.planPhysical(session.optimize(facts.plan));
-const shuffle: PhysicalPlan = {
-  type: "FilterExec", schema: plan.schema,
-  predicate: { type: "literal", value: false, dataType: { kind: "boolean" } } as never,
-  input: { type: "ShuffleExchangeExec", exchangeId: 9_999_999, schema: plan.schema, input: plan, partitioning: { kind: "hash", numPartitions: 8, keys: [{ type: "boundRef", index: 0, dataType: { kind: "int32" }, nullable: false }] } },
-};
-const raw: [ExecutorKind, number][] = [["in-process", 1], ["worker-thread", 2]];
-const rawClusters = await Promise.all(raw.map(([kind, executors]) => Cluster.start({ executors, kind })));
-try {
-  const logs = rawClusters.map((c) => new EventLog(c.bus));
-  const rawTimes: number[][] = raw.map(() => []);
-  for (const c of rawClusters) await c.scheduler.runJob(shuffle, session.sources, session.conf.toJSON()); // warm-up (ships the table)
-  logs.forEach((l) => l.clear());
-  for (let round = 0; round < ROUNDS * 2; round++) {
-    for (let k = 0; k < raw.length; k++) rawTimes[k]!.push(await timed(() => rawClusters[k]!.scheduler.runJob(shuffle, session.sources, session.conf.toJSON())));
-  }
-  raw.forEach(([kind, executors], k) => {
-    const log = logs[k]!;
-    const runs = log.of("JobEnd").length;
-    const bytes = log.of("TaskEnd").reduce((n, e) => n + (e.metrics?.shuffleBytesWritten ?? 0), 0) / runs;
-    const read = log.of("TaskEnd").reduce((n, e) => n + (e.metrics?.shuffleBytesRead ?? 0), 0) / runs;
-    if (Math.abs(bytes - read) > 1) throw new Error(`shuffle wrote ${bytes} bytes but read ${read}`);
-    const mapMs = median(log.of("TaskEnd").filter((e) => (e.metrics?.shuffleBytesWritten ?? 0) > 0).map((e) => e.metrics!.durationMs));
-    const ms = median(rawTimes[k]!);
-    console.log(`raw shuffle, ${kind} x${executors}: ${(bytes / 1e6).toFixed(1)} MB per job in ${ms.toFixed(0)} ms = ${(bytes / 1e9 / (ms / 1000)).toFixed(2)} GB/s (median map task ${mapMs.toFixed(0)} ms for ${(bytes / 4 / 1e6).toFixed(1)} MB = ${(bytes / 4 / 1e9 / (mapMs / 1000)).toFixed(2)} GB/s per task)`);
-  });
-} finally { for (const c of rawClusters) await c.stop(); }
+// Raw shuffle: hash-partition the scan into 8 blocks per map task and read every block back (the filter keeps no rows),
+// at the bench's size and at a size where a job's fixed costs (scheduling, messages) are small next to the bytes.
+const RAW_ROWS = (process.env.RAW_ROWS ?? `${ROWS},17000000`).split(",").map(Number);
+const raw: [ExecutorKind, number][] = [["in-process", 1], ["worker-thread", 1], ["worker-thread", 2]];
+for (const rows of RAW_ROWS) {
+  const rawSession = new Session({ "shuffle.partitions": 8 });
+  // One map task per 500K rows, as at the default size.
+  const mapTasks = Math.max(1, Math.round(rows / 500_000));
+  const shuffle = rawShufflePlan(rawSession, makeShuffleFacts(rawSession, rows, mapTasks), 8);
+  const sources = rawSession.sources;
+  const rawClusters = await Promise.all(raw.map(([kind, executors]) => Cluster.start({ executors, kind })));
+  try {
+    const logs = rawClusters.map((c) => new EventLog(c.bus));
+    const rawTimes: number[][] = raw.map(() => []);
+    for (const c of rawClusters) await c.scheduler.runJob(shuffle, sources, rawSession.conf.toJSON()); // warm-up (ships the table)
+    logs.forEach((l) => l.clear());
+    const rounds = rows > 5_000_000 ? ROUNDS : ROUNDS * 2;
+    for (let round = 0; round < rounds; round++) {
+      for (let k = 0; k < raw.length; k++) rawTimes[k]!.push(await timed(() => rawClusters[k]!.scheduler.runJob(shuffle, sources, rawSession.conf.toJSON())));
+    }
+    raw.forEach(([kind, executors], k) => {
+      const log = logs[k]!;
+      const runs = log.of("JobEnd").length;
+      const bytes = log.of("TaskEnd").reduce((n, e) => n + (e.metrics?.shuffleBytesWritten ?? 0), 0) / runs;
+      const read = log.of("TaskEnd").reduce((n, e) => n + (e.metrics?.shuffleBytesRead ?? 0), 0) / runs;
+      if (Math.abs(bytes - read) > 1) throw new Error(`shuffle wrote ${bytes} bytes but read ${read}`);
+      const mapMs = median(log.of("TaskEnd").filter((e) => (e.metrics?.shuffleBytesWritten ?? 0) > 0).map((e) => e.metrics!.durationMs));
+      const ms = median(rawTimes[k]!);
+      console.log(`raw shuffle, ${rows} rows, ${mapTasks} map tasks, ${kind} x${executors}: ${(bytes / 1e6).toFixed(1)} MB per job in ${ms.toFixed(0)} ms = ${(bytes / 1e9 / (ms / 1000)).toFixed(2)} GB/s (median map task ${mapMs.toFixed(0)} ms for ${(bytes / mapTasks / 1e6).toFixed(1)} MB = ${(bytes / mapTasks / 1e9 / (mapMs / 1000)).toFixed(2)} GB/s per task)`);
+    });
+    const one = median(rawTimes[1]!), two = median(rawTimes[2]!);
+    console.log(`raw shuffle, ${rows} rows: speedup 1 -> 2 worker threads ${(one / two).toFixed(2)}x; load average now ${load()}`);
+  } finally { for (const c of rawClusters) await c.stop(); }
+}
 console.log(`load average at the end: ${load()}`);

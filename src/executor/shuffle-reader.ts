@@ -38,7 +38,12 @@ export class ShuffleReader implements ExchangeReader {
     const input = this.input(node.exchangeId);
     const self = this;
     return (async function* () {
-      for (let m = 0; m < input.locations.length; m++) yield* await self.fetch(input, m, partition);
+      // As Spark's ShuffleBlockFetcherIterator: every remote request goes out at once rather than one round trip
+      // (reducer -> driver -> holder and back) after another; the blocks are shared memory, so holding them early
+      // costs no copy. Batches are still yielded in map order, and the first failed fetch in that order is thrown.
+      const pending = input.locations.map((_, m) => self.fetch(input, m, partition));
+      for (const p of pending) p.catch(() => undefined);
+      for (const p of pending) yield* await p;
     })();
   }
 
@@ -49,7 +54,9 @@ export class ShuffleReader implements ExchangeReader {
     const cached = this.blocks.get(id);
     if (cached) return cached;
     const all: Batch[] = [];
-    for (let m = 0; m < input.locations.length; m++) all.push(...await this.fetch(input, m, 0));
+    const pending = input.locations.map((_, m) => this.fetch(input, m, 0));
+    for (const p of pending) p.catch(() => undefined);
+    for (const p of pending) all.push(...await p);
     this.blocks.put(id, all);
     return all;
   }
