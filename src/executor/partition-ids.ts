@@ -29,44 +29,54 @@ function modulo(h: number, n: number, mask: number): number {
   return mask >= 0 ? h & mask : ((((h >>> 16) % n) << 16) + (h & 0xffff)) % n;
 }
 
-function intIds(v: Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array, validity: Uint8Array | null, rows: number, n: number, out: Int32Array): void {
+function intIds(v: Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array, validity: Uint8Array | null, rows: number, n: number, out: Int32Array, counts: Int32Array): void {
   const nullId = NULL_HASH % n;
   const mask = (n & (n - 1)) === 0 ? n - 1 : -1;
   if (validity === null) {
-    for (let i = 0; i < rows; i++) out[i] = modulo(mixInt(v[i]! | 0), n, mask);
+    for (let i = 0; i < rows; i++) { const p = modulo(mixInt(v[i]! | 0), n, mask); out[i] = p; counts[p]!++; }
   } else {
-    for (let i = 0; i < rows; i++) out[i] = validity[i] ? modulo(mixInt(v[i]! | 0), n, mask) : nullId;
+    for (let i = 0; i < rows; i++) { const p = validity[i] ? modulo(mixInt(v[i]! | 0), n, mask) : nullId; out[i] = p; counts[p]!++; }
   }
 }
 
-function doubleIds(v: Float64Array, validity: Uint8Array | null, rows: number, n: number, out: Int32Array): void {
+function doubleIds(v: Float64Array, validity: Uint8Array | null, rows: number, n: number, out: Int32Array, counts: Int32Array): void {
   const nullId = NULL_HASH % n;
   const mask = (n & (n - 1)) === 0 ? n - 1 : -1;
   const scratch = new Float64Array(1);
   const words = new Int32Array(scratch.buffer);
   for (let i = 0; i < rows; i++) {
-    if (validity !== null && !validity[i]) { out[i] = nullId; continue; }
+    let p: number;
     const x = v[i]!;
+    if (validity !== null && !validity[i]) p = nullId;
     // As hashColumn: integral values hash like integers (int64, decimals, timestamps are doubles here).
-    if (x === (x | 0)) out[i] = modulo(mixInt(x | 0), n, mask);
+    else if (x === (x | 0)) p = modulo(mixInt(x | 0), n, mask);
     else {
       scratch[0] = x === x ? x : NaN;
-      out[i] = modulo(mixInt(words[0]! ^ (mixInt(words[1]!) >>> 0)), n, mask);
+      p = modulo(mixInt(words[0]! ^ (mixInt(words[1]!) >>> 0)), n, mask);
     }
+    out[i] = p;
+    counts[p]!++;
   }
 }
 
-/** The reduce partition of every row, hashing `keys` (Spark's HashPartitioner over the key columns). */
-export function partitionIds(keys: readonly ColumnVector[], rows: number, n: number): Int32Array {
+/**
+ * The reduce partition of every row, hashing `keys` (Spark's HashPartitioner
+ * over the key columns). With `counts` (length `n`), also adds each
+ * partition's row count to it in the same pass, which saves the scatter a
+ * counting pass over the ids.
+ */
+export function partitionIds(keys: readonly ColumnVector[], rows: number, n: number, counts: Int32Array = new Int32Array(n)): Int32Array {
   if (keys.length === 1 && !keys[0]!.dictionary && keys[0]!.type.kind !== "utf8") {
     const k = keys[0]!;
     const out = new Int32Array(rows);
     const v = k.values;
-    if (v instanceof Float64Array) { doubleIds(v, k.validity, rows, n, out); return out; }
+    if (v instanceof Float64Array) { doubleIds(v, k.validity, rows, n, out, counts); return out; }
     if (v instanceof Int32Array || v instanceof Int16Array || v instanceof Int8Array || v instanceof Uint8Array || v instanceof Uint16Array) {
-      intIds(v, k.validity, rows, n, out);
+      intIds(v, k.validity, rows, n, out, counts);
       return out;
     }
   }
-  return hashPartitionIds(keys, rows, n);
+  const out = hashPartitionIds(keys, rows, n);
+  for (let i = 0; i < rows; i++) counts[out[i]!]!++;
+  return out;
 }

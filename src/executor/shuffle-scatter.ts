@@ -52,10 +52,17 @@ function scatterValues(src: NumericArray, dest: Int32Array, out: NumericArray): 
   else scatterAny(src, dest, out);
 }
 
-/** One batch per reduce partition (undefined where no row went), from `batches` and each batch's partition ids. */
-export function scatterToPartitions(batches: readonly Batch[], ids: readonly Int32Array[], n: number, width: number): (Batch | undefined)[] {
-  const counts = new Int32Array(n);
-  for (let b = 0; b < batches.length; b++) countIds(ids[b]!, counts);
+/**
+ * One batch per reduce partition (undefined where no row went), from
+ * `batches` and each batch's partition ids. `rowCounts`, when given, is the
+ * rows per partition over all batches (`partitionIds` counts as it goes).
+ */
+export function scatterToPartitions(batches: readonly Batch[], ids: readonly Int32Array[], n: number, width: number, rowCounts?: Int32Array): (Batch | undefined)[] {
+  let counts = rowCounts;
+  if (!counts) {
+    counts = new Int32Array(n);
+    for (let b = 0; b < batches.length; b++) countIds(ids[b]!, counts);
+  }
   const starts = new Int32Array(n + 1);
   for (let r = 0; r < n; r++) starts[r + 1] = starts[r]! + counts[r]!;
   const total = starts[n]!;

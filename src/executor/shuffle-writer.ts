@@ -37,6 +37,8 @@ export async function writeShuffle(
   const batches: Batch[] = [];
   const ids: Int32Array[] = [];
   let rr = mapIndex, records = 0;
+  // Rows per reduce partition, counted while the hash ids are computed (the other partitionings leave it to the scatter).
+  const counts = partitioning.kind === "hash" ? new Int32Array(n) : undefined;
   for await (const batch of execute(plan, mapIndex, ctx)) {
     if (batch.numRows === 0) continue;
     records += batch.numRows;
@@ -44,10 +46,10 @@ export async function writeShuffle(
     if (partitioning.kind === "single") ids.push(new Int32Array(batch.numRows));
     else if (partitioning.kind === "roundRobin") ids.push(new Int32Array(batch.numRows).fill(rr++ % n));
     else if (partitioning.kind === "range") ids.push(rangePartitionIds(partitioning.orders.map((o) => evaluate(o.expr, batch)), bounds!, partitioning.orders, batch.numRows));
-    else ids.push(partitionIds(partitioning.keys.map((k) => evaluate(k, batch)), batch.numRows, n));
+    else ids.push(partitionIds(partitioning.keys.map((k) => evaluate(k, batch)), batch.numRows, n, counts));
   }
   const width = plan.schema.length;
-  const blocksOut = batches.length === 0 ? [] : scatterToPartitions(batches, ids, n, width);
+  const blocksOut = batches.length === 0 ? [] : scatterToPartitions(batches, ids, n, width, counts);
   const sizes = new Array<number>(n).fill(0);
   for (let r = 0; r < n; r++) {
     // One block per reduce partition: fewer, larger buffers to share.
