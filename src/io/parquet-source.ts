@@ -29,6 +29,7 @@ import { loadParquetWasm } from "../../wasm/parquet-wasm.ts";
 import type { ByteSource, FetchStats } from "./byte-source.ts";
 import { BlobByteSource, FileByteSource, MemoryByteSource } from "./byte-source.ts";
 import { HttpRangeSource } from "./http-range-source.ts";
+import { readCachedChunks } from "./chunk-cache.ts";
 import { OpfsByteSource, isOpfsPath } from "./opfs.ts";
 import type { HttpSourceOptions } from "./http-range-source.ts";
 import type { ParquetFooter } from "./parquet-metadata.ts";
@@ -505,7 +506,8 @@ class ParquetFormatReader implements FormatReader {
       } else {
         const ranges = leaves.map((l) => ({ start: rg.chunks[l]!.start, end: rg.chunks[l]!.start + rg.chunks[l]!.length }));
         const before = totals.bytesFetched;
-        const buffers = await file.source.read(ranges, totals);
+        // An executor (reading with its task's sink) keeps remote chunks for later jobs that prefer it for this split.
+        const buffers = sink && file.source instanceof HttpRangeSource ? await readCachedChunks(`${openId}|${file.path}`, file.source, ranges, totals) : await file.source.read(ranges, totals);
         if (metrics) metrics.bytesRead += totals.bytesFetched - before;
         const table = await this.decode(file, g, wanted, leaves, buffers, batchRows);
         batches = table.batches.map((rb) => {
