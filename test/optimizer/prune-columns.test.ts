@@ -89,6 +89,35 @@ describe("prune columns", () => {
     `);
   });
 
+  it("puts a Project of just what an aggregate reads over a join below it (nothing for count(*))", () => {
+    assertRewrite(facts.join(dims, facts.col("k").eq(dims.col("k"))).agg(count("*").alias("n")), RULES, `
+      Aggregate [], [count(*) AS n#1]
+      +- Join inner, (k#2 = k#3)
+         +- Scan memory:t1 [id#4, k#2, v#5, s#6, d#7, p#8, g#9]
+         +- Scan memory:t2 [k#3, name#10, grp#11]
+    `, `
+      Aggregate [], [count(*) AS n#1]
+      +- Project []
+         +- Join inner, (k#2 = k#3)
+            +- Scan memory:t1 [k#2]
+            +- Scan memory:t2 [k#3]
+    `);
+    // A USING join's own Project keeps a column for the row count; under an aggregate it need not.
+    assertRewrite(facts.join(dims, "k").groupBy("grp").agg(sum("v").alias("sv")), RULES, `
+      Aggregate [grp#1], [grp#1, sum(v#2) AS sv#3]
+      +- Project [k#4, id#5, v#2, s#6, d#7, p#8, g#9, name#10, grp#1]
+         +- Join inner, (k#4 = k#11)
+            +- Scan memory:t1 [id#5, k#4, v#2, s#6, d#7, p#8, g#9]
+            +- Scan memory:t2 [k#11, name#10, grp#1]
+    `, `
+      Aggregate [grp#1], [grp#1, sum(v#2) AS sv#3]
+      +- Project [v#2, grp#1]
+         +- Join inner, (k#4 = k#5)
+            +- Scan memory:t1 [k#4, v#2]
+            +- Scan memory:t2 [k#5, grp#1]
+    `);
+  });
+
   it("prunes Union inputs by position, keeping the same positions in every input", () => {
     const df = facts.select("id", "k", "s").union(dims.filter(col("grp").eq(1)).select("k", "grp", "name")).select("s");
     assertRewrite(df, RULES, `
