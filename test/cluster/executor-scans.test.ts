@@ -148,6 +148,7 @@ describe("executor-side Parquet scans on a worker-thread cluster", () => {
 
   it("a killed executor mid-scan still gives the right answer", async () => {
     const df = await session().read.option("splitBytes", 1).parquet(FILE);
+    const from = events.length;
     let killed = "";
     const off = cluster.bus.on((e) => {
       if (!killed && e.type === "TaskStart" && e.partition >= 2) {
@@ -160,6 +161,12 @@ describe("executor-side Parquet scans on a worker-thread cluster", () => {
     } finally { off(); }
     assert.ok(killed, "an executor was killed");
     assert.ok(events.some((e) => e.type === "ExecutorRemoved" && e.executorId === killed));
+    const lost = events.slice(from).filter((e): e is TaskEnd => e.type === "TaskEnd" && e.executorId === killed && e.result !== "success");
+    assert.ok(lost.length > 0, "the killed executor had a scan task in flight");
+    // Every split was read by a task that succeeded, and the lost one again elsewhere.
+    const done = scanTasks(events, from);
+    assert.deepEqual([...new Set(done.flatMap((t) => t.metrics!.scans!.flatMap((s) => s.splits)))].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5]);
+    assert.ok(lost.every((l) => done.some((t) => t.partition === l.partition && t.executorId !== killed)));
   });
 });
 
