@@ -3,7 +3,8 @@
  * key shape (int32 and double keys with NULLs, NaN, -0 and integral doubles,
  * strings, several keys), so rows land in the same reduce partition
  * whichever path computed them; and the counting-sort scatter puts every
- * row, in order, in its partition, with one shared array per column.
+ * row, in order, in its partition, with one shared array per column; the
+ * row counts taken while computing ids equal the ids' histogram.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -32,6 +33,13 @@ describe("shuffle partition ids", () => {
         assert.ok(fast.every((p) => p >= 0 && p < n));
       });
     }
+    it(`${name}: the rows per partition counted with the ids equal the ids' histogram, across batches`, () => {
+      const counts = new Int32Array(8);
+      const a = partitionIds(keys, ROWS, 8, counts), b = partitionIds(keys, ROWS, 8, counts);
+      const expected = new Int32Array(8);
+      for (const ids of [a, b]) for (const p of ids) expected[p]!++;
+      assert.deepEqual(counts, expected);
+    });
   }
 });
 
