@@ -46,7 +46,9 @@ export function compare(op: ComparisonOp, left: ColumnVector, right: ColumnVecto
       for (let i = 0; i < n; i++) out[i] = pv[codes[i]!]!;
       return { type: BOOLEAN, length: n, values: out, validity };
     }
-    for (let i = 0; i < n; i++) out[i] = test(op, compareStrings(left, i, right, i));
+    if (!left.dictionary && isConstant(right)) compareUtf8WithConstant(op, left, right.dictionary!, out);
+    else if (!left.dictionary && !right.dictionary) compareUtf8Plain(op, left, right, out);
+    else for (let i = 0; i < n; i++) out[i] = test(op, compareStrings(left, i, right, i));
     return { type: BOOLEAN, length: n, values: out, validity };
   }
   const a = left.values, b = right.values;
@@ -59,6 +61,34 @@ export function compare(op: ComparisonOp, left: ColumnVector, right: ColumnVecto
     case ">=": for (let i = 0; i < n; i++) out[i] = a[i]! >= b[i]! ? 1 : 0; break;
   }
   return { type: BOOLEAN, length: n, values: out, validity };
+}
+
+/**
+ * A plain string column against one constant: the hot case of filters
+ * (`l_shipinstruct = 'DELIVER IN PERSON'`). Reads offsets and bytes
+ * directly, with no per-row span objects, and (in)equality tests lengths
+ * before bytes.
+ */
+function compareUtf8WithConstant(op: ComparisonOp, left: ColumnVector, constant: ColumnVector, out: Uint8Array): void {
+  const bytes = left.values as Uint8Array, offsets = left.offsets!, n = left.length;
+  const cb = constant.values as Uint8Array, cs = constant.offsets![0]!, ce = constant.offsets![1]!, len = ce - cs;
+  if (op === "=" || op === "!=") {
+    const hit = op === "=" ? 1 : 0;
+    for (let i = 0; i < n; i++) {
+      const s = offsets[i]!;
+      let same = offsets[i + 1]! - s === len;
+      for (let k = 0; same && k < len; k++) same = bytes[s + k] === cb[cs + k];
+      out[i] = same ? hit : 1 - hit;
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) out[i] = test(op, compareBytes(bytes, offsets[i]!, offsets[i + 1]!, cb, cs, ce));
+}
+
+/** Two plain string columns, row by row, without per-row span objects. */
+function compareUtf8Plain(op: ComparisonOp, left: ColumnVector, right: ColumnVector, out: Uint8Array): void {
+  const ab = left.values as Uint8Array, ao = left.offsets!, bb = right.values as Uint8Array, bo = right.offsets!;
+  for (let i = 0; i < left.length; i++) out[i] = test(op, compareBytes(ab, ao[i]!, ao[i + 1]!, bb, bo[i]!, bo[i + 1]!));
 }
 
 function test(op: ComparisonOp, c: number): number {

@@ -138,6 +138,24 @@ export function nullIf(a: ColumnVector, b: ColumnVector, type: DataType, length:
   return pickRows([a], pick, type, length);
 }
 
+function inShortStringList(col: ColumnVector, items: ColumnVector, out: Uint8Array): ColumnVector {
+  const bytes = col.values as Uint8Array, offsets = col.offsets!;
+  const itemBytes = items.values as Uint8Array, itemOffsets = items.offsets!, m = items.length;
+  for (let i = 0; i < col.length; i++) {
+    const s = offsets[i]!, len = offsets[i + 1]! - s;
+    let hit = 0;
+    for (let k = 0; k < m && hit === 0; k++) {
+      const ks = itemOffsets[k]!;
+      if (itemOffsets[k + 1]! - ks !== len) continue;
+      let same = true;
+      for (let b = 0; same && b < len; b++) same = bytes[s + b] === itemBytes[ks + b];
+      if (same) hit = 1;
+    }
+    out[i] = hit;
+  }
+  return { type: BOOLEAN, length: col.length, values: out, validity: null };
+}
+
 /** Lists at least this long are probed through a hash set rather than compared item by item. */
 const SET_THRESHOLD = 8;
 
@@ -198,10 +216,11 @@ function inConstants(value: ColumnVector, constants: ColumnVector[]): ColumnVect
   return { type: BOOLEAN, length: n, values: out, validity: null };
 }
 
-/** Plain strings against literal strings, by hash then bytes (no per-row JS strings). */
+/** Plain strings against literal strings: bytes compared directly for short lists, by hash then bytes for long ones (no per-row JS strings). */
 function inStrings(col: ColumnVector, texts: string[]): ColumnVector {
   const n = col.length, out = new Uint8Array(n);
   const items = utf8FromStrings(texts);
+  if (texts.length < SET_THRESHOLD) return inShortStringList(col, items, out);
   const itemHashes = hashColumn(items);
   const buckets = new Map<number, number[]>();
   for (let k = 0; k < texts.length; k++) {
