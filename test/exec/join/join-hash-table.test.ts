@@ -61,6 +61,9 @@ function assertLikeNestedLoop(build: ColumnVector, probe: ColumnVector, direct: 
     assert.deepEqual(drain(table, [probe], cap), expectedPairs(build, probe), `cap ${cap}`);
     assert.deepEqual(drain(table, [probe], cap, true), expectedPairs(build, probe, true), `cap ${cap}, first match only`);
   }
+  // A counted join (count(*) over an inner join) only counts the pairs.
+  const n = probe.length;
+  assert.equal(table.countMatches([probe], hashRows([probe], n), keysNullMask([probe], n), n), expectedPairs(build, probe).length, "countMatches");
 }
 
 describe("JoinHashTable indexing", () => {
@@ -74,6 +77,7 @@ describe("JoinHashTable indexing", () => {
     const build = column(INT32, [7, 3, 5, 4, 6, null, 8]);
     const probe = column(INT32, [3, 9, 8, null, 2, 5, 5, 7, -1]);
     assertLikeNestedLoop(build, probe, true);
+    assertLikeNestedLoop(build, column(INT32, [3, 9, 8, 2, 5, 5, 7, -1]), true);
   });
 
   it("integral double keys are indexed directly; fractional, NaN and out-of-range probes match nothing, -0 matches 0", () => {
