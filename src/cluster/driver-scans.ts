@@ -92,7 +92,6 @@ export class DriverScans {
         noteScanPath(node.source, `read by executors: one task per split, ${node.numPartitions} split${node.numPartitions === 1 ? "" : "s"}${shipped ? " (driver-held input shipped to each executor once)" : ""}`);
         return plan;
       }
-      noteScanPath(node.source, `read on the driver and shipped to executors (${why})`);
       const key = JSON.stringify([node.source, node.projection, node.filters, node.limit ?? null]);
       let table = this.tables.get(key);
       if (!table) {
@@ -110,6 +109,7 @@ export class DriverScans {
         table.catch(() => this.tables.delete(key));
       }
       const { tableId, rows, bytes } = await table;
+      noteScanPath(node.source, `read on the driver and shipped to executors (${why})`);
       return {
         type: "ScanExec", schema: node.schema, sourceSchema: node.schema, projection: null, filters: [], numPartitions: node.numPartitions,
         source: { kind: "memory", tableId, numPartitions: node.numPartitions, rowCount: rows, sizeBytes: bytes },

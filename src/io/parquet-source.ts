@@ -40,7 +40,7 @@ import { listLocal, partitionColumns } from "./hive-partitions.ts";
 import type { ListedFile } from "./hive-partitions.ts";
 import type { FormatReader } from "./source-registry.ts";
 import type { ScanMetrics } from "./scan-metrics.ts";
-import { formatBytes, scanKey, scanTotals } from "./scan-metrics.ts";
+import { forgetScanPath, formatBytes, scanKey, scanTotals } from "./scan-metrics.ts";
 
 /** Where Parquet bytes come from; a `ByteSource` plugs in any other storage (it is read by ranges like the rest). */
 export type ParquetInput = string | URL | Uint8Array | ArrayBuffer | Blob | ByteSource;
@@ -470,6 +470,8 @@ class ParquetFormatReader implements FormatReader {
     const openId = options.openId ?? "remote";
     // This scan's running totals (see scan-metrics.ts), or the task's own (an executor's); fetches are charged to them as they happen.
     const totals: ScanMetrics = sink ?? scanTotals(scanKey(source, projection, filters));
+    // Read here, not by a cluster's executors: a note left by an earlier cluster run no longer holds.
+    if (!sink) forgetScanPath(source);
     const opening = !files.has(`${openId}|${path}`);
     const file = await cachedFile(openId, path, options);
     if (opening) {

@@ -142,6 +142,11 @@ export function noteScanPath(source: DataSource, note: string): void {
   if (scanPaths.size > MAX_SCANS) scanPaths.delete(scanPaths.keys().next().value!);
 }
 
+/** Forgets the note: a read in the driver's own process (the local backend, or a cluster's fallback about to note itself). */
+export function forgetScanPath(source: DataSource): void {
+  if (scanPaths.size) scanPaths.delete(scanTableId(source));
+}
+
 /** The note `noteScanPath` left for `source`, if any. */
 export function scanPathNote(source: DataSource): string | null {
   return scanPaths.get(scanTableId(source)) ?? null;

@@ -187,3 +187,19 @@ describe("executor-side Parquet scans on an in-process cluster", () => {
     } finally { await cluster.stop(); }
   });
 });
+
+describe("which path read a scan", () => {
+  it("a local run after a cluster run of the same DataFrame no longer says executors read it", async () => {
+    const cluster = await Cluster.start({ executors: 2, kind: "in-process" });
+    try {
+      const s = new Session({ "shuffle.partitions": 2 });
+      const localBackend = s.backend;
+      s.backend = cluster.backend();
+      const df = await s.read.option("splitBytes", 1).parquet(FILE);
+      assert.match(await agg(df).explain("analyze"), /read by executors: one task per split, 6 splits\]/);
+      s.backend = localBackend;
+      assert.doesNotMatch(await agg(df).explain("analyze"), /read by executors|read on the driver/);
+      assertRowsEqual(await agg(df).collectArrays(), await duckRows(AGG));
+    } finally { await cluster.stop(); }
+  });
+});
