@@ -49,7 +49,7 @@ const server = createServer((req, res) => {
   res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
   res.setHeader("Cross-Origin-Embedder-Policy", "require-corp");
   res.setHeader("Cross-Origin-Resource-Policy", "same-origin");
-  if (!file) { res.statusCode = 404; res.end("not found"); return; }
+  if (!file) { res.statusCode = req.url === "/favicon.ico" ? 204 : 404; res.end(); return; }
   res.setHeader("Content-Type", file[0]);
   res.end(file[1]);
 });

@@ -1,7 +1,8 @@
 /**
  * Scatters the rows of a map task's batches into their reduce partitions
- * with a counting sort: one pass counts rows per partition, one pass gives
- * every row its destination index, and each fixed-width column (numbers,
+ * with a counting sort: one pass counts rows per partition (or the id pass
+ * did), the first column's scatter gives every row its destination index
+ * as it goes, and each further fixed-width column (numbers,
  * dates, booleans, validity) is then written with one tight loop per batch
  * into ONE preallocated shared-memory array for all partitions; each
  * partition's block column is a view of its slice (no per-partition
@@ -45,6 +46,29 @@ function destinations(id: Int32Array, cursor: Int32Array): Int32Array {
   return dest;
 }
 
+/**
+ * The destination pass fused with the first fixed-width column's scatter
+ * (one fewer pass over the ids): each row's index in the partition-ordered
+ * output, written out as the value is placed, for the other columns to reuse.
+ */
+function placeF64(src: Float64Array, id: Int32Array, cursor: Int32Array, out: Float64Array): Int32Array {
+  const dest = new Int32Array(id.length);
+  for (let i = 0; i < id.length; i++) { const d = cursor[id[i]!]!++; dest[i] = d; out[d] = src[i]!; }
+  return dest;
+}
+function placeI32(src: Int32Array, id: Int32Array, cursor: Int32Array, out: Int32Array): Int32Array {
+  const dest = new Int32Array(id.length);
+  for (let i = 0; i < id.length; i++) { const d = cursor[id[i]!]!++; dest[i] = d; out[d] = src[i]!; }
+  return dest;
+}
+function placeValues(src: NumericArray, id: Int32Array, cursor: Int32Array, out: NumericArray): Int32Array {
+  if (src instanceof Float64Array && out instanceof Float64Array) return placeF64(src, id, cursor, out);
+  if (src instanceof Int32Array && out instanceof Int32Array) return placeI32(src, id, cursor, out);
+  const dest = destinations(id, cursor);
+  scatterValues(src, dest, out);
+  return dest;
+}
+
 function scatterValues(src: NumericArray, dest: Int32Array, out: NumericArray): void {
   if (src instanceof Float64Array && out instanceof Float64Array) scatterF64(src, dest, out);
   else if (src instanceof Int32Array && out instanceof Int32Array) scatterI32(src, dest, out);
@@ -68,7 +92,8 @@ export function scatterToPartitions(batches: readonly Batch[], ids: readonly Int
   const total = starts[n]!;
   // The counting sort: each row's index in the partition-ordered output, batch after batch (rows keep their order within a partition).
   const cursor = starts.slice(0, n);
-  const dests = ids.map((id) => destinations(id, cursor));
+  // Filled batch by batch by the first fixed-width column's scatter; later columns reuse them.
+  const dests: Int32Array[] = [];
   const shared = sharedMemoryAvailable();
   const columns: ColumnVector[][] = Array.from({ length: n }, () => []);
   let orders: { order: Int32Array; starts: Int32Array }[] | null = null;
@@ -90,7 +115,8 @@ export function scatterToPartitions(batches: readonly Batch[], ids: readonly Int
     const hasNulls = cols.some((x) => x.validity !== null);
     const validity = hasNulls ? (allocLike(new Uint8Array(0), total, shared) as Uint8Array) : null;
     for (let b = 0; b < batches.length; b++) {
-      scatterValues(cols[b]!.values, dests[b]!, values);
+      if (dests.length === b) dests.push(placeValues(cols[b]!.values, ids[b]!, cursor, values));
+      else scatterValues(cols[b]!.values, dests[b]!, values);
       if (validity) {
         const v = cols[b]!.validity;
         if (v === null) fillOnes(dests[b]!, validity);
