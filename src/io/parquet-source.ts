@@ -69,6 +69,8 @@ interface OpenedFile {
   fields: { name: string; type: DataType; nullable: boolean }[];
   /** What reading the footer fetched. */
   footerFetch: FetchStats;
+  /** Bytes of the Thrift footer (without the 8-byte length and magic). */
+  footerLength: number;
 }
 
 // Bytes and Blobs handed to read.parquet live here under an id; plans carry the id.
@@ -158,7 +160,9 @@ function decodeError(e: unknown, file: string, where: string): CinderError {
 
 async function readFooter(path: string, options: ParquetReadOptions): Promise<OpenedFile> {
   const source = byteSourceFor(path, options);
-  const { bytes: tail, size } = await source.tail(FOOTER_GUESS);
+  // An executor reopening a file knows its footer's length from the driver (the source's plain data): one exact read.
+  const known = (options as { footerLengths?: Record<string, number> }).footerLengths?.[path];
+  const { bytes: tail, size } = await source.tail(known !== undefined ? known + 8 : FOOTER_GUESS);
   const len = footerLength(tail, size, path);
   const footerBytes = len + 8 <= tail.length
     ? tail.subarray(tail.length - 8 - len, tail.length - 8)
@@ -184,7 +188,7 @@ async function readFooter(path: string, options: ParquetReadOptions): Promise<Op
   if (fields.length !== footer.columns.length) {
     throw new IOError("CORRUPT_PARQUET", `${path}: the schema has ${footer.columns.length} columns but decodes to ${fields.length}`, { details: { file: path } });
   }
-  return { path, source, footer, fields, footerFetch };
+  return { path, source, footer, fields, footerFetch, footerLength: len };
 }
 
 function cachedFile(openId: string, path: string, options: ParquetReadOptions): Promise<OpenedFile> {
@@ -273,7 +277,10 @@ export async function openParquet(given: ParquetInput[], options: ParquetReadOpt
   const target = options.splitBytes ?? 8 * 1024 * 1024;
   const splits = opened.flatMap((f, i) => splitsOf(i, f.footer, target));
   const warnings = opened.flatMap((f) => f.source.warnings);
-  const readOptions: Record<string, unknown> = { numPartitions: Math.max(1, splits.length), openId };
+  const readOptions: Record<string, unknown> = {
+    numPartitions: Math.max(1, splits.length), openId,
+    footerLengths: Object.fromEntries(opened.map((f) => [f.path, f.footerLength])),
+  };
   for (const key of ["allowFullDownload", "coalesceGap", "headers", "batchRows"] as const) if (options[key] !== undefined) readOptions[key] = options[key];
   const source: ParquetDataSource = {
     kind: "parquet",
