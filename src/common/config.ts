@@ -25,7 +25,10 @@ export interface ConfigValues {
   "executor.instances": number;
   /** Rows per batch that scans and operators aim for. */
   "batch.size": number;
-  /** 1: equi-joins that are not broadcast use a sort-merge join instead of a shuffled hash join. Off (0) until the distributed runtime lands. */
+  /**
+   * 1: equi-joins that are not broadcast use a sort-merge join instead of a shuffled hash join. The local
+   * engine defaults to hash joins (faster on one thread); a cluster backend defaults to sort-merge, as Spark does.
+   */
   "join.preferSortMerge": number;
 }
 
