@@ -17,7 +17,7 @@
 import type { LogicalPlan } from "../plan/logical-plan.ts";
 import { outputSchema, planChildren, withChildren } from "../plan/logical-plan.ts";
 import type { Batch } from "../exec/column-vector.ts";
-import { batchByteSize } from "../exec/column-vector.ts";
+import { batchByteSize, projectBatch } from "../exec/column-vector.ts";
 import type { DataSource } from "../plan/logical-plan.ts";
 import type { Field } from "../plan/types.ts";
 import type { Expr } from "../plan/expressions.ts";
@@ -26,7 +26,7 @@ import { numPartitions } from "../physical/physical-plan.ts";
 import { estimateStatistics } from "../plan/statistics.ts";
 import type { BatchStream } from "../physical/task-context.ts";
 import type { FormatReader } from "../io/source-registry.ts";
-import { CACHED_FORMAT, cachedRddOf, newRddId } from "../executor/task.ts";
+import { CACHED_FORMAT, cachedRddOf, cachedRddPartitions, newRddId } from "../executor/task.ts";
 import { IOError } from "../common/errors.ts";
 import type { Session } from "./session.ts";
 
@@ -178,14 +178,14 @@ export class CacheManager {
   private localReader(): FormatReader {
     const entries = this.entries;
     return {
-      numPartitions: (source: DataSource) => Number((source as { options?: { numPartitions?: number } }).options?.numPartitions ?? 1),
+      numPartitions: (source: DataSource) => cachedRddPartitions(source as { options?: Record<string, unknown> }),
       read(source: DataSource, _schema: Field[], projection: number[] | null, _filters: Expr[], partition: number): BatchStream {
         const rddId = cachedRddOf(source);
         const entry = entries.find((e) => e.rddId === rddId);
         return (async function* () {
           // Unpersisted while a plan that scans it was still running: an error, never wrong rows.
           if (!entry?.local) throw new IOError("IO_ERROR", `cached rdd_${rddId} was unpersisted while a query read it; run the query again`, { details: { rddId } });
-          for (const b of (await entry.local)[partition] ?? []) yield projection ? { numRows: b.numRows, columns: projection.map((i) => b.columns[i]!) } : b;
+          for (const b of (await entry.local)[partition] ?? []) yield projectBatch(b, projection);
         })();
       },
     };

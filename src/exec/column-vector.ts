@@ -216,6 +216,11 @@ export function takeBatch(batch: Batch, indices: Int32Array | Uint32Array, count
   return { columns: batch.columns.map((c) => take(c, indices, count)), numRows: count };
 }
 
+/** The batch's columns at `projection` (the batch itself when there is none); shares the vectors. */
+export function projectBatch(batch: Batch, projection: readonly number[] | null): Batch {
+  return projection ? { numRows: batch.numRows, columns: projection.map((i) => batch.columns[i]!) } : batch;
+}
+
 export function sliceBatch(batch: Batch, start: number, end: number): Batch {
   return { columns: batch.columns.map((c) => slice(c, start, end)), numRows: end - start };
 }

@@ -6,7 +6,7 @@
  * wrap this class; the scheduler only sees the `Executor` interface.
  */
 import type { Batch } from "../exec/column-vector.ts";
-import { batchByteSize } from "../exec/column-vector.ts";
+import { batchByteSize, projectBatch } from "../exec/column-vector.ts";
 import { ResultTooLargeError } from "../common/errors.ts";
 import type { TaskMetricsSnapshot } from "../common/events.ts";
 import type { DataSource } from "../plan/logical-plan.ts";
@@ -25,7 +25,7 @@ import type { BlockFetcher } from "./shuffle-reader.ts";
 import { sampleRangeKeys, writeShuffle } from "./shuffle-writer.ts";
 import { shareBatch } from "./shared-batch.ts";
 import type { ExecutorHeartbeat, TaskDescription, TaskResult } from "./task.ts";
-import { broadcastBlockId, cachedRddOf, rddBlockId, tableBlockId } from "./task.ts";
+import { broadcastBlockId, cachedRddOf, cachedRddPartitions, rddBlockId, tableBlockId } from "./task.ts";
 
 /**
  * Scan splits on an executor: memory tables from shipped blocks, file
@@ -51,7 +51,7 @@ class ExecutorSources {
           throw new IOError("IO_ERROR", `memory table ${source.tableId} partition ${partition} was not shipped to this executor; run the job through the cluster backend, which ships tables`, { details: { tableId: source.tableId, partition } });
         }
         return (async function* () {
-          for (const b of batches) yield projection ? { numRows: b.numRows, columns: projection.map((i) => b.columns[i]!) } : b;
+          for (const b of batches) yield projectBatch(b, projection);
         })();
       },
     };
@@ -72,7 +72,7 @@ class TaskSources implements SourceReader {
 
   numPartitions(source: DataSource): number {
     const rddId = cachedRddOf(source);
-    return rddId === null ? this.base.numPartitions(source) : Number((source as { options?: { numPartitions?: number } }).options?.numPartitions ?? 1);
+    return rddId === null ? this.base.numPartitions(source) : cachedRddPartitions(source as { options?: Record<string, unknown> });
   }
 
   read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number, metrics?: TaskMetrics): BatchStream {
@@ -88,7 +88,7 @@ class TaskSources implements SourceReader {
         throw new FetchFailedError("FETCH_FAILED", `cached block ${blockId} is not on executor ${holder ?? executorId} any more; the driver recomputes it from its lineage`,
           { details: { rddId, partition, executorId: holder } });
       }
-      for (const b of batches) yield projection ? { numRows: b.numRows, columns: projection.map((i) => b.columns[i]!) } : b;
+      for (const b of batches) yield projectBatch(b, projection);
     })();
   }
 }

@@ -89,6 +89,11 @@ export function cachedRddOf(source: { kind: string; format?: string; id?: string
   return m ? Number(m[1]) : null;
 }
 
+/** Partitions of a cached-RDD scan source (set in its options when it was cached). */
+export function cachedRddPartitions(source: { options?: Record<string, unknown> }): number {
+  return Number(source.options?.numPartitions ?? 1);
+}
+
 let lastRddId = 0;
 
 /** A fresh RDD id, unique in this process (cached DataFrames and RDDs share the `rdd_<id>` block namespace). */

@@ -7,7 +7,7 @@ import type { DataSource } from "../plan/logical-plan.ts";
 import type { Field } from "../plan/types.ts";
 import type { Expr } from "../plan/expressions.ts";
 import type { Batch } from "../exec/column-vector.ts";
-import { sliceBatch } from "../exec/column-vector.ts";
+import { projectBatch, sliceBatch } from "../exec/column-vector.ts";
 import { IOError, InternalError } from "../common/errors.ts";
 import type { BatchStream, SourceReader, TaskMetrics } from "../physical/task-context.ts";
 import type { ScanMetrics } from "./scan-metrics.ts";
@@ -92,9 +92,7 @@ export class SourceRegistry implements SourceReader {
   private async *readMemory(tableId: string, projection: number[] | null, partition: number): BatchStream {
     const table = this.tables.get(tableId);
     if (!table) throw new InternalError(`memory table ${tableId} is not registered here`);
-    for (const batch of table[partition] ?? []) {
-      yield projection ? { numRows: batch.numRows, columns: projection.map((i) => batch.columns[i]!) } : batch;
-    }
+    for (const batch of table[partition] ?? []) yield projectBatch(batch, projection);
   }
 }
 

@@ -13,32 +13,21 @@ import type { ConfigValues, DataFrame } from "../../src/index.ts";
 import { INT32 } from "../../src/plan/types.ts";
 import type { ColumnVector } from "../../src/exec/column-vector.ts";
 import { utf8FromStrings } from "../../src/exec/column-vector.ts";
-import { hashRows } from "../../src/exec/hash.ts";
-import { JoinHashTable, newProbeCursor } from "../../src/exec/join/join-hash-table.ts";
-import { keysNullMask, compareKeyRows } from "../../src/exec/join/join-keys.ts";
+import { JoinHashTable } from "../../src/exec/join/join-hash-table.ts";
+import { compareKeyRows } from "../../src/exec/join/join-keys.ts";
 import { sortRowsByKeys } from "../../src/exec/join/key-sort.ts";
 import { runLocally } from "../../src/executor/local-executor.ts";
 import { dataFrameFromParquet } from "../support/datasets.ts";
 import { duckRows, duckRun, duckToParquet } from "../support/duckdb-oracle.ts";
 import { assertRowsEqual } from "../support/compare.ts";
+import { drainProbe } from "../support/join-probe.ts";
 
 function ints(values: (number | null)[]): ColumnVector {
   const validity = values.some((v) => v === null) ? Uint8Array.from(values, (v) => (v === null ? 0 : 1)) : null;
   return { type: INT32, length: values.length, values: Int32Array.from(values, (v) => v ?? 0), validity };
 }
 
-/** Every pair a probe yields, drained with the given chunk capacity. */
-function drain(table: JoinHashTable, keys: ColumnVector[], n: number, cap: number, firstOnly = false): [number, number][] {
-  const hashes = hashRows(keys, n), nulls = keysNullMask(keys, n), cursor = newProbeCursor();
-  const ps = new Int32Array(cap), bs = new Int32Array(cap);
-  const out: [number, number][] = [];
-  for (;;) {
-    const count = table.probe(keys, hashes, nulls, n, cursor, ps, bs, cap, firstOnly);
-    if (count === 0) return out;
-    assert.ok(count <= cap);
-    for (let k = 0; k < count; k++) out.push([ps[k]!, bs[k]!]);
-  }
-}
+const drain = drainProbe;
 
 describe("JoinHashTable", () => {
   const build = [ints([1, 2, 1, null, 3, 1]), utf8FromStrings(["a", "b", "a", "a", null, "b"])];

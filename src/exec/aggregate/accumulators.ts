@@ -131,10 +131,7 @@ class CountAccumulator implements Accumulator {
   }
 
   update(ids: Int32Array, n: number, arg: ColumnVector | null): void {
-    const counts = this.counts;
-    const valid = this.star || arg === null ? null : arg.validity;
-    if (valid === null) for (let i = 0; i < n; i++) counts[ids[i]!]!++;
-    else for (let i = 0; i < n; i++) counts[ids[i]!]! += valid[i]!;
+    countValid(ids, n, this.star || arg === null ? null : arg.validity, this.counts);
   }
 
   updateOneGroup(n: number, arg: ColumnVector | null): void {

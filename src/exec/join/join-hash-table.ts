@@ -207,15 +207,8 @@ export class JoinHashTable {
   private countDirectUnique(pv: NumericArray, probeNulls: Uint8Array | null, numProbe: number): number {
     const heads = this.heads, min = this.direct!.min, span = this.direct!.span;
     let count = 0;
-    if (probeNulls === null) {
-      for (let p = 0; p < numProbe; p++) {
-        const s = pv[p]! - min;
-        if (s >= 0 && s <= span && (s | 0) === s && heads[s]! >= 0) count++;
-      }
-      return count;
-    }
     for (let p = 0; p < numProbe; p++) {
-      if (probeNulls[p] === 1) continue;
+      if (probeNulls !== null && probeNulls[p] === 1) continue;
       const s = pv[p]! - min;
       if (s >= 0 && s <= span && (s | 0) === s && heads[s]! >= 0) count++;
     }

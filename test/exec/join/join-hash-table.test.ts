@@ -14,11 +14,12 @@ import type { DataFrame } from "../../../src/index.ts";
 import { FLOAT64, INT32 } from "../../../src/plan/types.ts";
 import type { ColumnVector } from "../../../src/exec/column-vector.ts";
 import { hashRows } from "../../../src/exec/hash.ts";
-import { JoinHashTable, newProbeCursor } from "../../../src/exec/join/join-hash-table.ts";
+import { JoinHashTable } from "../../../src/exec/join/join-hash-table.ts";
 import { keysNullMask } from "../../../src/exec/join/join-keys.ts";
 import { dataFrameFromParquet } from "../../support/datasets.ts";
 import { duckRows, duckRun, duckToParquet } from "../../support/duckdb-oracle.ts";
 import { assertRowsEqual } from "../../support/compare.ts";
+import { drainProbe } from "../../support/join-probe.ts";
 
 function column(type: typeof INT32 | typeof FLOAT64, values: (number | null)[]): ColumnVector {
   const validity = values.some((v) => v === null) ? Uint8Array.from(values, (v) => (v === null ? 0 : 1)) : null;
@@ -26,17 +27,8 @@ function column(type: typeof INT32 | typeof FLOAT64, values: (number | null)[]):
   return { type, length: values.length, values: data, validity };
 }
 
-/** Every pair a probe yields, drained with the given chunk capacity. */
 function drain(table: JoinHashTable, keys: ColumnVector[], cap: number, firstOnly = false): [number, number][] {
-  const n = keys[0]!.length, hashes = hashRows(keys, n), nulls = keysNullMask(keys, n), cursor = newProbeCursor();
-  const ps = new Int32Array(cap), bs = new Int32Array(cap);
-  const out: [number, number][] = [];
-  for (;;) {
-    const count = table.probe(keys, hashes, nulls, n, cursor, ps, bs, cap, firstOnly);
-    if (count === 0) return out;
-    assert.ok(count <= cap);
-    for (let k = 0; k < count; k++) out.push([ps[k]!, bs[k]!]);
-  }
+  return drainProbe(table, keys, keys[0]!.length, cap, firstOnly);
 }
 
 /** The pairs a nested loop finds: probe order, then build order; NULLs and NaN never match. */
