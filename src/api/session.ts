@@ -14,7 +14,7 @@ import type { ConfigValues } from "../common/config.ts";
 import type { CinderEvent, ScanMetricsSnapshot } from "../common/events.ts";
 import { CinderError } from "../common/errors.ts";
 import type { SerializedError } from "../common/errors.ts";
-import { Config, CONFIG_DEFAULTS } from "../common/config.ts";
+import { Config } from "../common/config.ts";
 import { AnalysisError, ResultTooLargeError } from "../common/errors.ts";
 import type { Expr } from "../plan/expressions.ts";
 import { newExprId } from "../plan/expressions.ts";
@@ -56,6 +56,8 @@ export interface CreateDataFrameOptions {
 
 /** Runs a physical plan and returns each partition's batches; the local executor or a cluster. */
 export interface ExecutionBackend {
+  /** True for a cluster: `join.preferSortMerge` = -1 (auto) then plans sort-merge joins. */
+  readonly distributed?: boolean;
   run(plan: PhysicalPlan, session: Session): Promise<Batch[][]>;
 }
 
@@ -188,11 +190,10 @@ export class Session {
   /** @internal */
   optimize(plan: LogicalPlan): LogicalPlan { return optimize(plan); }
 
-  /** @internal Plans with the session's config; keys the user left at their default take the backend's defaults (a cluster prefers sort-merge joins). */
+  /** @internal Plans with the session's config, settling `join.preferSortMerge` = -1 (auto) by the backend. */
   planPhysical(plan: LogicalPlan): PhysicalPlan {
     const conf = this.conf.toJSON();
-    const preferred = (this.backend as { plannerDefaults?: Partial<ConfigValues> }).plannerDefaults ?? {};
-    for (const [k, v] of Object.entries(preferred) as [keyof ConfigValues, number][]) if (conf[k] === CONFIG_DEFAULTS[k]) (conf as unknown as Record<string, number>)[k] = v;
+    if (conf["join.preferSortMerge"] === -1) conf["join.preferSortMerge"] = this.backend.distributed ? 1 : 0;
     return planPhysical(plan, conf);
   }
 

@@ -50,12 +50,12 @@ export interface AttachableSession extends SessionLike {
 
 export interface ClusterBackend {
   /**
-   * Planner settings a cluster prefers, used where the session left the key
-   * at its default: equi-joins too big to broadcast run as shuffle +
-   * sort-merge join, as in Spark (a hash table per reduce task is the local
-   * engine's faster choice; sorted runs are the one that can spill later).
+   * Jobs run distributed: with `join.preferSortMerge` at -1 (auto), equi-joins
+   * too big to broadcast run as shuffle + sort-merge join, as in Spark (a hash
+   * table per reduce task is the local engine's faster choice; sorted runs are
+   * the one that can spill later).
    */
-  readonly plannerDefaults: { "join.preferSortMerge": number };
+  readonly distributed: true;
   run(plan: PhysicalPlan, session: SessionLike): Promise<Batch[][]>;
   /** Caches every partition of `plan` on the executors as RDD `rddId` (only the missing ones are computed). */
   persist(rddId: number, plan: PhysicalPlan, session: SessionLike): Promise<{ rddId: number; numPartitions: number; rowCount: number; sizeBytes: number }>;
@@ -124,7 +124,7 @@ export class Cluster {
   /** The session backend: `session.backend = cluster.backend()`. */
   backend(): ClusterBackend {
     return {
-      plannerDefaults: { "join.preferSortMerge": 1 },
+      distributed: true,
       run: (plan, session) => this.retryOnCacheLoss(async () => {
         const rewritten = await this.driverScans.rewrite(plan, session.sources);
         await this.ensureCached(rewritten, session);

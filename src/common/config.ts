@@ -26,8 +26,8 @@ export interface ConfigValues {
   /** Rows per batch that scans and operators aim for. */
   "batch.size": number;
   /**
-   * 1: equi-joins that are not broadcast use a sort-merge join instead of a shuffled hash join. The local
-   * engine defaults to hash joins (faster on one thread); a cluster backend defaults to sort-merge, as Spark does.
+   * 1: equi-joins that are not broadcast use a sort-merge join; 0: a shuffled hash join; -1 (default): the
+   * backend decides: hash joins on the local engine (faster on one thread), sort-merge on a cluster, as Spark does.
    */
   "join.preferSortMerge": number;
 }
@@ -42,7 +42,7 @@ export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
   "executor.cores": 1,
   "executor.instances": 0,
   "batch.size": 65536,
-  "join.preferSortMerge": 0,
+  "join.preferSortMerge": -1,
 });
 
 export type ConfigKey = keyof ConfigValues;
@@ -71,8 +71,9 @@ export class Config {
       throw new CinderError("WRONG_ARGUMENT", `unknown config key '${key}'; known keys: ${Object.keys(CONFIG_DEFAULTS).join(", ")}`, { details: { key } });
     }
     const parsed = typeof value === "number" ? value : Number(value);
-    if (!Number.isFinite(parsed) || parsed < 0) {
-      throw new CinderError("WRONG_ARGUMENT", `config '${key}' must be a non-negative number, got '${value}'`, { details: { key, value } });
+    // -1 is "auto" for the keys whose default is auto.
+    if (!Number.isFinite(parsed) || (parsed < 0 && !(parsed === -1 && CONFIG_DEFAULTS[key as ConfigKey] === -1))) {
+      throw new CinderError("WRONG_ARGUMENT", `config '${key}' must be a non-negative number${CONFIG_DEFAULTS[key as ConfigKey] === -1 ? " or -1 (auto)" : ""}, got '${value}'`, { details: { key, value } });
     }
     (this.values as unknown as Record<string, number>)[key] = parsed;
   }

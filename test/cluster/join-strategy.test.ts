@@ -60,6 +60,21 @@ for (const [kind, executors] of setups) {
       } finally { session.conf.set("autoBroadcastJoinThreshold", 10 * 1024 * 1024); }
     });
 
+    it("join.preferSortMerge=0 makes the same join a shuffled hash join on a cluster too", async () => {
+      session.conf.set("autoBroadcastJoinThreshold", 0);
+      session.conf.set("join.preferSortMerge", 0);
+      try {
+        const joined = facts.join(dims, "k").select("id", "name", "v");
+        const plan = joined.explain(false);
+        assert.match(plan, /ShuffledHashJoinExec inner/);
+        assert.doesNotMatch(plan, /SortMergeJoinExec/);
+        assertRowsEqual(await joined.collectArrays(), await duckRows("SELECT id, name, v FROM facts JOIN dims USING (k)"));
+      } finally {
+        session.conf.set("autoBroadcastJoinThreshold", 10 * 1024 * 1024);
+        session.conf.set("join.preferSortMerge", -1);
+      }
+    });
+
     for (const how of ["inner", "left", "full", "left_anti"]) {
       it(`a ${how} join above autoBroadcastJoinThreshold is shuffle + sort-merge join`, async () => {
         session.conf.set("autoBroadcastJoinThreshold", 2048); // both sides estimate above 2 KB
