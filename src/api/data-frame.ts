@@ -14,7 +14,7 @@ import type { Field } from "../plan/types.ts";
 import { typeToString } from "../plan/types.ts";
 import { AnalysisError } from "../common/errors.ts";
 import type { Batch } from "../exec/column-vector.ts";
-import { valueAt } from "../exec/values.ts";
+import { columnValues } from "../exec/values.ts";
 import type { CellValue } from "../exec/values.ts";
 import { arrowTableOf } from "../exec/arrow-convert.ts";
 import { Column, columnOf, toExpr } from "./column.ts";
@@ -299,9 +299,10 @@ export class DataFrame {
     const names = this.columns;
     const rows: Row[] = [];
     for (const b of batches) {
+      const cols = b.columns.map(columnValues);
       for (let i = 0; i < b.numRows; i++) {
         const row: Row = {};
-        for (let c = 0; c < names.length; c++) row[names[c]!] = valueAt(b.columns[c]!, i);
+        for (let c = 0; c < names.length; c++) row[names[c]!] = cols[c]![i] as CellValue;
         rows.push(row);
       }
     }
@@ -312,7 +313,14 @@ export class DataFrame {
   async collectArrays(): Promise<CellValue[][]> {
     const batches = await this.collectBatches();
     const rows: CellValue[][] = [];
-    for (const b of batches) for (let i = 0; i < b.numRows; i++) rows.push(b.columns.map((c) => valueAt(c, i)));
+    for (const b of batches) {
+      const cols = b.columns.map(columnValues), width = cols.length;
+      for (let i = 0; i < b.numRows; i++) {
+        const row = new Array<CellValue>(width);
+        for (let c = 0; c < width; c++) row[c] = cols[c]![i] as CellValue;
+        rows.push(row);
+      }
+    }
     return rows;
   }
 

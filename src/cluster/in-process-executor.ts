@@ -37,7 +37,7 @@ export class InProcessExecutor implements Executor {
   }
 
   putTable(tableId: string, partitions: Batch[][]): Promise<void> {
-    return this.life.guard(async () => this.core.putTable(tableId, partitions.map((bs) => bs.map(shareBatch))));
+    return this.life.guard(async () => this.core.putTable(tableId, partitions.map((bs) => bs.map((b) => shareBatch(b)))));
   }
 
   removeShuffle(shuffleId: number): Promise<void> {
@@ -53,13 +53,13 @@ export class InProcessExecutor implements Executor {
   }
 
   async stop(): Promise<void> {
-    this.core.blocks.clear();
+    this.core.clear();
     this.life.die("stopped");
   }
 
   /** Simulates a crash: blocks are gone and running tasks fail. */
   kill(reason = "killed"): void {
-    this.core.blocks.clear();
+    this.core.clear();
     this.life.die(reason);
   }
 }

@@ -30,6 +30,11 @@ export interface ConfigValues {
    * backend decides: hash joins on the local engine (faster on one thread), sort-merge on a cluster, as Spark does.
    */
   "join.preferSortMerge": number;
+  /**
+   * Bytes of a removed shuffle's shared memory each executor keeps to reuse for later map outputs (0: none).
+   * Fresh shared memory costs a page fault per page; reused memory is already mapped.
+   */
+  "shuffle.memoryPool": number;
 }
 
 export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
@@ -43,6 +48,7 @@ export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
   "executor.instances": 0,
   "batch.size": 65536,
   "join.preferSortMerge": -1,
+  "shuffle.memoryPool": 256 * 1024 * 1024,
 });
 
 export type ConfigKey = keyof ConfigValues;

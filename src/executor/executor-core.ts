@@ -24,6 +24,8 @@ import { ShuffleReader } from "./shuffle-reader.ts";
 import type { BlockFetcher } from "./shuffle-reader.ts";
 import { sampleRangeKeys, writeShuffle } from "./shuffle-writer.ts";
 import { shareBatch } from "./shared-batch.ts";
+import { ShuffleMemoryPool } from "./shuffle-memory-pool.ts";
+import { CONFIG_DEFAULTS } from "../common/config.ts";
 import type { ExecutorHeartbeat, TaskDescription, TaskResult } from "./task.ts";
 import { broadcastBlockId, cachedRddOf, cachedRddPartitions, rddBlockId, tableBlockId } from "./task.ts";
 
@@ -97,6 +99,12 @@ export class ExecutorCore {
   readonly blocks = new BlockManager();
   private readonly sources = new ExecutorSources(this.blocks);
   private running = 0;
+  /** Memory of removed shuffles, reused for new map outputs (see shuffle-memory-pool.ts). */
+  readonly shuffleMemory = new ShuffleMemoryPool(CONFIG_DEFAULTS["shuffle.memoryPool"]);
+  /** Buffers of blocks read from other executors: their memory may be reused there once the shuffle is removed. */
+  private readonly borrowed = new WeakSet<ArrayBufferLike>();
+  /** A batch leaving a task (result, cached partition) gets its own copy of any buffer whose memory may be reused. */
+  private readonly escape = { mustCopy: (b: ArrayBufferLike) => this.shuffleMemory.isPooled(b) || this.borrowed.has(b) };
 
   constructor(readonly executorId: string, private readonly fetcher: BlockFetcher) {}
 
@@ -104,7 +112,8 @@ export class ExecutorCore {
     const started = Date.now();
     this.running++;
     try {
-      const reader = new ShuffleReader(this.executorId, task.shuffles, this.blocks, this.fetcher);
+      this.shuffleMemory.maxFreeBytes = task.config["shuffle.memoryPool"];
+      const reader = new ShuffleReader(this.executorId, task.shuffles, this.blocks, this.fetcher, this.borrowed);
       const scans = new TaskScanRecorder();
       const base = this.sources.forTask(scans);
       const sources = task.cached ? new TaskSources(base, this.blocks, this.fetcher, this.executorId, task.cached) : base;
@@ -115,7 +124,8 @@ export class ExecutorCore {
         ...(scans.size ? { scans: scans.reports() } : {}),
       });
       if (task.output.kind === "shuffle") {
-        const w = await writeShuffle(task.plan, task.partition, task.output.shuffleId, task.output.partitioning, ctx, this.blocks, task.output.rangeBounds);
+        const { shuffleId } = task.output;
+        const w = await writeShuffle(task.plan, task.partition, shuffleId, task.output.partitioning, ctx, this.blocks, task.output.rangeBounds, this.shuffleMemory.allocator(shuffleId));
         return { kind: "mapStatus", sizes: w.sizes, metrics: metrics(w.sizes.reduce((a, b) => a + b, 0), 0, w.recordsWritten) };
       }
       if (task.output.kind === "sample") {
@@ -125,7 +135,7 @@ export class ExecutorCore {
       if (task.output.kind === "cache") {
         const batches: Batch[] = [];
         let bytes = 0, rows = 0;
-        for await (const b of execute(task.plan, task.partition, ctx)) { bytes += batchByteSize(b); rows += b.numRows; batches.push(shareBatch(b)); }
+        for await (const b of execute(task.plan, task.partition, ctx)) { bytes += batchByteSize(b); rows += b.numRows; batches.push(shareBatch(b, this.escape)); }
         const blockId = rddBlockId(task.output.rddId, task.partition);
         this.blocks.put(blockId, batches);
         return { kind: "cached", rddId: task.output.rddId, bytes, rows, metrics: { ...metrics(0, 0, rows), cachedBlocks: [blockId] } };
@@ -142,7 +152,7 @@ export class ExecutorCore {
             `partition ${task.partition} of stage ${task.stageId} alone is larger than maxResultSize (${limit} bytes); add a limit or an aggregate, or raise maxResultSize`,
             { details: { maxResultSize: limit, bytesSoFar: bytes, partition: task.partition } });
         }
-        batches.push(shareBatch(b));
+        batches.push(shareBatch(b, this.escape));
       }
       return { kind: "result", batches, metrics: metrics(0, bytes, rows) };
     } finally {
@@ -172,6 +182,7 @@ export class ExecutorCore {
     this.blocks.removeByPrefix(`shuffle_${shuffleId}_`);
     // Exactly this id: a prefix would also drop broadcast_12 when removing broadcast_1.
     this.blocks.remove(broadcastBlockId(shuffleId));
+    this.shuffleMemory.releaseShuffle(shuffleId);
   }
 
   /** Drops every cached partition of `rddId` (unpersist). */
@@ -179,7 +190,13 @@ export class ExecutorCore {
     this.blocks.removeByPrefix(`rdd_${rddId}_`);
   }
 
+  /** Drops every block and the pooled memory (the executor stops, or a simulated crash). */
+  clear(): void {
+    this.blocks.clear();
+    this.shuffleMemory.clear();
+  }
+
   heartbeat(): ExecutorHeartbeat {
-    return { executorId: this.executorId, blocks: this.blocks.size, blockBytes: this.blocks.bytes, runningTasks: this.running };
+    return { executorId: this.executorId, blocks: this.blocks.size, blockBytes: this.blocks.bytes, runningTasks: this.running, shuffleMemoryRetained: this.shuffleMemory.retainedBytes };
   }
 }

@@ -51,16 +51,17 @@ class InMemoryExchanges implements ExchangeReader {
     let rr = 0;
     for (let p = 0; p < numPartitions(node.input); p++) {
       // Hash partitioning: one counting-sort scatter per input partition, as a cluster's map task does.
-      const mapBatches: Batch[] = [], mapIds: Int32Array[] = [];
+      const mapBatches: Batch[] = [], mapIds: Int32Array[] = [], counts = new Int32Array(n);
       for await (const batch of execute(node.input, p, ctx)) {
         if (part.kind === "single") { buckets[0]!.push(batch); continue; }
         if (part.kind === "roundRobin") { buckets[rr++ % n]!.push(batch); continue; }
         if (part.kind === "range") { buckets[0]!.push(batch); continue; } // split below, once the bounds are known
         if (batch.numRows === 0) continue;
         mapBatches.push(batch);
-        mapIds.push(partitionIds(part.keys.map((k) => evaluate(k, batch)), batch.numRows, n));
+        mapIds.push(partitionIds(part.keys.map((k) => evaluate(k, batch)), batch.numRows, n, counts));
       }
-      if (mapBatches.length) scatterToPartitions(mapBatches, mapIds, n, node.input.schema.length).forEach((b, i) => { if (b) buckets[i]!.push(b); });
+      // Plain memory: these buckets never leave the thread, and shared memory costs a page fault per page.
+      if (mapBatches.length) scatterToPartitions(mapBatches, mapIds, n, node.input.schema.length, counts, null).forEach((b, i) => { if (b) buckets[i]!.push(b); });
     }
     if (part.kind === "range") return rangeSplit(buckets[0]!, part, n);
     return buckets;

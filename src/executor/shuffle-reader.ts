@@ -6,7 +6,7 @@
  * fails the task with `FetchFailedError` naming the shuffle and map index,
  * so the DAGScheduler reruns just that map partition.
  */
-import type { Batch } from "../exec/column-vector.ts";
+import type { Batch, ColumnVector } from "../exec/column-vector.ts";
 import { batchByteSize } from "../exec/column-vector.ts";
 import { FetchFailedError, CinderError } from "../common/errors.ts";
 import type { PhysicalOf } from "../physical/physical-plan.ts";
@@ -31,6 +31,8 @@ export class ShuffleReader implements ExchangeReader {
     private readonly shuffles: Record<number, ShuffleInput>,
     private readonly blocks: BlockManager,
     private readonly fetcher: BlockFetcher,
+    /** Receives the buffers of every block read from another executor (their memory may be reused there). */
+    private readonly borrowed?: WeakSet<ArrayBufferLike>,
     readonly metrics: ShuffleReadMetrics = { bytesRead: 0, recordsRead: 0 },
   ) {}
 
@@ -80,9 +82,19 @@ export class ShuffleReader implements ExchangeReader {
       try { batches = await this.fetcher.fetchBlock(holder, blockId); } catch (e) {
         throw failed(CinderError.is(e) || e instanceof Error ? e.message : String(e), e);
       }
+      if (batches && this.borrowed) for (const b of batches) rememberBuffers(b.columns, this.borrowed);
     }
     if (!batches) throw failed("the block is not there");
     for (const b of batches) { this.metrics.bytesRead += batchByteSize(b); this.metrics.recordsRead += b.numRows; }
     return batches;
+  }
+}
+
+function rememberBuffers(columns: readonly ColumnVector[], into: WeakSet<ArrayBufferLike>): void {
+  for (const c of columns) {
+    into.add(c.values.buffer);
+    if (c.validity) into.add(c.validity.buffer);
+    if (c.offsets) into.add(c.offsets.buffer);
+    if (c.dictionary) rememberBuffers([c.dictionary], into);
   }
 }

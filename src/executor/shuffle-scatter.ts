@@ -9,15 +9,21 @@
  * allocations, no per-row objects, no concat). The loops are specialised
  * per typed-array class so V8 keeps them monomorphic. Strings and
  * dictionary columns, whose byte sizes are not known up front, are
- * gathered with `take` and concatenated, then shared.
+ * gathered with `take` and concatenated, then shared. Shared memory comes
+ * from `allocate` (the executor's pool of removed shuffles' memory).
  */
 import type { Batch, ColumnVector, NumericArray } from "../exec/column-vector.ts";
 import { concat, take } from "../exec/column-vector.ts";
 import { shareColumn, sharedMemoryAvailable } from "./shared-batch.ts";
 
-function allocLike(values: NumericArray, length: number, shared: boolean): NumericArray {
-  const ctor = values.constructor as unknown as { new (b: ArrayBufferLike): NumericArray; new (n: number): NumericArray; BYTES_PER_ELEMENT: number };
-  return shared ? new ctor(new SharedArrayBuffer(length * ctor.BYTES_PER_ELEMENT)) : new ctor(length);
+/** Where a map task's shared output memory comes from (a `ShuffleMemoryPool`'s allocator; it may be larger than asked). */
+export type SharedAllocator = (bytes: number) => SharedArrayBuffer;
+
+const freshShared: SharedAllocator = (bytes) => new SharedArrayBuffer(bytes);
+
+function allocLike(values: NumericArray, length: number, alloc: SharedAllocator | null): NumericArray {
+  const ctor = values.constructor as unknown as { new (b: ArrayBufferLike, offset: number, length: number): NumericArray; new (n: number): NumericArray; BYTES_PER_ELEMENT: number };
+  return alloc ? new ctor(alloc(length * ctor.BYTES_PER_ELEMENT), 0, length) : new ctor(length);
 }
 
 function scatterF64(src: Float64Array, dest: Int32Array, out: Float64Array): void {
@@ -80,8 +86,9 @@ function scatterValues(src: NumericArray, dest: Int32Array, out: NumericArray): 
  * One batch per reduce partition (undefined where no row went), from
  * `batches` and each batch's partition ids. `rowCounts`, when given, is the
  * rows per partition over all batches (`partitionIds` counts as it goes).
+ * `allocate` null keeps the output in plain (unshared) memory.
  */
-export function scatterToPartitions(batches: readonly Batch[], ids: readonly Int32Array[], n: number, width: number, rowCounts?: Int32Array): (Batch | undefined)[] {
+export function scatterToPartitions(batches: readonly Batch[], ids: readonly Int32Array[], n: number, width: number, rowCounts?: Int32Array, allocate: SharedAllocator | null = freshShared): (Batch | undefined)[] {
   let counts = rowCounts;
   if (!counts) {
     counts = new Int32Array(n);
@@ -94,7 +101,7 @@ export function scatterToPartitions(batches: readonly Batch[], ids: readonly Int
   const cursor = starts.slice(0, n);
   // Filled batch by batch by the first fixed-width column's scatter; later columns reuse them.
   const dests: Int32Array[] = [];
-  const shared = sharedMemoryAvailable();
+  const alloc = allocate && sharedMemoryAvailable() ? allocate : null;
   const columns: ColumnVector[][] = Array.from({ length: n }, () => []);
   let orders: { order: Int32Array; starts: Int32Array }[] | null = null;
   for (let c = 0; c < width; c++) {
@@ -107,13 +114,13 @@ export function scatterToPartitions(batches: readonly Batch[], ids: readonly Int
         if (counts[r] === 0) continue;
         const parts = cols.map((x, b) => take(x, orders![b]!.order.subarray(orders![b]!.starts[r]!, orders![b]!.starts[r + 1]!)));
         const col = concat(parts);
-        columns[r]!.push(shared ? shareColumn(col) : col);
+        columns[r]!.push(alloc ? shareColumn(col, { allocate: alloc }) : col);
       }
       continue;
     }
-    const values = allocLike(first.values, total, shared);
+    const values = allocLike(first.values, total, alloc);
     const hasNulls = cols.some((x) => x.validity !== null);
-    const validity = hasNulls ? (allocLike(new Uint8Array(0), total, shared) as Uint8Array) : null;
+    const validity = hasNulls ? (allocLike(new Uint8Array(0), total, alloc) as Uint8Array) : null;
     for (let b = 0; b < batches.length; b++) {
       if (dests.length === b) dests.push(placeValues(cols[b]!.values, ids[b]!, cursor, values));
       else scatterValues(cols[b]!.values, dests[b]!, values);

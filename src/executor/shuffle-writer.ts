@@ -16,6 +16,7 @@ import { rangePartitionIds, sampleKeys } from "../exec/range-partition.ts";
 import type { ColumnVector } from "../exec/column-vector.ts";
 import type { BlockManager } from "./block-manager.ts";
 import { scatterToPartitions } from "./shuffle-scatter.ts";
+import type { SharedAllocator } from "./shuffle-scatter.ts";
 import { partitionIds } from "./partition-ids.ts";
 import { shuffleBlockId } from "./task.ts";
 
@@ -30,7 +31,7 @@ export function reducePartitions(p: Partitioning): number {
 
 export async function writeShuffle(
   plan: PhysicalPlan, mapIndex: number, shuffleId: number, partitioning: Partitioning,
-  ctx: TaskContext, blocks: BlockManager, bounds?: RangeBounds,
+  ctx: TaskContext, blocks: BlockManager, bounds?: RangeBounds, allocate?: SharedAllocator,
 ): Promise<ShuffleWriteResult> {
   if (partitioning.kind === "range" && !bounds) throw new InternalError(`range shuffle ${shuffleId} was sent without its bounds`);
   const n = reducePartitions(partitioning);
@@ -49,7 +50,7 @@ export async function writeShuffle(
     else ids.push(partitionIds(partitioning.keys.map((k) => evaluate(k, batch)), batch.numRows, n, counts));
   }
   const width = plan.schema.length;
-  const blocksOut = batches.length === 0 ? [] : scatterToPartitions(batches, ids, n, width, counts);
+  const blocksOut = batches.length === 0 ? [] : scatterToPartitions(batches, ids, n, width, counts, allocate);
   const sizes = new Array<number>(n).fill(0);
   for (let r = 0; r < n; r++) {
     // One block per reduce partition: fewer, larger buffers to share.

@@ -57,6 +57,8 @@ export interface ExecutorHeartbeat {
   blocks: number;
   blockBytes: number;
   runningTasks: number;
+  /** Shared memory of removed shuffles kept for reuse (`shuffle.memoryPool`). */
+  shuffleMemoryRetained: number;
 }
 
 export function shuffleBlockId(shuffleId: number, mapIndex: number, reduceIndex: number): string {

@@ -13,6 +13,8 @@ import { Session, col, lit, sum, count, avg, min, max, CinderError } from "../..
 import type { DataFrame, ExecutionBackend } from "../../src/index.ts";
 import type { Cluster } from "../../src/cluster/cluster.ts";
 import { EventLog } from "../../src/scheduler/listener-bus.ts";
+import type { PhysicalPlan } from "../../src/physical/physical-plan.ts";
+import type { Batch } from "../../src/exec/column-vector.ts";
 
 export interface TestApi {
   describe(name: string, fn: () => void): void;
@@ -178,6 +180,40 @@ export function executorConformance(t: TestApi, factory: ClusterFactory): void {
         await hot.unpersist();
         for (const x of cluster.executors.filter((e) => e.isAlive)) for (const [b] of [...first, ...blocks]) check((await x.fetchBlock(b)) === null, `${b} freed on ${x.id}`);
       } finally { session.backend = local; await cluster.stop(); }
+    });
+  });
+
+  t.describe(`${factory.name}: shuffle memory`, () => {
+    t.it("a removed shuffle's memory is reused, and reusing it never changes a result already returned", async () => {
+      const session = new Session({ "shuffle.partitions": 2 });
+      // 20K rows per map task: each output column is one buffer of at least 80 KB, large enough to be pooled.
+      const rows = 40_000;
+      const table = (sign: number) => session.fromBatches(
+        [{ name: "k", type: { kind: "int32" }, nullable: false, id: 8_100_001 }, { name: "v", type: { kind: "float64" }, nullable: false, id: 8_100_002 }],
+        [{ numRows: rows, columns: [
+          { type: { kind: "int32" }, length: rows, values: Int32Array.from({ length: rows }, (_, i) => i % 1000), validity: null },
+          { type: { kind: "float64" }, length: rows, values: Float64Array.from({ length: rows }, (_, i) => sign * i), validity: null },
+        ] }], 2);
+      // The result tasks return the shuffle's blocks as they read them: the results alias shuffle memory unless copied.
+      const exchange = (df: DataFrame): PhysicalPlan => {
+        const input = session.planPhysical(session.optimize(df.plan));
+        return { type: "ShuffleExchangeExec", exchangeId: 1, schema: input.schema, input,
+          partitioning: { kind: "hash", numPartitions: 2, keys: [{ type: "boundRef", index: 0, dataType: { kind: "int32" }, nullable: false }] } };
+      };
+      const values = (parts: Batch[][]) => parts.flat().flatMap((b) => Array.from(b.columns[1]!.values)).sort((a, b) => a - b);
+      const retained = async () => (await Promise.all(cluster.executors.map((e) => e.heartbeat()))).reduce((n, h) => n + h.shuffleMemoryRetained, 0);
+      const cluster = await factory.start(2);
+      try {
+        const run = (df: DataFrame) => cluster.scheduler.runJob(exchange(df), session.sources, session.conf.toJSON());
+        const first = await run(table(1));
+        const expected = values(first);
+        check(expected.length === rows && expected[rows - 1] === rows - 1, "the first job returns every row");
+        const kept = await retained();
+        check(kept >= rows * 12, `the first shuffle's memory is kept for reuse once the job is done (${kept} bytes)`);
+        for (let i = 0; i < 3; i++) check(values(await run(table(-1)))[0] === -(rows - 1), "later jobs see their own data");
+        check(await retained() === kept, `later jobs reuse the kept memory instead of taking more (${await retained()} vs ${kept} bytes)`);
+        check(JSON.stringify(values(first)) === JSON.stringify(expected), "the first job's result is unchanged after its memory was reused");
+      } finally { await cluster.stop(); }
     });
   });
 

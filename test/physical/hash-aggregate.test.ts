@@ -15,6 +15,7 @@ import type { Batch, ColumnVector } from "../../src/exec/column-vector.ts";
 import { utf8FromStrings } from "../../src/exec/column-vector.ts";
 import { valueAt, vectorFromValues } from "../../src/exec/values.ts";
 import { createGroupTable } from "../../src/exec/aggregate/group-table.ts";
+import { IntKeyTable } from "../../src/exec/aggregate/int-key-table.ts";
 import { duckRows, duckToParquet, normalize } from "../support/duckdb-oracle.ts";
 import { dataFrameFromParquet } from "../support/datasets.ts";
 import { assertRowsEqual } from "../support/compare.ts";
@@ -84,6 +85,21 @@ describe("group tables", () => {
     // Rising keys (sorted input) over many batches: the map widens, then outgrows its limit and turns to hashing.
     const rising = Array.from({ length: 150 }, (_, b) => [vectorFromValues(INT32, Array.from({ length: 1000 }, (_, i) => b * 2000 + (i % 700) * 2))]);
     checkTable([INT32], rising);
+  });
+
+  it("int key: keys within the direct limit stay direct whatever order their range arrives in", () => {
+    // Random keys in [0, 200000): each batch's range starts a little above the last one's smallest key, which
+    // once counted the map's headroom as range and sent a table that fits to hashing.
+    const table = new IntKeyTable(INT32);
+    let seed = 7;
+    for (let b = 0; b < 8; b++) {
+      const keys = Int32Array.from({ length: 50_000 }, () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % 200_000);
+      if (b === 0) keys[0] = 5;
+      table.findOrInsert([{ type: INT32, length: keys.length, values: keys, validity: null }], keys.length, new Int32Array(keys.length));
+    }
+    assert.equal(table.isDirect, true);
+    const rising = Array.from({ length: 150 }, (_, b) => [vectorFromValues(INT32, Array.from({ length: 1000 }, (_, i) => b * 2000 + (i % 700) * 2))]);
+    checkTable([INT32], [[vectorFromValues(INT32, [150_000, 4])], ...rising.slice(0, 20)]);
   });
 
   it("string key: plain and dictionary batches (changing dictionaries, NULL codes and entries) share groups", () => {

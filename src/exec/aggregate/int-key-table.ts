@@ -48,6 +48,9 @@ export class IntKeyTable implements GroupTable {
 
   constructor(private readonly type: DataType) {}
 
+  /** True while keys map straight to groups (no hashing). */
+  get isDirect(): boolean { return this.direct !== null; }
+
   findOrInsert(keyCols: readonly ColumnVector[], numRows: number, out: Int32Array): void {
     const col = keyCols[0]!;
     const v = col.values, valid = col.validity;
@@ -78,8 +81,15 @@ export class IntKeyTable implements GroupTable {
   /** Widens the direct map to cover [lo, hi]; false when that range is too wide. */
   private fitDirect(lo: number, hi: number): boolean {
     const d = this.direct!;
-    const newBase = d.length === 0 ? lo : Math.min(this.base, lo);
-    const newEnd = d.length === 0 ? hi : Math.max(this.base + d.length - 1, hi);
+    // The keys seen so far, not the map's bounds: the map has headroom above its largest key, and counting
+    // that headroom as range would push a map that still fits past DIRECT_LIMIT once a smaller key arrives.
+    let newBase = lo, newEnd = hi;
+    for (let g = 0; g < this.numGroups; g++) {
+      if (g === this.nullGroup) continue;
+      const k = this.keys[g]!;
+      if (k < newBase) newBase = k;
+      if (k > newEnd) newEnd = k;
+    }
     let span = newEnd - newBase + 1;
     if (span > DIRECT_LIMIT) return false;
     if (newBase === this.base && span <= d.length) return true;
