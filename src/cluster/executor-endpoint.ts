@@ -8,6 +8,7 @@ import "./comlink-errors.ts";
 import type { Batch } from "../exec/column-vector.ts";
 import { InternalError } from "../common/errors.ts";
 import { ExecutorCore } from "../executor/executor-core.ts";
+import { sharedMemoryAvailable } from "../executor/shared-batch.ts";
 import type { BlockFetcher } from "../executor/shuffle-reader.ts";
 import type { ExecutorHeartbeat, TaskDescription, TaskResult } from "../executor/task.ts";
 
@@ -29,7 +30,7 @@ export function createExecutorEndpoint(): ExecutorEndpoint {
     return core;
   };
   return {
-    init(executorId, fetcher) { core = new ExecutorCore(executorId, fetcher); },
+    init(executorId, fetcher) { core = new ExecutorCore(executorId, fetcher, { publishShuffleBlocks: sharedMemoryAvailable() }); },
     runTask: (task) => need().runTask(task),
     fetchBlock: (blockId) => need().fetchBlock(blockId),
     putTable: (tableId, partitions) => need().putTable(tableId, partitions),

@@ -95,6 +95,15 @@ class TaskSources implements SourceReader {
   }
 }
 
+export interface ExecutorCoreOptions {
+  /**
+   * Return each map task's blocks with its MapStatus, for a driver-side proxy to serve (worker executors
+   * with shared memory: handing over the handles copies nothing, and a fetch no longer waits for this
+   * thread to finish the task it is running).
+   */
+  publishShuffleBlocks?: boolean;
+}
+
 export class ExecutorCore {
   readonly blocks = new BlockManager();
   private readonly sources = new ExecutorSources(this.blocks);
@@ -106,7 +115,7 @@ export class ExecutorCore {
   /** A batch leaving a task (result, cached partition) gets its own copy of any buffer whose memory may be reused. */
   private readonly escape = { mustCopy: (b: ArrayBufferLike) => this.shuffleMemory.isPooled(b) || this.borrowed.has(b) };
 
-  constructor(readonly executorId: string, private readonly fetcher: BlockFetcher) {}
+  constructor(readonly executorId: string, private readonly fetcher: BlockFetcher, private readonly options: ExecutorCoreOptions = {}) {}
 
   async runTask(task: TaskDescription): Promise<TaskResult> {
     const started = Date.now();
@@ -126,7 +135,8 @@ export class ExecutorCore {
       if (task.output.kind === "shuffle") {
         const { shuffleId } = task.output;
         const w = await writeShuffle(task.plan, task.partition, shuffleId, task.output.partitioning, ctx, this.blocks, task.output.rangeBounds, this.shuffleMemory.allocator(shuffleId));
-        return { kind: "mapStatus", sizes: w.sizes, metrics: metrics(w.sizes.reduce((a, b) => a + b, 0), 0, w.recordsWritten) };
+        const status = { kind: "mapStatus" as const, sizes: w.sizes, metrics: metrics(w.sizes.reduce((a, b) => a + b, 0), 0, w.recordsWritten) };
+        return this.options.publishShuffleBlocks ? { ...status, blocks: w.blocks } : status;
       }
       if (task.output.kind === "sample") {
         const { keys, rows } = await sampleRangeKeys(task.plan, task.partition, task.output.partitioning, ctx);

@@ -23,6 +23,8 @@ import { shuffleBlockId } from "./task.ts";
 export interface ShuffleWriteResult {
   sizes: number[];
   recordsWritten: number;
+  /** The blocks written, by reduce partition. */
+  blocks: Batch[][];
 }
 
 export function reducePartitions(p: Partitioning): number {
@@ -52,14 +54,16 @@ export async function writeShuffle(
   const width = plan.schema.length;
   const blocksOut = batches.length === 0 ? [] : scatterToPartitions(batches, ids, n, width, counts, allocate);
   const sizes = new Array<number>(n).fill(0);
+  const written: Batch[][] = [];
   for (let r = 0; r < n; r++) {
     // One block per reduce partition: fewer, larger buffers to share.
     const b = blocksOut[r];
     const block = b ? [b] : [];
     sizes[r] = b ? batchByteSize(b) : 0;
     blocks.put(shuffleBlockId(shuffleId, mapIndex, r), block);
+    written.push(block);
   }
-  return { sizes, recordsWritten: records };
+  return { sizes, recordsWritten: records, blocks: written };
 }
 
 /** The sampling pass of a range shuffle (Spark's RangePartitioner sketch): a sample of this partition's sort keys. */

@@ -47,7 +47,11 @@ export interface TaskDescription {
 
 export type TaskResult =
   | { kind: "result"; batches: Batch[]; metrics: TaskMetricsSnapshot }
-  | { kind: "mapStatus"; sizes: number[]; metrics: TaskMetricsSnapshot }
+  /**
+   * `blocks`, from a worker executor with shared memory: the output blocks by reduce partition (zero-copy
+   * handles), which the worker's driver-side proxy serves to other executors itself (see RemoteExecutor).
+   */
+  | { kind: "mapStatus"; sizes: number[]; metrics: TaskMetricsSnapshot; blocks?: Batch[][] }
   | { kind: "sample"; keys: ColumnVector[]; metrics: TaskMetricsSnapshot }
   /** A persist task's block status (Spark's BlockStatus): the block is kept on the executor that ran the task. */
   | { kind: "cached"; rddId: number; bytes: number; rows: number; metrics: TaskMetricsSnapshot };

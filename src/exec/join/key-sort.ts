@@ -3,8 +3,9 @@
  * side, without the rows whose key has a NULL (they never match), ordered
  * by the key columns. Kept here rather than shared with the general sort
  * kernel so the join does not depend on ORDER BY's options (direction,
- * NULL placement, collation); a single numeric key, the common case, is
- * sorted by a typed comparator over its values array.
+ * NULL placement, collation). A single integer key (or integral doubles:
+ * int64, dates, decimals) spanning under 2^32 values, the common case, is
+ * radix sorted; other single numeric keys by a typed comparator.
  */
 import type { ColumnVector } from "../column-vector.ts";
 import { compareKeyRows, keysNullMask } from "./join-keys.ts";
@@ -24,10 +25,60 @@ export function sortRowsByKeys(keys: readonly ColumnVector[], numRows: number): 
   }
   if (keys.length === 1 && keys[0]!.type.kind !== "utf8") {
     const v = keys[0]!.values;
+    const sorted = radixSortRows(v, rows);
+    if (sorted) return sorted;
     return rows.sort((a, b) => {
       const x = v[a]!, y = v[b]!;
       return x < y ? -1 : x > y ? 1 : a - b;
     });
   }
   return rows.sort((a, b) => compareKeyRows(keys, a, keys, b) || a - b);
+}
+
+/** Bits per radix digit: 2048 counters stay in L1 cache, and a 200K-value key range takes two passes. */
+const DIGIT_BITS = 11;
+const DIGIT_MASK = (1 << DIGIT_BITS) - 1;
+
+/**
+ * `rows` (ascending row indices) ordered by `values[row]`, by an LSD radix
+ * sort of `value - min` carried along with the row index, so ties keep
+ * their row order (stable); null when the values are not integers or span
+ * 2^32 or more. The comparator sort it replaces called back into JS about
+ * 18 times per row for 250K rows (about 100 ms a reduce task); this is a
+ * few linear passes over typed arrays.
+ */
+export function radixSortRows(values: ColumnVector["values"], rows: Int32Array): Int32Array | null {
+  const n = rows.length;
+  if (n < 2) return rows;
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = values[rows[i]!]!;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  if (!(hi - lo < 2 ** 32)) return null;
+  let keys = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = values[rows[i]!]!;
+    // A fractional (or NaN) value has no place in an integer radix sort; between integers the difference is exact.
+    if (x !== Math.floor(x)) return null;
+    keys[i] = x - lo;
+  }
+  let order = Int32Array.from(rows);
+  let keysOut = new Uint32Array(n), orderOut = new Int32Array(n);
+  const counts = new Int32Array(DIGIT_MASK + 1);
+  for (let shift = 0; shift < 32 && (hi - lo) / 2 ** shift >= 1; shift += DIGIT_BITS) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(keys[i]! >>> shift) & DIGIT_MASK]!++;
+    let sum = 0;
+    for (let d = 0; d <= DIGIT_MASK; d++) { const c = counts[d]!; counts[d] = sum; sum += c; }
+    for (let i = 0; i < n; i++) {
+      const k = keys[i]!, at = counts[(k >>> shift) & DIGIT_MASK]!++;
+      keysOut[at] = k;
+      orderOut[at] = order[i]!;
+    }
+    [keys, keysOut] = [keysOut, keys];
+    [order, orderOut] = [orderOut, order];
+  }
+  return order;
 }
