@@ -60,7 +60,11 @@ export type PhysicalPlan = Base & (
        */
       projection?: number[];
     }
-  | { type: "SortMergeJoinExec"; left: PhysicalPlan; right: PhysicalPlan; joinType: JoinType; leftKeys: Expr[]; rightKeys: Expr[]; condition: Expr | null }
+  | {
+      type: "SortMergeJoinExec"; left: PhysicalPlan; right: PhysicalPlan; joinType: JoinType; leftKeys: Expr[]; rightKeys: Expr[]; condition: Expr | null;
+      /** As HashJoinExec's: the ordinals of left ++ right it emits; absent: all. */
+      projection?: number[];
+    }
   | { type: "NestedLoopJoinExec"; left: PhysicalPlan; right: PhysicalPlan; joinType: JoinType; condition: Expr | null; buildSide: "left" | "right" }
   | { type: "SortExec"; input: PhysicalPlan; orders: SortOrder[] }
   | { type: "TakeOrderedExec"; input: PhysicalPlan; orders: SortOrder[]; limit: number }
@@ -124,7 +128,7 @@ export function describePhysical(p: PhysicalPlan): string {
     case "ProjectExec": return `ProjectExec [${list(p.exprs)}]`;
     case "HashAggregateExec": return `HashAggregateExec(${p.mode}) keys=[${list(p.groupBy)}] aggs=[${p.aggregates.map((a) => `${a.fn}${a.distinct ? " distinct" : ""}(${a.arg ? exprToString(a.arg) : "*"})`).join(", ")}]`;
     case "HashJoinExec": return `${p.broadcast ? "BroadcastHashJoinExec" : "ShuffledHashJoinExec"} ${p.joinType} [${list(p.leftKeys)}] = [${list(p.rightKeys)}]${p.condition ? ` condition=${exprToString(p.condition)}` : ""} build=${p.buildSide}${p.projection ? ` output=[${p.projection.map((i) => `#${i}`).join(", ")}]` : ""}`;
-    case "SortMergeJoinExec": return `SortMergeJoinExec ${p.joinType} [${list(p.leftKeys)}] = [${list(p.rightKeys)}]${p.condition ? ` condition=${exprToString(p.condition)}` : ""}`;
+    case "SortMergeJoinExec": return `SortMergeJoinExec ${p.joinType} [${list(p.leftKeys)}] = [${list(p.rightKeys)}]${p.condition ? ` condition=${exprToString(p.condition)}` : ""}${p.projection ? ` output=[${p.projection.map((i) => `#${i}`).join(", ")}]` : ""}`;
     case "NestedLoopJoinExec": return `BroadcastNestedLoopJoinExec ${p.joinType}${p.condition ? ` ${exprToString(p.condition)}` : ""} build=${p.buildSide}`;
     case "SortExec": return `SortExec [${p.orders.map(sortOrderToString).join(", ")}]`;
     case "TakeOrderedExec": return `TakeOrderedAndProjectExec limit=${p.limit} [${p.orders.map(sortOrderToString).join(", ")}]`;

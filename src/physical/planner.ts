@@ -57,8 +57,8 @@ export class PhysicalPlanner {
       case "Project": {
         const input = this.plan(p.input);
         const exprs = p.exprs.map((e) => bind(e, input.schema));
-        // Plain columns of a hash join: the join emits just those, so it gathers nothing else (late materialization).
-        if (input.type === "HashJoinExec" && input.projection === undefined && exprs.every((e) => e.type === "boundRef")) {
+        // Plain columns of a join: the join emits just those, so it gathers nothing else (late materialization).
+        if ((input.type === "HashJoinExec" || input.type === "SortMergeJoinExec") && input.projection === undefined && exprs.every((e) => e.type === "boundRef")) {
           return { ...input, projection: exprs.map((e) => (e as Extract<Expr, { type: "boundRef" }>).index), schema: outputSchema(p) };
         }
         return { type: "ProjectExec", input, exprs, schema: outputSchema(p) };

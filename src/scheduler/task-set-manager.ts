@@ -40,6 +40,9 @@ export class TaskSetManager {
 
   get hasPending(): boolean { return !this.zombie && this.pending.length > 0; }
 
+  /** Partitions waiting for a slot. */
+  get pendingCount(): number { return this.zombie ? 0 : this.pending.length; }
+
   get isDone(): boolean { return this.pending.length === 0 && this.running.size === 0; }
 
   /**

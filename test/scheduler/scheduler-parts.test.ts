@@ -1,7 +1,8 @@
 /**
  * The scheduler's parts on their own: stage cutting at Exchanges, the
- * MapOutputTracker's bookkeeping on executor loss, and the TaskSetManager's
- * locality wait and retry placement.
+ * MapOutputTracker's bookkeeping on executor loss, the TaskSetManager's
+ * locality wait and retry placement, and the TaskScheduler's one queued
+ * task per worker executor.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -9,6 +10,10 @@ import { Session, sum } from "../../src/index.ts";
 import { buildStages, allStages } from "../../src/scheduler/stage.ts";
 import { MapOutputTracker } from "../../src/scheduler/map-output-tracker.ts";
 import { TaskSetManager } from "../../src/scheduler/task-set-manager.ts";
+import { TaskScheduler } from "../../src/scheduler/task-scheduler.ts";
+import type { TaskLaunch } from "../../src/scheduler/task-scheduler.ts";
+import type { Executor } from "../../src/executor/executor.ts";
+import type { TaskResult } from "../../src/executor/task.ts";
 import { physicalChildren } from "../../src/physical/physical-plan.ts";
 import type { PhysicalPlan } from "../../src/physical/physical-plan.ts";
 
@@ -101,5 +106,64 @@ describe("TaskSetManager", () => {
     ts.taskFailed(0, "b");
     ts.requeue(0);
     assert.deepEqual(ts.resourceOffer("a", ["a"], 4), { partition: 0, attempt: 2 }, "with only a left, a it is");
+  });
+});
+
+describe("TaskScheduler", () => {
+  /** An executor whose tasks end when the test says so. */
+  function fakeExecutor(id: string, kind: string): Executor & { finish(): void; held: number } {
+    const waiting: (() => void)[] = [];
+    return {
+      id, kind, cores: 1, isAlive: true, lost: new Promise<string>(() => undefined),
+      get held() { return waiting.length; },
+      finish() { waiting.shift()?.(); },
+      runTask: () => new Promise<TaskResult>((resolve) => waiting.push(() => resolve({ kind: "mapStatus", sizes: [], metrics: {} as never }))),
+    } as unknown as Executor & { finish(): void; held: number };
+  }
+
+  function scheduler() {
+    const launches: TaskLaunch[] = [];
+    const ts = new TaskScheduler({
+      describe: (l) => ({ partition: l.partition } as never), prepare: async () => undefined,
+      started: (l) => { launches.push(l); }, ended: () => undefined,
+    }, () => 0);
+    return { ts, launches };
+  }
+
+  const settle = () => new Promise((r) => setImmediate(r));
+
+  it("queues one task beyond its cores on a worker executor while the stage has more pending tasks than executors", async () => {
+    const { ts, launches } = scheduler();
+    const a = fakeExecutor("a", "worker-thread"), b = fakeExecutor("b", "worker-thread");
+    ts.addExecutor(a);
+    ts.addExecutor(b);
+    const set = new TaskSetManager({ id: 0 } as never, 0, [0, 1, 2, 3, 4, 5], () => [], 0, 0);
+    ts.submit(set);
+    await settle();
+    assert.deepEqual([a.held, b.held], [2, 2], "a running task and a queued one on each");
+    assert.equal(set.pendingCount, 2);
+    a.finish();
+    await settle();
+    // a's queued task now runs; with 2 pending tasks for 2 executors nothing more is queued (the tail is not held back).
+    assert.deepEqual([a.held, set.pendingCount], [1, 2]);
+    a.finish();
+    await settle();
+    assert.deepEqual([a.held, set.pendingCount], [1, 1], "a free core still takes a task");
+    b.finish();
+    b.finish();
+    await settle();
+    assert.deepEqual([b.held, set.pendingCount], [1, 0]);
+    assert.equal(launches.length, 6);
+  });
+
+  it("never queues on an in-process executor (no round trip to hide)", async () => {
+    const { ts } = scheduler();
+    const a = fakeExecutor("a", "in-process");
+    ts.addExecutor(a);
+    const set = new TaskSetManager({ id: 0 } as never, 0, [0, 1, 2, 3], () => [], 0, 0);
+    ts.submit(set);
+    await settle();
+    assert.equal(a.held, 1);
+    assert.equal(set.pendingCount, 3);
   });
 });

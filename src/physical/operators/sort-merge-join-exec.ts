@@ -24,7 +24,7 @@ export async function* sortMergeJoinExec(node: PhysicalOf<"SortMergeJoinExec">, 
   const leftKeys = node.leftKeys.map((k) => evaluate(k, left));
   const rightKeys = node.rightKeys.map((k) => evaluate(k, right));
   const matcher = new JoinMatcher(
-    { joinType: node.joinType, condition: node.condition, leftWidth: node.left.schema.length, rightWidth: node.right.schema.length },
+    { joinType: node.joinType, condition: node.condition, leftWidth: node.left.schema.length, rightWidth: node.right.schema.length, ...(node.projection ? { projection: node.projection } : {}) },
     "right", right, left, ctx.config["batch.size"]);
   yield* matcher.probe(left, mergePairs(leftKeys, sortRowsByKeys(leftKeys, left.numRows), rightKeys, sortRowsByKeys(rightKeys, right.numRows), matcher.firstMatchOnly));
   yield* matcher.finish();
@@ -35,6 +35,14 @@ function mergePairs(lk: readonly ColumnVector[], ls: Int32Array, rk: readonly Co
   let i = 0, j = 0;
   // The current pair of equal runs [runL, endL) x [runR, endR), and the next pair (a, b) in it to emit.
   let endL = 0, runR = 0, endR = 0, a = 0, b = 0, inRun = false;
+  // One numeric key (the common case): compare its values in place of compareKeyRows' per-column dispatch.
+  const lv = lk.length === 1 && lk[0]!.type.kind !== "utf8" ? lk[0]!.values : null;
+  const rv = lv !== null && rk[0]!.type.kind !== "utf8" ? rk[0]!.values : null;
+  const compare = (x: readonly ColumnVector[], xi: number, xv: typeof lv, y: readonly ColumnVector[], yi: number, yv: typeof lv): number => {
+    if (xv === null || yv === null) return compareKeyRows(x, xi, y, yi);
+    const p = xv[xi]!, q = yv[yi]!;
+    return p < q ? -1 : p > q ? 1 : 0;
+  };
   return (outLeft, outRight, cap) => {
     let count = 0;
     for (;;) {
@@ -50,13 +58,13 @@ function mergePairs(lk: readonly ColumnVector[], ls: Int32Array, rk: readonly Co
         inRun = false; i = endL; j = endR;
       }
       if (i >= ls.length || j >= rs.length) return count;
-      const c = compareKeyRows(lk, ls[i]!, rk, rs[j]!);
+      const c = compare(lk, ls[i]!, lv, rk, rs[j]!, rv);
       if (c < 0) { i++; continue; }
       if (c > 0) { j++; continue; }
       endL = i + 1;
-      while (endL < ls.length && compareKeyRows(lk, ls[i]!, lk, ls[endL]!) === 0) endL++;
+      while (endL < ls.length && compare(lk, ls[i]!, lv, lk, ls[endL]!, lv) === 0) endL++;
       endR = j + 1;
-      while (endR < rs.length && compareKeyRows(rk, rs[j]!, rk, rs[endR]!) === 0) endR++;
+      while (endR < rs.length && compare(rk, rs[j]!, rv, rk, rs[endR]!, rv) === 0) endR++;
       runR = j; a = i; b = j; inRun = true;
     }
   };
