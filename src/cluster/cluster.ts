@@ -209,10 +209,10 @@ export class Cluster {
 
   /** Routes an executor's request for another executor's block. */
   private readonly router: BlockFetcher = {
-    fetchBlock: async (executorId, blockId) => {
+    fetchBlocks: async (executorId, blockIds) => {
       const holder = this.pool.find((e) => e.id === executorId);
       if (!holder || !holder.isAlive) throw new ExecutorLostError("EXECUTOR_LOST", `executor ${executorId} is not alive`, { details: { executorId } });
-      return holder.fetchBlock(blockId);
+      return holder.fetchBlocks(blockIds);
     },
   };
 }

@@ -16,6 +16,7 @@ export interface ExecutorEndpoint {
   init(executorId: string, fetcher: BlockFetcher): void;
   runTask(task: TaskDescription): Promise<TaskResult>;
   fetchBlock(blockId: string): Batch[] | null;
+  fetchBlocks(blockIds: string[]): (Batch[] | null)[];
   putTable(tableId: string, partitions: Batch[][]): void;
   putSource(path: string, data: Uint8Array | Blob): void;
   removeShuffle(shuffleId: number): void;
@@ -33,6 +34,7 @@ export function createExecutorEndpoint(): ExecutorEndpoint {
     init(executorId, fetcher) { core = new ExecutorCore(executorId, fetcher, { publishShuffleBlocks: sharedMemoryAvailable() }); },
     runTask: (task) => need().runTask(task),
     fetchBlock: (blockId) => need().fetchBlock(blockId),
+    fetchBlocks: (blockIds) => need().fetchBlocks(blockIds),
     putTable: (tableId, partitions) => need().putTable(tableId, partitions),
     putSource: (path, data) => need().putSource(path, data),
     removeShuffle: (shuffleId) => need().removeShuffle(shuffleId),

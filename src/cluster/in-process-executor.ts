@@ -36,6 +36,10 @@ export class InProcessExecutor implements Executor {
     return this.life.guard(async () => this.core.fetchBlock(blockId));
   }
 
+  fetchBlocks(blockIds: string[]): Promise<(Batch[] | null)[]> {
+    return this.life.guard(async () => this.core.fetchBlocks(blockIds));
+  }
+
   putTable(tableId: string, partitions: Batch[][]): Promise<void> {
     return this.life.guard(async () => this.core.putTable(tableId, partitions.map((bs) => bs.map((b) => shareBatch(b)))));
   }

@@ -55,9 +55,19 @@ export class RemoteExecutor implements Executor {
   }
 
   fetchBlock(blockId: string): Promise<Batch[] | null> {
-    const block = this.served.get(blockId);
-    if (block) return this.life.guard(async () => block);
-    return this.life.guard(() => this.remote.fetchBlock(blockId));
+    return this.fetchBlocks([blockId]).then((b) => b[0] ?? null);
+  }
+
+  /** Blocks served here at once; only the others are asked of the worker (in one call). */
+  fetchBlocks(blockIds: string[]): Promise<(Batch[] | null)[]> {
+    return this.life.guard(async () => {
+      const out = blockIds.map((id) => this.served.get(id) ?? null);
+      const missing = blockIds.filter((_, k) => out[k] === null);
+      if (missing.length === 0) return out;
+      const fetched = await this.remote.fetchBlocks(missing);
+      let k = 0;
+      return out.map((b) => b ?? fetched[k++] ?? null);
+    });
   }
   putTable(tableId: string, partitions: Batch[][]): Promise<void> { return this.life.guard(() => this.remote.putTable(tableId, partitions)); }
   putSource(path: string, data: Uint8Array | Blob): Promise<void> { return this.life.guard(() => this.remote.putSource(path, data)); }

@@ -85,7 +85,7 @@ class TaskSources implements SourceReader {
     return (async function* () {
       const blockId = rddBlockId(rddId, partition);
       let batches = blocks.get(blockId) ?? null;
-      if (!batches && holder && holder !== executorId) batches = await fetcher.fetchBlock(holder, blockId).catch(() => null);
+      if (!batches && holder && holder !== executorId) batches = await fetcher.fetchBlocks(holder, [blockId]).then((b) => b[0] ?? null, () => null);
       if (!batches) {
         throw new FetchFailedError("FETCH_FAILED", `cached block ${blockId} is not on executor ${holder ?? executorId} any more; the driver recomputes it from its lineage`,
           { details: { rddId, partition, executorId: holder } });
@@ -172,6 +172,10 @@ export class ExecutorCore {
 
   fetchBlock(blockId: string): Batch[] | null {
     return this.blocks.get(blockId) ?? null;
+  }
+
+  fetchBlocks(blockIds: string[]): (Batch[] | null)[] {
+    return blockIds.map((id) => this.blocks.get(id) ?? null);
   }
 
   /** Keeps a driver's memory table here (shipped once per executor). */

@@ -16,6 +16,8 @@ export interface Executor {
   readonly kind: string;
   runTask(task: TaskDescription): Promise<TaskResult>;
   fetchBlock(blockId: string): Promise<Batch[] | null>;
+  /** Several blocks in one request (null for each one not here). */
+  fetchBlocks(blockIds: string[]): Promise<(Batch[] | null)[]>;
   /** Ships a driver-side memory table (all its partitions) to this executor. */
   putTable(tableId: string, partitions: Batch[][]): Promise<void>;
   /** Ships a file input held by the driver (Parquet bytes, a Blob) so this executor reads its splits itself; absent where executors share the driver's memory. */

@@ -22,7 +22,7 @@ executorConformance({ describe, it, before, after }, {
 describe("web-worker blocks in a cross-origin-isolated page", () => {
   it("share numeric buffers with the worker and keep strings decodable", async () => {
     expect(crossOriginIsolated).toBe(true);
-    const executor = await startWebWorkerExecutor("zero-copy", 1, { fetchBlock: async () => null });
+    const executor = await startWebWorkerExecutor("zero-copy", 1, { fetchBlocks: async (_holder: string, ids: string[]) => ids.map(() => null) });
     try {
       const batch: Batch = shareBatch({
         numRows: 3,

@@ -41,7 +41,7 @@ describe("shared blocks", () => {
   });
 
   it("a worker-thread executor reads the driver's memory without a copy", async () => {
-    const executor = await startWorkerThreadExecutor("zero-copy", 1, { fetchBlock: async () => null });
+    const executor = await startWorkerThreadExecutor("zero-copy", 1, { fetchBlocks: async (_holder: string, ids: string[]) => ids.map(() => null) });
     try {
       const shared = shareBatch(sampleBatch());
       await executor.putTable("t", [[shared]]);
@@ -57,7 +57,7 @@ describe("shared blocks", () => {
   });
 
   it("a map task writes one shared block per reduce partition, split by key hash", async () => {
-    const core = new ExecutorCore("e", { fetchBlock: async () => null });
+    const core = new ExecutorCore("e", { fetchBlocks: async (_holder: string, ids: string[]) => ids.map(() => null) });
     core.putTable("t", [[sampleBatch()]]);
     const schema = [{ name: "id", type: { kind: "int64" as const }, nullable: true, id: 1 }, { name: "s", type: { kind: "utf8" as const }, nullable: false, id: 2 }];
     const scan: PhysicalPlan = { type: "ScanExec", source: { kind: "memory", tableId: "t", numPartitions: 1, rowCount: 1000, sizeBytes: 0 }, sourceSchema: schema, projection: null, filters: [], numPartitions: 1, schema };
