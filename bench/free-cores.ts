@@ -7,10 +7,11 @@
  * 1.0 means the second thread costs the first nothing; 2.0 means it got no
  * core (or no memory bandwidth) of its own, and a 2x speedup cannot show.
  *
- * Run: `npx tsx bench/free-cores.ts`
+ * Run: `npx tsx bench/free-cores.ts` (the shuffle bench also runs it before and after its jobs).
  */
 import { Worker } from "node:worker_threads";
 import { loadavg } from "node:os";
+import { pathToFileURL } from "node:url";
 
 const cpuLoop = `
 let x = 0; const t0 = performance.now();
@@ -30,9 +31,16 @@ const run = (body: string) => new Promise<number>((resolve, reject) => {
   w.once("message", (m: { ms: number }) => { resolve(m.ms); void w.terminate(); });
   w.once("error", reject);
 });
-for (const [name, body] of [["CPU loop", cpuLoop], ["memory-bound loop", memoryLoop]] as const) {
-  const one = await run(body);
-  const two = await Promise.all([run(body), run(body)]);
-  const ratio = (two[0]! + two[1]!) / 2 / one;
-  console.log(`${name}: ${one.toFixed(0)} ms alone, ${two.map((t) => t.toFixed(0)).join(" / ")} ms two at once: ${ratio.toFixed(2)}x per thread (1.0 = two free cores); load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+/** One line per probe: its time alone, two at once, and the ratio. */
+export async function probeFreeCores(): Promise<string[]> {
+  const lines: string[] = [];
+  for (const [name, body] of [["CPU loop", cpuLoop], ["memory-bound loop", memoryLoop]] as const) {
+    const one = await run(body);
+    const two = await Promise.all([run(body), run(body)]);
+    const ratio = (two[0]! + two[1]!) / 2 / one;
+    lines.push(`${name}: ${one.toFixed(0)} ms alone, ${two.map((t) => t.toFixed(0)).join(" / ")} ms two at once: ${ratio.toFixed(2)}x per thread (1.0 = two free cores); load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  }
+  return lines;
 }
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) for (const line of await probeFreeCores()) console.log(line);

@@ -20,6 +20,7 @@ import type { ExecutorKind } from "../src/cluster/cluster.ts";
 import { EventLog } from "../src/scheduler/listener-bus.ts";
 import { makeShuffleFacts, rawShufflePlan } from "./support/raw-shuffle.ts";
 import { loadavg } from "node:os";
+import { probeFreeCores } from "./free-cores.ts";
 
 const ROWS = Number(process.env.ROWS ?? 2_000_000);
 const KEYS = 200_000;
@@ -61,6 +62,8 @@ const groupBy = () => facts.groupBy("k").agg(sum("v").alias("s"), count(lit(1)).
 const join = () => facts.join(dims, facts.col("k").eq(dims.col("k2"))).groupBy("w").agg(sum("v").alias("s"));
 const checksum = async (df: DataFrame) => (await df.collectArrays()).reduce((n, r) => n + (r[1] as number), 0);
 
+const probe = async (when: string) => { for (const line of await probeFreeCores()) console.log(`free cores ${when}: ${line}`); };
+await probe("before");
 console.log(`shuffle bench: ${ROWS} rows, ${KEYS} distinct keys, 4 input partitions, shuffle.partitions=8; ${ROUNDS} interleaved rounds after a warm-up, median wall ms; load average at start: ${load()}`);
 const SKIP = process.env.ONLY_RAW === "1";
 if (!SKIP) {
@@ -131,3 +134,4 @@ for (const rows of RAW_ROWS) {
   } finally { for (const c of rawClusters) await c.stop(); }
 }
 console.log(`load average at the end: ${load()}`);
+await probe("after");
