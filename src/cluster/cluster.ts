@@ -12,6 +12,7 @@
  * await cluster.stop();
  */
 import type { ConfigValues } from "../common/config.ts";
+import { CONFIG_DEFAULTS } from "../common/config.ts";
 import { ExecutorLostError, CinderError } from "../common/errors.ts";
 import type { Batch } from "../exec/column-vector.ts";
 import type { PhysicalPlan } from "../physical/physical-plan.ts";
@@ -26,6 +27,8 @@ import { InProcessExecutor } from "./in-process-executor.ts";
 import { DriverScans } from "./driver-scans.ts";
 import { trackExecutorScans } from "./executor-scans.ts";
 import type { DriverSources } from "./driver-scans.ts";
+import { HeartbeatReceiver } from "../scheduler/heartbeat-receiver.ts";
+import type { HeartbeatOptions } from "../scheduler/heartbeat-receiver.ts";
 
 export type ExecutorKind = "in-process" | "worker-thread" | "web-worker";
 
@@ -35,6 +38,8 @@ export interface ClusterOptions {
   /** Task slots per executor (`executor.cores`, default 1). */
   cores?: number;
   kind?: ExecutorKind;
+  /** Heartbeat requests and the silence after which an executor is declared lost (defaults: 10 s and 120 s, as Spark). */
+  heartbeat?: Partial<HeartbeatOptions>;
 }
 
 /** What a cluster needs from a session: its memory tables and configuration. */
@@ -73,17 +78,22 @@ export class Cluster {
   /** The plan that computes each persisted RDD, to recompute lost partitions from. */
   private readonly lineage = new Map<number, PhysicalPlan>();
   private nextExecutorId = 0;
+  private readonly heartbeats: HeartbeatReceiver;
 
-  private constructor(readonly kind: ExecutorKind, readonly cores: number, readonly bus: ListenerBus) {
+  private constructor(readonly kind: ExecutorKind, readonly cores: number, readonly bus: ListenerBus, heartbeat: Partial<HeartbeatOptions> = {}) {
     this.scheduler = new DAGScheduler(bus);
     this.driverScans = new DriverScans(kind === "in-process", () => this.pool);
     trackExecutorScans(bus, this.scheduler.splitTracker);
+    this.heartbeats = new HeartbeatReceiver(() => this.pool, (id, why) => this.kill(id, why), {
+      intervalMs: heartbeat.intervalMs ?? CONFIG_DEFAULTS["executor.heartbeatInterval"],
+      timeoutMs: heartbeat.timeoutMs ?? CONFIG_DEFAULTS["network.timeout"],
+    });
   }
 
   static async start(options: ClusterOptions = {}): Promise<Cluster> {
     const kind = options.kind ?? "in-process";
     const cores = Math.max(1, options.cores ?? 1);
-    const cluster = new Cluster(kind, cores, new ListenerBus());
+    const cluster = new Cluster(kind, cores, new ListenerBus(), options.heartbeat);
     const n = Math.max(1, options.executors ?? await defaultExecutors(kind));
     try {
       await Promise.all(Array.from({ length: n }, () => cluster.addExecutor()));
@@ -91,6 +101,8 @@ export class Cluster {
       await cluster.stop();
       throw e;
     }
+    // In-process executors share the driver's thread: when one hangs, so does the driver, and nothing could expire it.
+    if (kind !== "in-process") cluster.heartbeats.start();
     return cluster;
   }
 
@@ -104,7 +116,10 @@ export class Cluster {
   static async attach(session: AttachableSession, kind: ExecutorKind = "in-process"): Promise<Cluster> {
     const conf = session.conf.toJSON();
     const instances = conf["executor.instances"];
-    const cluster = await Cluster.start({ kind, cores: conf["executor.cores"], ...(instances > 0 ? { executors: instances } : {}) });
+    const cluster = await Cluster.start({
+      kind, cores: conf["executor.cores"], ...(instances > 0 ? { executors: instances } : {}),
+      heartbeat: { intervalMs: conf["executor.heartbeatInterval"], timeoutMs: conf["network.timeout"] },
+    });
     session.backend = cluster.backend() as AttachableSession["backend"];
     return cluster;
   }
@@ -203,6 +218,7 @@ export class Cluster {
 
   /** Stops the scheduler and every executor (workers are terminated). */
   async stop(): Promise<void> {
+    this.heartbeats.stop();
     this.scheduler.stop();
     await Promise.all(this.pool.map((e) => e.stop().catch(() => undefined)));
   }

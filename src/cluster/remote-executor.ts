@@ -35,6 +35,8 @@ export class RemoteExecutor implements Executor {
     private readonly terminate: () => void,
   ) {
     this.life = new Lifeline(id);
+    // However the worker goes (killed, crashed, stopped), the blocks it handed over go with it.
+    void this.life.lost.then(() => this.served.clear());
   }
 
   /** Hands the worker its id and the driver's block router. */
@@ -86,7 +88,6 @@ export class RemoteExecutor implements Executor {
   /** Terminates the worker now, as a crash would. */
   kill(reason = "killed"): void {
     if (!this.life.isAlive) return;
-    this.served.clear();
     this.life.die(reason);
     this.remote[Comlink.releaseProxy]();
     this.terminate();

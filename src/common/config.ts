@@ -35,6 +35,10 @@ export interface ConfigValues {
    * Fresh shared memory costs a page fault per page; reused memory is already mapped.
    */
   "shuffle.memoryPool": number;
+  /** Milliseconds between the driver's heartbeat requests to each executor on a cluster. */
+  "executor.heartbeatInterval": number;
+  /** Milliseconds without a heartbeat after which an executor is declared lost (Spark's spark.network.timeout). */
+  "network.timeout": number;
 }
 
 export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
@@ -49,6 +53,8 @@ export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
   "batch.size": 65536,
   "join.preferSortMerge": -1,
   "shuffle.memoryPool": 256 * 1024 * 1024,
+  "executor.heartbeatInterval": 10_000,
+  "network.timeout": 120_000,
 });
 
 export type ConfigKey = keyof ConfigValues;
