@@ -6,7 +6,7 @@
  */
 import type * as arrow from "apache-arrow";
 import type { Expr, SortOrder } from "../plan/expressions.ts";
-import { alias, newExprId, transformUp } from "../plan/expressions.ts";
+import { alias, newExprId, sortOrderToString, transformUp } from "../plan/expressions.ts";
 import type { JoinType, LogicalPlan } from "../plan/logical-plan.ts";
 import { columnRef, outputSchema, planToString } from "../plan/logical-plan.ts";
 import { analyzeNode, resolveColumn } from "../plan/analyzer.ts";
@@ -17,6 +17,7 @@ import type { Batch } from "../exec/column-vector.ts";
 import { columnValues } from "../exec/values.ts";
 import type { CellValue } from "../exec/values.ts";
 import { arrowTableOf } from "../exec/arrow-convert.ts";
+import { numPartitions as numPartitionsOf } from "../physical/physical-plan.ts";
 import { Column, columnOf, toExpr } from "./column.ts";
 import type { ColumnLike } from "./column.ts";
 import { orderOf } from "./window.ts";
@@ -246,6 +247,71 @@ export class DataFrame {
     return left.union(right);
   }
 
+  /**
+   * Shuffles this DataFrame into `numPartitions` partitions: round robin with
+   * no columns, else by a hash of the columns (all rows of a key in one
+   * partition; `shuffle.partitions` of them when no number is given).
+   *
+   * @example df.repartition(8)
+   * @example df.repartition(8, "customer_id")
+   * @example df.repartition(col("k"))
+   */
+  repartition(numPartitions: number, ...cols: ColumnOrName[]): DataFrame;
+  repartition(...cols: ColumnOrName[]): DataFrame;
+  repartition(...args: (number | ColumnOrName)[]): DataFrame {
+    const [n, cols] = splitPartitionArgs("repartition", args);
+    const keys = cols.map((c) => {
+      const column = columnOf(c);
+      if (column.sortOrder) {
+        throw new AnalysisError("WRONG_ARGUMENT", `repartition: ${sortOrderToString(column.sortOrder)} is a sort order; hash partitioning takes plain columns, use repartitionByRange(...) to partition by ranges of sorted keys`);
+      }
+      return column.expr;
+    });
+    if (n === null && keys.length === 0) {
+      throw new AnalysisError("WRONG_ARGUMENT", "repartition: pass a number of partitions, columns, or both, e.g. df.repartition(8) or df.repartition(\"k\")");
+    }
+    const mode = keys.length === 0 ? "roundRobin" : "hash";
+    return this.derive((input) => ({ type: "Repartition", input, mode, numPartitions: n, keys, orders: [] }));
+  }
+
+  /**
+   * Shuffles this DataFrame into `numPartitions` partitions of sorted key
+   * ranges that do not overlap (the bounds come from a sample of the keys, as
+   * a global sort's do); ascending unless a column says `.desc()`. Rows within
+   * a partition are not sorted.
+   *
+   * @example df.repartitionByRange(4, "ts")
+   * @example df.repartitionByRange(col("price").desc())
+   */
+  repartitionByRange(numPartitions: number, ...cols: ColumnOrName[]): DataFrame;
+  repartitionByRange(...cols: ColumnOrName[]): DataFrame;
+  repartitionByRange(...args: (number | ColumnOrName)[]): DataFrame {
+    const [n, cols] = splitPartitionArgs("repartitionByRange", args);
+    if (cols.length === 0) {
+      throw new AnalysisError("WRONG_ARGUMENT", "repartitionByRange: pass at least one column to partition by, e.g. df.repartitionByRange(4, \"ts\")");
+    }
+    const orders = cols.map(orderOf);
+    return this.derive((input) => ({ type: "Repartition", input, mode: "range", numPartitions: n, keys: [], orders }));
+  }
+
+  /**
+   * At most `numPartitions` partitions, without a shuffle (Spark's coalesce):
+   * each new partition reads a run of neighbouring input partitions in one
+   * task. Asking for more partitions than there are keeps them as they are.
+   *
+   * @example df.coalesce(1).write.parquet("out")
+   */
+  coalesce(numPartitions: number): DataFrame {
+    const n = checkNumPartitions("coalesce", numPartitions);
+    return this.derive((input) => ({ type: "Repartition", input, mode: "coalesce", numPartitions: n, keys: [], orders: [] }));
+  }
+
+  /** How many partitions this DataFrame's result has (Spark's `df.rdd.getNumPartitions()`); plans the query, runs nothing. @example df.repartition(4).numPartitions // 4 */
+  get numPartitions(): number {
+    const optimized = this.session.optimize(this.session.cacheManager.withCachedScans(this.plan));
+    return numPartitionsOf(this.session.planPhysical(optimized));
+  }
+
   /** Tags this DataFrame for the planner (`"broadcast"` forces a broadcast join). */
   hint(name: "broadcast"): DataFrame {
     return this.derive((input) => ({ type: "Hint", input, name }));
@@ -380,6 +446,25 @@ export class DataFrame {
   toString(): string {
     return `DataFrame[${this.schema.map((f) => `${f.name}: ${typeToString(f.type)}`).join(", ")}]`;
   }
+}
+
+/** `numPartitions` checked: a positive integer, else a WRONG_ARGUMENT error naming `method`. */
+function checkNumPartitions(method: string, n: unknown): number {
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) {
+    throw new AnalysisError("WRONG_ARGUMENT", `${method}: numPartitions must be a positive integer, got ${String(n)}; pass e.g. df.${method}(8)`, { details: { numPartitions: n } });
+  }
+  return n;
+}
+
+/** `(numPartitions?, ...cols)` as Spark's overloads take them: a leading number, then columns (no other numbers). */
+function splitPartitionArgs(method: string, args: readonly (number | ColumnOrName)[]): [number | null, ColumnOrName[]] {
+  const first = args[0];
+  const n = typeof first === "number" ? checkNumPartitions(method, first) : null;
+  const cols = (n === null ? args : args.slice(1)).map((c) => {
+    if (typeof c === "number") throw new AnalysisError("WRONG_ARGUMENT", `${method}: the number of partitions comes first and only once, got ${c} among the columns`);
+    return c;
+  });
+  return [n, cols];
 }
 
 /** Points `other.col(...)` references in a join condition at the fresh ids `renamed` (other with new ids) gave them. */

@@ -31,3 +31,21 @@ export function splitByPartition(batch: Batch, ids: Int32Array, n: number): (Bat
   }
   return out;
 }
+
+/**
+ * Partition ids for round-robin partitioning (Spark's RoundRobinPartitioning):
+ * a map task's `i`-th row goes to `(start + i) % n`, row by row, so one big
+ * batch still spreads evenly. `start` is the position after the task's
+ * previous batch; each task starts at its map index, as both engines do, so
+ * a rerun places every row where it went before. Adds to `counts` when given.
+ */
+export function roundRobinPartitionIds(numRows: number, n: number, start: number, counts?: Int32Array): Int32Array {
+  const ids = new Int32Array(numRows);
+  let p = start % n;
+  for (let i = 0; i < numRows; i++) {
+    ids[i] = p;
+    if (++p === n) p = 0;
+  }
+  if (counts) for (let i = 0; i < numRows; i++) counts[ids[i]!]!++;
+  return ids;
+}

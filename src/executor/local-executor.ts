@@ -7,7 +7,7 @@
 import type { ConfigValues } from "../common/config.ts";
 import type { Batch } from "../exec/column-vector.ts";
 import { evaluate } from "../exec/evaluate.ts";
-import { splitByPartition } from "../exec/partition.ts";
+import { roundRobinPartitionIds, splitByPartition } from "../exec/partition.ts";
 import { partitionIds } from "./partition-ids.ts";
 import { scatterToPartitions } from "./shuffle-scatter.ts";
 import { rangeBounds, rangePartitionIds, sampleKeys } from "../exec/range-partition.ts";
@@ -48,13 +48,19 @@ class InMemoryExchanges implements ExchangeReader {
     const part = node.partitioning;
     const n = part.kind === "single" ? 1 : part.numPartitions;
     const buckets: Batch[][] = Array.from({ length: n }, () => []);
-    let rr = 0;
     for (let p = 0; p < numPartitions(node.input); p++) {
+      let rr = p; // where a cluster's map task p starts its round robin (shuffle-writer.ts), so both engines agree
       // Hash partitioning: one counting-sort scatter per input partition, as a cluster's map task does.
       const mapBatches: Batch[] = [], mapIds: Int32Array[] = [], counts = new Int32Array(n);
       for await (const batch of execute(node.input, p, ctx)) {
         if (part.kind === "single") { buckets[0]!.push(batch); continue; }
-        if (part.kind === "roundRobin") { buckets[rr++ % n]!.push(batch); continue; }
+        if (part.kind === "roundRobin") {
+          if (batch.numRows === 0) continue;
+          mapBatches.push(batch);
+          mapIds.push(roundRobinPartitionIds(batch.numRows, n, rr, counts));
+          rr += batch.numRows;
+          continue;
+        }
         if (part.kind === "range") { buckets[0]!.push(batch); continue; } // split below, once the bounds are known
         if (batch.numRows === 0) continue;
         mapBatches.push(batch);

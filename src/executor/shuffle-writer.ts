@@ -18,6 +18,7 @@ import type { BlockManager } from "./block-manager.ts";
 import { scatterToPartitions } from "./shuffle-scatter.ts";
 import type { SharedAllocator } from "./shuffle-scatter.ts";
 import { partitionIds } from "./partition-ids.ts";
+import { roundRobinPartitionIds } from "../exec/partition.ts";
 import { shuffleBlockId } from "./task.ts";
 
 export interface ShuffleWriteResult {
@@ -47,7 +48,7 @@ export async function writeShuffle(
     records += batch.numRows;
     batches.push(batch);
     if (partitioning.kind === "single") ids.push(new Int32Array(batch.numRows));
-    else if (partitioning.kind === "roundRobin") ids.push(new Int32Array(batch.numRows).fill(rr++ % n));
+    else if (partitioning.kind === "roundRobin") { ids.push(roundRobinPartitionIds(batch.numRows, n, rr)); rr += batch.numRows; }
     else if (partitioning.kind === "range") ids.push(rangePartitionIds(partitioning.orders.map((o) => evaluate(o.expr, batch)), bounds!, partitioning.orders, batch.numRows));
     else ids.push(partitionIds(partitioning.keys.map((k) => evaluate(k, batch)), batch.numRows, n, counts));
   }

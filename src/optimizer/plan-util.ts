@@ -78,6 +78,11 @@ export function mapNodeExpressions(p: LogicalPlan, f: (e: Expr) => Expr): Logica
       return exprs.every((e, i) => e === p.orders[i]!.expr) ? p : { ...p, orders: p.orders.map((o, i) => ({ ...o, expr: exprs[i]! })) };
     }
     case "Window": { const windowExprs = all(p.windowExprs); return windowExprs === p.windowExprs ? p : { ...p, windowExprs }; }
+    case "Repartition": {
+      const keys = all(p.keys), orderExprs = all(p.orders.map((o) => o.expr));
+      if (keys === p.keys && orderExprs.every((e, i) => e === p.orders[i]!.expr)) return p;
+      return { ...p, keys, orders: p.orders.map((o, i) => ({ ...o, expr: orderExprs[i]! })) };
+    }
     default: return p;
   }
 }

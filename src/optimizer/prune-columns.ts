@@ -43,7 +43,7 @@ function prune(p: LogicalPlan, required: ReadonlySet<number>): LogicalPlan {
     }
     case "Filter": case "Limit": case "SubqueryAlias": case "Hint":
       return withChildren(p, [prune(p.input, needs(planExpressions(p), p.input, required))]);
-    case "Sort": {
+    case "Sort": case "Repartition": {
       const need = needs(planExpressions(p), p.input, required);
       return withChildren(p, [narrow(prune(p.input, need), need)]);
     }

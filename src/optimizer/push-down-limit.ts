@@ -51,7 +51,7 @@ function maxRows(p: LogicalPlan): number {
   switch (p.type) {
     case "Limit": return Math.min(p.limit, maxRows(p.input));
     case "Scan": return p.limit ?? Infinity;
-    case "Project": case "Filter": case "Sort": case "SubqueryAlias": case "Hint": case "Distinct": return maxRows(p.input);
+    case "Project": case "Filter": case "Sort": case "SubqueryAlias": case "Hint": case "Distinct": case "Repartition": return maxRows(p.input);
     case "Union": return p.inputs.reduce((n, c) => n + maxRows(c), 0);
     default: return Infinity;
   }

@@ -52,7 +52,7 @@ function pushFilter(f: PlanOf<"Filter">): LogicalPlan {
       const below = filterOf(child.input, moved.map((c) => substituteColumns(c, byId)));
       return filterOf({ ...child, input: below }, kept);
     }
-    case "Sort": case "Distinct": case "SubqueryAlias": case "Hint": {
+    case "Sort": case "Distinct": case "SubqueryAlias": case "Hint": case "Repartition": {
       const { moved, kept } = partition(conjuncts, isMovable);
       if (moved.length === 0) return f;
       return filterOf({ ...child, input: filterOf(child.input, moved) }, kept);

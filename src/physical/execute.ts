@@ -18,6 +18,7 @@ import { sortMergeJoinExec } from "./operators/sort-merge-join-exec.ts";
 import { sortExec, takeOrderedExec } from "./operators/sort-exec.ts";
 import { windowExec } from "./operators/window-exec.ts";
 import { mapPartitionsExec } from "./operators/map-partitions-exec.ts";
+import { coalesceExec } from "./operators/coalesce-exec.ts";
 
 export function execute(plan: PhysicalPlan, partition: number, ctx: TaskContext): BatchStream {
   switch (plan.type) {
@@ -38,6 +39,7 @@ export function execute(plan: PhysicalPlan, partition: number, ctx: TaskContext)
     case "BroadcastExchangeExec": return broadcastStream(plan, ctx);
     case "EmptyExec": return (async function* () {})();
     case "MapPartitionsExec": return mapPartitionsExec(plan, partition, ctx);
+    case "CoalesceExec": return coalesceExec(plan, partition, ctx);
   }
 }
 

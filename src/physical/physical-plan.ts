@@ -75,6 +75,8 @@ export type PhysicalPlan = Base & (
   | { type: "ShuffleExchangeExec"; input: PhysicalPlan; partitioning: Partitioning; exchangeId: number }
   | { type: "BroadcastExchangeExec"; input: PhysicalPlan; exchangeId: number }
   | { type: "EmptyExec"; numPartitions: number }
+  /** Spark's CoalesceExec: partition p runs input partitions `coalescedInputs(p, ...)` one after another, no shuffle. */
+  | { type: "CoalesceExec"; input: PhysicalPlan; numPartitions: number }
   /** RDD API functions over each partition; `broadcasts` are one-row memory scans of broadcast variables. */
   | { type: "MapPartitionsExec"; input: PhysicalPlan; inputLayout: RDDLayout; steps: RDDStep[]; outputLayout: RDDLayout; broadcasts: PhysicalPlan[] }
 );
@@ -104,7 +106,7 @@ export function withPhysicalChildren(p: PhysicalPlan, children: PhysicalPlan[]):
 /** How many partitions a node produces. */
 export function numPartitions(p: PhysicalPlan): number {
   switch (p.type) {
-    case "ScanExec": case "EmptyExec": return p.numPartitions;
+    case "ScanExec": case "EmptyExec": case "CoalesceExec": return p.numPartitions;
     case "ShuffleExchangeExec":
       return p.partitioning.kind === "single" ? 1 : p.partitioning.numPartitions;
     case "BroadcastExchangeExec": return 1;
@@ -115,6 +117,15 @@ export function numPartitions(p: PhysicalPlan): number {
     case "SortMergeJoinExec": return numPartitions(p.left);
     default: return numPartitions(p.input);
   }
+}
+
+/**
+ * The input partitions partition `p` of a CoalesceExec reads: `n` input partitions cut into `m` contiguous,
+ * near-equal ranges, as Spark's CoalescedRDD does without locality preferences.
+ * @example coalescedInputs(0, 5, 2) // [0, 2]: input partitions 0 and 1
+ */
+export function coalescedInputs(p: number, n: number, m: number): [start: number, end: number] {
+  return [Math.floor((p * n) / m), Math.floor(((p + 1) * n) / m)];
 }
 
 export function describePhysical(p: PhysicalPlan): string {
@@ -145,6 +156,7 @@ export function describePhysical(p: PhysicalPlan): string {
     }
     case "BroadcastExchangeExec": return `BroadcastExchange [id=${p.exchangeId}]`;
     case "EmptyExec": return "EmptyExec";
+    case "CoalesceExec": return `Coalesce ${p.numPartitions}`;
     case "MapPartitionsExec": return `MapPartitionsExec ${describeSteps(p.steps, p.inputLayout, p.outputLayout)}`;
   }
 }

@@ -87,8 +87,21 @@ export class PhysicalPlanner {
         return { type: "UnionExec", inputs, schema: outputSchema(p) };
       }
       case "Window": return this.planWindow(p);
+      case "Repartition": return this.planRepartition(p);
       case "SetOperation":
         throw new UnsupportedError(`${p.op.toUpperCase()} must be rewritten by the optimizer before planning`);
+    }
+  }
+
+  /** A user's repartition always shuffles, even a single partition (as Spark does); coalesce never does. */
+  private planRepartition(p: PlanOf<"Repartition">): PhysicalPlan {
+    const input = this.plan(p.input);
+    const n = p.numPartitions ?? this.partitions();
+    switch (p.mode) {
+      case "coalesce": return { type: "CoalesceExec", input, numPartitions: Math.min(n, numPartitions(input)), schema: input.schema };
+      case "roundRobin": return this.exchange(input, { kind: "roundRobin", numPartitions: n });
+      case "hash": return this.exchange(input, { kind: "hash", keys: p.keys.map((k) => bind(k, input.schema)), numPartitions: n });
+      case "range": return this.exchange(input, { kind: "range", orders: p.orders.map((o) => bindOrder(o, input.schema)), numPartitions: n });
     }
   }
 

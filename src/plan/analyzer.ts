@@ -56,6 +56,10 @@ export function analyzeNode(p: LogicalPlan, outer: Scope | null = null): Logical
       const scope = scopeOf(outputSchema(p.input), outer);
       return { ...p, orders: p.orders.map((o) => resolveSortOrder(o, scope)) };
     }
+    case "Repartition": {
+      const scope = scopeOf(outputSchema(p.input), outer);
+      return { ...p, keys: p.keys.map((k) => resolveExpr(k, scope)), orders: p.orders.map((o) => resolveSortOrder(o, scope)) };
+    }
     case "Join": {
       const left = outputSchema(p.left), right = outputSchema(p.right);
       const condition = p.condition ? requireBoolean(resolveExpr(p.condition, scopeOf([...left, ...right], outer)), "join condition") : null;

@@ -42,7 +42,14 @@ export type LogicalPlan =
   | { type: "Distinct"; input: LogicalPlan }
   | { type: "Window"; input: LogicalPlan; windowExprs: Expr[] }
   | { type: "SubqueryAlias"; input: LogicalPlan; alias: string }
-  | { type: "Hint"; input: LogicalPlan; name: "broadcast" };
+  | { type: "Hint"; input: LogicalPlan; name: "broadcast" }
+  /**
+   * A requested partitioning (Spark's Repartition and RepartitionByExpression): round robin, hash on
+   * `keys`, range on `orders`, or `coalesce` (fewer partitions, no shuffle). `numPartitions` null: `shuffle.partitions`.
+   */
+  | { type: "Repartition"; input: LogicalPlan; mode: RepartitionMode; numPartitions: number | null; keys: Expr[]; orders: SortOrder[] };
+
+export type RepartitionMode = "roundRobin" | "hash" | "range" | "coalesce";
 
 export type PlanOf<T extends LogicalPlan["type"]> = Extract<LogicalPlan, { type: T }>;
 
@@ -76,6 +83,7 @@ export function planExpressions(p: LogicalPlan): Expr[] {
     case "Join": return p.condition ? [p.condition] : [];
     case "Sort": return p.orders.map((o) => o.expr);
     case "Window": return p.windowExprs;
+    case "Repartition": return [...p.keys, ...p.orders.map((o) => o.expr)];
     default: return [];
   }
 }
@@ -96,7 +104,7 @@ export function outputSchema(p: LogicalPlan): Field[] {
   switch (p.type) {
     case "Scan": return p.projection ? p.projection.map((i) => p.schema[i]!) : p.schema;
     case "Project": return p.exprs.map(fieldOf);
-    case "Filter": case "Sort": case "Limit": case "Distinct": case "Hint": return outputSchema(p.input);
+    case "Filter": case "Sort": case "Limit": case "Distinct": case "Hint": case "Repartition": return outputSchema(p.input);
     case "Aggregate": return p.aggregates.map(fieldOf);
     case "Window": return [...outputSchema(p.input), ...p.windowExprs.map(fieldOf)];
     case "SubqueryAlias": return outputSchema(p.input).map((f) => ({ ...f, qualifier: p.alias }));
@@ -147,6 +155,13 @@ export function describeNode(p: LogicalPlan): string {
     case "Window": return `Window [${p.windowExprs.map(exprToString).join(", ")}]`;
     case "SubqueryAlias": return `SubqueryAlias ${p.alias}`;
     case "Hint": return `ResolvedHint ${p.name}`;
+    case "Repartition": {
+      const n = p.numPartitions ?? "shuffle.partitions";
+      if (p.mode === "coalesce") return `Repartition ${n}, false`;
+      if (p.mode === "roundRobin") return `Repartition ${n}, true`;
+      const keys = p.mode === "hash" ? p.keys.map(exprToString) : p.orders.map(sortOrderToString);
+      return `RepartitionByExpression [${keys.join(", ")}], ${n}`;
+    }
   }
 }
 
