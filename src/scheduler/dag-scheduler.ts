@@ -24,7 +24,7 @@ import { SplitTracker } from "./split-tracker.ts";
 import { scanTableId } from "../io/scan-metrics.ts";
 import { CacheTracker } from "./cache-tracker.ts";
 import { cachedRddOf } from "../executor/task.ts";
-import { physicalChildren } from "../physical/physical-plan.ts";
+import { coalescedInputs, numPartitions, physicalChildren } from "../physical/physical-plan.ts";
 import type { Stage } from "./stage.ts";
 import { allStages, buildStages, memoryTablesOf } from "./stage.ts";
 import { TaskScheduler } from "./task-scheduler.ts";
@@ -294,6 +294,8 @@ export class DAGScheduler {
         return this.cacheTracker.locations(rddId)[partition] ?? null;
       }
       if (p.type === "HashJoinExec" && p.broadcast) { p = p.buildSide === "left" ? p.right : p.left; continue; }
+      // A coalesced task reads a run of input partitions; prefer where the first one is.
+      if (p.type === "CoalesceExec") { partition = coalescedInputs(partition, numPartitions(p.input), p.numPartitions)[0]; p = p.input; continue; }
       const children = physicalChildren(p);
       if (children.length !== 1 || p.type === "ShuffleExchangeExec" || p.type === "BroadcastExchangeExec" || p.type === "GlobalLimitExec") return null;
       p = children[0]!;

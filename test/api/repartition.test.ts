@@ -176,6 +176,20 @@ function backendTests(label: string, useCluster: boolean): void {
       if (log) assert.deepEqual(stageTasks(), [{ kind: "shuffleMap", numTasks: INPUT_PARTITIONS }, { kind: "result", numTasks: 4 }]);
     });
 
+    it("coalesce over a cached DataFrame reads its cached partitions, wherever they are", async () => {
+      const cached = facts.filter(col("id").geq(100)).cache();
+      try {
+        assert.equal(await cached.count(), 1900);
+        const df = cached.coalesce(2);
+        assert.equal(df.numPartitions, 2);
+        log?.clear();
+        const parts = await partitionsOf(df);
+        assert.equal(parts.length, 2);
+        assertRowsEqual(parts.flat(), await duckRows(`${ALL_FACTS} WHERE id >= 100`));
+        if (log) assert.deepEqual(stageTasks(), [{ kind: "result", numTasks: 2 }]);
+      } finally { await cached.unpersist(); }
+    });
+
     it("a groupBy after repartition on the same key gives DuckDB's answer", async () => {
       const rows = await facts.repartition(4, "k").groupBy("k").count().collectArrays();
       assertRowsEqual(rows, await duckRows("SELECT k, count(*) FROM facts GROUP BY k"));
