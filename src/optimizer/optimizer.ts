@@ -20,6 +20,7 @@ import { pruneColumns } from "./prune-columns.ts";
 import { rewriteSubqueries } from "./rewrite-subqueries.ts";
 import { reorderJoins } from "./reorder-joins.ts";
 import { pushSemiJoinThroughJoin } from "./push-semi-join-through-join.ts";
+import { collapseRepartition } from "./collapse-repartition.ts";
 
 const MAX_ITERATIONS = 100;
 
@@ -42,6 +43,7 @@ export const DEFAULT_RULES: OptimizerRule[] = [
   reorderJoins,
   collapseProject,
   eliminateSorts,
+  collapseRepartition,
   pushDownLimit,
   pruneColumns,
 ];
