@@ -28,6 +28,19 @@ export function compareStrings(a: ColumnVector, i: number, b: ColumnVector, j: n
   return compareBytes(ab, as, ae, bb, bs, be);
 }
 
+/**
+ * Spark's (and DuckDB's) order of numbers: NaN is above every other value
+ * and equal to itself, so `NaN = NaN` is true, and joins, sorts and
+ * comparisons agree on where NaN goes.
+ */
+export function compareNumbers(p: number, q: number): number {
+  return p < q ? -1 : p > q ? 1 : p === q ? 0 : p !== p ? (q !== q ? 0 : 1) : -1;
+}
+
+function isFloating(col: ColumnVector): boolean {
+  return col.type.kind === "float64" || col.type.kind === "float32";
+}
+
 function isConstant(col: ColumnVector): boolean {
   return col.dictionary !== undefined && col.dictionary.length === 1 && col.validity === null;
 }
@@ -59,6 +72,13 @@ export function compare(op: ComparisonOp, left: ColumnVector, right: ColumnVecto
     case "<=": for (let i = 0; i < n; i++) out[i] = a[i]! <= b[i]! ? 1 : 0; break;
     case ">": for (let i = 0; i < n; i++) out[i] = a[i]! > b[i]! ? 1 : 0; break;
     case ">=": for (let i = 0; i < n; i++) out[i] = a[i]! >= b[i]! ? 1 : 0; break;
+  }
+  // JS comparisons are all false with a NaN; only floating columns can hold one, and only those rows are redone.
+  if (isFloating(left) || isFloating(right)) {
+    for (let i = 0; i < n; i++) {
+      const p = a[i]!, q = b[i]!;
+      if (p !== p || q !== q) out[i] = test(op, compareNumbers(p, q));
+    }
   }
   return { type: BOOLEAN, length: n, values: out, validity };
 }

@@ -164,6 +164,24 @@ for (const variant of VARIANTS) {
       }
     });
 
+    it("double keys: NaN joins NaN, -0 joins 0, NULL joins nothing, as in DuckDB", async () => {
+      const xs = [1.5, NaN, 2, NaN, -0, null, 3, 0.1 + 0.2];
+      const ys = [NaN, 2, 1.5, 0, null, 7, 0.3, NaN];
+      const left = session.createDataFrame(xs.map((x, i) => ({ i, x })), { schema: { i: "int", x: "double" }, numPartitions: variant.partitions });
+      const right = session.createDataFrame(ys.map((y, j) => ({ j, y })), { schema: { j: "int", y: "double" }, numPartitions: variant.partitions });
+      const values = (name: string, idx: string, vs: (number | null)[]) =>
+        `(VALUES ${vs.map((v, k) => `(${k}, ${v === null ? "NULL" : Number.isNaN(v) ? "'nan'::DOUBLE" : Object.is(v, -0) ? "'-0.0'::DOUBLE" : `${v}::DOUBLE`})`).join(", ")}) ${name}(${idx}, v)`;
+      for (const how of ["inner", "full", "left_semi"] as How[]) {
+        const joined = left.join(right, left.col("x").eq(right.col("y")), how);
+        assert.match(joined.explain(false), new RegExp(variant.expected(how)));
+        const got = await (semiOrAnti(how) ? joined.select("i") : joined.select("i", "j")).collectArrays();
+        const on = "l.v = r.v";
+        const sql = how === "left_semi" ? `SELECT l.i FROM ${values("l", "i", xs)} WHERE EXISTS (SELECT 1 FROM ${values("r", "j", ys)} WHERE ${on})`
+          : `SELECT l.i, r.j FROM ${values("l", "i", xs)} ${how === "full" ? "FULL OUTER JOIN" : "JOIN"} ${values("r", "j", ys)} ON ${on}`;
+        assertRowsEqual(got, await duckRows(sql), { message: how });
+      }
+    });
+
     it("count over a join with duplicate keys on both sides, NULL keys and a residual condition", async () => {
       // Both sides are slices of facts: k repeats (23 values over 2000 rows) and is sometimes NULL.
       const left = facts.filter(col("id").lt(400));

@@ -1,4 +1,4 @@
-/** String comparison kernels: every operator, against a constant, a plain column and a dictionary column, equal to a byte-order reference (property-based). */
+/** Comparison kernels: strings (every operator, against a constant, a plain column and a dictionary column, equal to a byte-order reference) and doubles (NaN, -0, infinities, in DuckDB's order); property-based. */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -9,6 +9,7 @@ import { utf8FromStrings } from "../../src/exec/column-vector.ts";
 import { constantVector } from "../../src/exec/constant.ts";
 import { compare } from "../../src/exec/compare.ts";
 import { inList } from "../../src/exec/conditional.ts";
+import { duckRows } from "../support/duckdb-oracle.ts";
 
 const OPS: ComparisonOp[] = ["=", "!=", "<", "<=", ">", ">="];
 const encoder = new TextEncoder();
@@ -52,5 +53,32 @@ describe("string comparison kernels", () => {
       assert.deepEqual(Array.from(inList(utf8FromStrings(xs), list, false).values), expected);
       assert.deepEqual(Array.from(inList(dictionaryOf(xs), list, false).values), expected);
     }));
+  });
+});
+
+describe("numeric comparison kernels", () => {
+  // DuckDB's (and Spark's) order: NaN above every number and equal to itself, so NaN = NaN and NaN > 1e308.
+  const rank = (v: number): [number, number] => (Number.isNaN(v) ? [1, 0] : [0, v]);
+  const ref = (op: ComparisonOp, a: number, b: number): number => {
+    const [ra, va] = rank(a), [rb, vb] = rank(b);
+    const c = ra !== rb ? ra - rb : va < vb ? -1 : va > vb ? 1 : 0;
+    return Number(op === "=" ? c === 0 : op === "!=" ? c !== 0 : op === "<" ? c < 0 : op === "<=" ? c <= 0 : op === ">" ? c > 0 : c >= 0);
+  };
+  const num = fc.oneof(fc.constantFrom(NaN, 0, -0, Infinity, -Infinity, 1.5), fc.double());
+
+  it("doubles with NaN, -0 and infinities, every operator, as DuckDB orders them", () => {
+    fc.assert(fc.property(fc.array(fc.tuple(num, num), { maxLength: 40 }), (pairs) => {
+      const col = (vs: number[]): ColumnVector => ({ type: { kind: "float64" }, length: vs.length, values: Float64Array.from(vs), validity: null });
+      const a = pairs.map((p) => p[0]), b = pairs.map((p) => p[1]);
+      for (const op of OPS) assert.deepEqual(Array.from(compare(op, col(a), col(b)).values), a.map((x, i) => ref(op, x, b[i]!)), op);
+    }));
+  });
+
+  it("agrees with DuckDB on NaN comparisons", async () => {
+    const rows = await duckRows(`SELECT 'nan'::DOUBLE = 'nan'::DOUBLE, 'nan'::DOUBLE > 1e308, 'nan'::DOUBLE < 1, '-0.0'::DOUBLE = 0::DOUBLE, 'nan'::DOUBLE >= 'nan'::DOUBLE`);
+    const f = (vs: number[]): ColumnVector => ({ type: { kind: "float64" }, length: vs.length, values: Float64Array.from(vs), validity: null });
+    const ours = [compare("=", f([NaN]), f([NaN])), compare(">", f([NaN]), f([1e308])), compare("<", f([NaN]), f([1])), compare("=", f([-0]), f([0])), compare(">=", f([NaN]), f([NaN]))]
+      .map((c) => c.values[0] === 1);
+    assert.deepEqual(ours, rows[0]);
   });
 });

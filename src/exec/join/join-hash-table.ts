@@ -148,9 +148,10 @@ export class JoinHashTable {
         if (probeNulls !== null && probeNulls[p] === 1) { p++; continue; }
         b = heads[probeHashes[p]! & mask]!;
       }
-      const key = pv[p]!;
+      const key = pv[p]!, nan = key !== key;
       while (b >= 0) {
-        if (bv[b] === key) {
+        // NaN joins NaN, as in Spark and DuckDB (the hash already puts every NaN in one bucket).
+        if (bv[b] === key || (nan && bv[b] !== bv[b])) {
           if (count === cap) { cursor.row = p; cursor.build = b; return count; }
           outProbe[count] = p; outBuild[count] = b; count++;
           if (firstOnly) break;

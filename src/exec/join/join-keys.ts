@@ -6,7 +6,7 @@
  * kind suffices; strings compare by UTF-8 bytes, as everywhere in Cinder.
  */
 import type { ColumnVector } from "../column-vector.ts";
-import { compareStrings } from "../compare.ts";
+import { compareNumbers, compareStrings } from "../compare.ts";
 
 /** 1 where any key column is NULL; null when no key column has NULLs. */
 export function keysNullMask(keys: readonly ColumnVector[], numRows: number): Uint8Array | null {
@@ -28,8 +28,7 @@ export function compareKeyRows(a: readonly ColumnVector[], i: number, b: readonl
     if (x.type.kind === "utf8") {
       r = x.dictionary !== undefined && x.dictionary === y.dictionary && x.values[i] === y.values[j] ? 0 : compareStrings(x, i, y, j);
     } else {
-      const p = x.values[i]!, q = y.values[j]!;
-      r = p < q ? -1 : p > q ? 1 : 0;
+      r = compareNumbers(x.values[i]!, y.values[j]!);
     }
     if (r !== 0) return r;
   }

@@ -9,6 +9,7 @@
  */
 import type { ColumnVector } from "../column-vector.ts";
 import { compareKeyRows, keysNullMask } from "./join-keys.ts";
+import { compareNumbers } from "../compare.ts";
 
 /** Indices of the rows with non-NULL keys, ascending by key (ties by row index, so the order is stable). */
 export function sortRowsByKeys(keys: readonly ColumnVector[], numRows: number): Int32Array {
@@ -27,10 +28,7 @@ export function sortRowsByKeys(keys: readonly ColumnVector[], numRows: number): 
     const v = keys[0]!.values;
     const sorted = radixSortRows(v, rows);
     if (sorted) return sorted;
-    return rows.sort((a, b) => {
-      const x = v[a]!, y = v[b]!;
-      return x < y ? -1 : x > y ? 1 : a - b;
-    });
+    return rows.sort((a, b) => compareNumbers(v[a]!, v[b]!) || a - b);
   }
   return rows.sort((a, b) => compareKeyRows(keys, a, keys, b) || a - b);
 }

@@ -13,6 +13,7 @@ import { execute } from "../execute.ts";
 import type { ColumnVector } from "../../exec/column-vector.ts";
 import { evaluate } from "../../exec/evaluate.ts";
 import { compareKeyRows } from "../../exec/join/join-keys.ts";
+import { compareNumbers } from "../../exec/compare.ts";
 import { sortRowsByKeys } from "../../exec/join/key-sort.ts";
 import { JoinMatcher } from "../../exec/join/join-matcher.ts";
 import type { PairSource } from "../../exec/join/join-matcher.ts";
@@ -40,8 +41,7 @@ function mergePairs(lk: readonly ColumnVector[], ls: Int32Array, rk: readonly Co
   const rv = lv !== null && rk[0]!.type.kind !== "utf8" ? rk[0]!.values : null;
   const compare = (x: readonly ColumnVector[], xi: number, xv: typeof lv, y: readonly ColumnVector[], yi: number, yv: typeof lv): number => {
     if (xv === null || yv === null) return compareKeyRows(x, xi, y, yi);
-    const p = xv[xi]!, q = yv[yi]!;
-    return p < q ? -1 : p > q ? 1 : 0;
+    return compareNumbers(xv[xi]!, yv[yi]!);
   };
   return (outLeft, outRight, cap) => {
     let count = 0;
