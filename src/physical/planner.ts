@@ -20,6 +20,7 @@ import { aggregateResultType } from "../plan/expression-types.ts";
 import { estimateStatistics } from "../plan/statistics.ts";
 import type { AggregateCall, Partitioning, PhysicalPlan, WindowCall } from "./physical-plan.ts";
 import { numPartitions } from "./physical-plan.ts";
+import { clusteredOn, partitionedExactlyOn } from "./output-partitioning.ts";
 
 let nextExchangeId = 1;
 
@@ -118,9 +119,13 @@ export class PhysicalPlanner {
     return numPartitions(input) === 1 ? input : this.exchange(input, { kind: "single" });
   }
 
-  /** The input hash-partitioned on `keys` (bound to its schema), or gathered when there are none. */
+  /**
+   * The input hash-partitioned on `keys` (bound to its schema), or gathered when there are none; as it is
+   * when an Exchange below already placed its rows by a subset of the keys (Spark's EnsureRequirements).
+   */
   private clustered(input: PhysicalPlan, keys: Expr[], forceShuffle = false): PhysicalPlan {
     if (numPartitions(input) === 1 && !forceShuffle) return input;
+    if (!forceShuffle && keys.length > 0 && clusteredOn(input, keys)) return input;
     if (keys.length === 0) return this.single(input);
     return this.exchange(input, { kind: "hash", keys, numPartitions: this.partitions() });
   }
@@ -149,7 +154,9 @@ export class PhysicalPlanner {
     const groupBy = p.groupBy.map((g) => bind(g, input.schema));
     const aggSchema = [...groupFields, ...aggFields];
     let aggregated: PhysicalPlan;
-    if (numPartitions(input) === 1 || calls.some((c) => c.distinct)) {
+    // Rows already placed by (a subset of) the grouping keys, by a repartition or a join below: one complete
+    // aggregation per partition, with no partial step and no shuffle.
+    if (numPartitions(input) === 1 || calls.some((c) => c.distinct) || clusteredOn(input, groupBy)) {
       const clustered = this.clustered(input, groupBy);
       aggregated = { type: "HashAggregateExec", input: clustered, mode: "complete", groupBy, aggregates: calls.map((c) => toCall(c, input.schema)), schema: aggSchema };
     } else {
@@ -234,10 +241,24 @@ export class PhysicalPlanner {
         return { type: "HashJoinExec", ...base, left: { type: "BroadcastExchangeExec", input: left, exchangeId: nextExchangeId++, schema: left.schema }, right, buildSide, broadcast: true };
       }
     }
-    const leftIn = bothSingle ? left : this.clustered(left, boundLeftKeys, true);
-    const rightIn = bothSingle ? right : this.clustered(right, boundRightKeys, true);
+    const [leftIn, rightIn] = bothSingle ? [left, right] : this.coPartitioned(left, boundLeftKeys, right, boundRightKeys);
     if (this.config["join.preferSortMerge"] === 1) return { type: "SortMergeJoinExec", ...base, left: leftIn, right: rightIn };
     return { type: "HashJoinExec", ...base, left: leftIn, right: rightIn, buildSide: p.joinType === "right" ? "left" : "right", broadcast: false };
+  }
+
+  /**
+   * Both join sides hash-partitioned on their keys into the same number of partitions. A side already
+   * partitioned that way keeps its placement, and the other side is shuffled to match it (Spark's
+   * EnsureRequirements); only when neither is are both shuffled into `shuffle.partitions`.
+   */
+  private coPartitioned(left: PhysicalPlan, leftKeys: Expr[], right: PhysicalPlan, rightKeys: Expr[]): [PhysicalPlan, PhysicalPlan] {
+    const l = partitionedExactlyOn(left, leftKeys), r = partitionedExactlyOn(right, rightKeys);
+    if (l && r && l.numPartitions === r.numPartitions) return [left, right];
+    const n = l?.numPartitions ?? r?.numPartitions ?? this.partitions();
+    return [
+      l?.numPartitions === n ? left : this.exchange(left, { kind: "hash", keys: leftKeys, numPartitions: n }),
+      r?.numPartitions === n ? right : this.exchange(right, { kind: "hash", keys: rightKeys, numPartitions: n }),
+    ];
   }
 
   private planLimit(p: PlanOf<"Limit">): PhysicalPlan {
