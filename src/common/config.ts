@@ -35,6 +35,13 @@ export interface ConfigValues {
    * Fresh shared memory costs a page fault per page; reused memory is already mapped.
    */
   "shuffle.memoryPool": number;
+  /**
+   * 1 (default): a cluster's result stage reads neighbouring shuffle partitions together once the map stage
+   * shows their sizes (Spark's adaptive coalescing of shuffle partitions), down to one task per core.
+   */
+  "adaptive.enabled": number;
+  /** The size a coalesced result partition aims for (Spark's spark.sql.adaptive.advisoryPartitionSizeInBytes). */
+  "adaptive.advisoryPartitionSizeInBytes": number;
   /** Milliseconds between the driver's heartbeat requests to each executor on a cluster. */
   "executor.heartbeatInterval": number;
   /** Milliseconds without a heartbeat after which an executor is declared lost (Spark's spark.network.timeout). */
@@ -53,6 +60,8 @@ export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
   "batch.size": 65536,
   "join.preferSortMerge": -1,
   "shuffle.memoryPool": 256 * 1024 * 1024,
+  "adaptive.enabled": 1,
+  "adaptive.advisoryPartitionSizeInBytes": 64 * 1024 * 1024,
   "executor.heartbeatInterval": 10_000,
   "network.timeout": 120_000,
 });

@@ -33,15 +33,20 @@ export class ShuffleReader implements ExchangeReader {
     private readonly fetcher: BlockFetcher,
     /** Receives the buffers of every block read from another executor (their memory may be reused there). */
     private readonly borrowed?: WeakSet<ArrayBufferLike>,
+    /** The shuffle partitions a coalesced task reads (see TaskDescription.reduceRange). */
+    private readonly reduceRange?: [number, number],
     readonly metrics: ShuffleReadMetrics = { bytesRead: 0, recordsRead: 0 },
   ) {}
 
   readShuffle(node: PhysicalOf<"ShuffleExchangeExec">, partition: number): BatchStream {
     const input = this.input(node.exchangeId);
     const self = this;
+    const [start, end] = this.reduceRange ?? [partition, partition + 1];
     return (async function* () {
-      const pending = self.fetchAll(input, partition);
-      for (const p of pending) yield* await p;
+      for (let r = start; r < end; r++) {
+        const pending = self.fetchAll(input, r);
+        for (const p of pending) yield* await p;
+      }
     })();
   }
 

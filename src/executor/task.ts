@@ -41,6 +41,11 @@ export interface TaskDescription {
   /** Map-output locations of every Exchange the fragment reads, by `exchangeId`. */
   shuffles: Record<number, ShuffleInput>;
   config: ConfigValues;
+  /**
+   * The shuffle partitions [start, end) this task reads from every shuffle input, in order, when adaptive
+   * coalescing merged neighbouring partitions into one task; absent: partition `partition` alone.
+   */
+  reduceRange?: [number, number];
   /** Executor holding each partition of every cached RDD the fragment scans (null: not cached anywhere alive). */
   cached?: Record<number, (string | null)[]>;
 }

@@ -63,6 +63,8 @@ interface ActiveJob {
   resultBytes: number;
   /** Set for a persist job: result tasks keep their partition as cached block `rdd_<persistAs>_<p>`. */
   persistAs?: number;
+  /** Set when adaptive coalescing merged the result stage's shuffle partitions: result task `i` reads `[start, end)`. */
+  coalesced?: [number, number][];
   done: boolean;
   resolve(partitions: Batch[][]): void;
   reject(error: unknown): void;
@@ -221,6 +223,7 @@ export class DAGScheduler {
 
   private submitMissingTasks(stage: Stage, job: ActiveJob): void {
     if (stage.shuffle?.partitioning.kind === "range" && !stage.rangeBounds) return this.submitSampling(stage, job);
+    if (stage.kind === "result" && stage.attempt === -1) this.coalesceResultPartitions(stage, job);
     const partitions = stage.kind === "result"
       ? job.results.flatMap((r, i) => (r === undefined ? [i] : []))
       : this.tracker.missing(stage.shuffle!.shuffleId);
@@ -229,6 +232,7 @@ export class DAGScheduler {
       type: "StageSubmitted", jobId: job.id, stageId: stage.id, attempt: stage.attempt, kind: stage.kind, numTasks: partitions.length,
       partitions, parentIds: stage.parents.map((p) => p.id), time: Date.now(),
       ...(stage.shuffle ? { shuffleId: stage.shuffle.shuffleId } : {}),
+      ...(stage.kind === "result" && job.coalesced ? { coalescedFrom: stage.numTasks } : {}),
     });
     if (partitions.length === 0) { this.markStageDone(stage); return this.afterStageDone(stage, job); }
     this.running.add(stage);
@@ -236,6 +240,38 @@ export class DAGScheduler {
     const ts = new TaskSetManager(stage, stage.attempt, partitions, (p) => this.preferredLocations(stage, p), job.config["locality.wait"], Date.now());
     this.taskSets.set(stage, ts);
     this.taskScheduler.submit(ts);
+  }
+
+  /**
+   * Spark's adaptive coalescing of shuffle partitions, for the result stage: once its map stages are done
+   * their MapStatus sizes are known, and neighbouring shuffle partitions are merged into tasks of about
+   * `adaptive.advisoryPartitionSizeInBytes`, but never fewer tasks than the cluster has cores (Spark's
+   * parallelism-first default), so 200 tiny partitions run as a few tasks. Only a stage whose every row
+   * comes from shuffles of its own partition count (no scans) qualifies; reading neighbours together keeps
+   * keys within a task and range-partitioned order. Persist jobs and jobs for chosen partitions keep theirs.
+   */
+  private coalesceResultPartitions(stage: Stage, job: ActiveJob): void {
+    if (!job.config["adaptive.enabled"] || job.persistAs !== undefined || job.results.some((r) => r !== undefined)) return;
+    if (stage.inputs.size === 0 || !readsOnlyShuffles(stage.fragment, stage.numTasks)) return;
+    const n = stage.numTasks;
+    const sizes = new Array<number>(n).fill(0);
+    for (const shuffleId of stage.inputs.values()) {
+      for (let r = 0; r < n; r++) for (const [, bytes] of this.tracker.bytesByExecutor(shuffleId, r)) sizes[r] += bytes;
+    }
+    const cores = this.taskScheduler.aliveExecutors().reduce((c, e) => c + e.cores, 0);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const target = Math.max(1, Math.min(job.config["adaptive.advisoryPartitionSizeInBytes"], Math.ceil(total / Math.max(1, cores))));
+    const specs: [number, number][] = [];
+    let start = 0, bytes = 0;
+    for (let r = 0; r < n; r++) {
+      if (r > start && bytes + sizes[r]! > target) { specs.push([start, r]); start = r; bytes = 0; }
+      bytes += sizes[r]!;
+    }
+    specs.push([start, n]);
+    if (specs.length >= n) return;
+    job.coalesced = specs;
+    job.results = new Array<Batch[] | undefined>(specs.length).fill(undefined);
+    job.remaining = specs.length;
   }
 
   /** Runs the sampling pass of a range shuffle; the stage proper is submitted once every partition reported. */
@@ -272,8 +308,12 @@ export class DAGScheduler {
     if (stage.inputs.size === 0) return [];
     const bytes = new Map<string, number>();
     let total = 0;
+    const job = stage.kind === "result" ? this.jobs.get(stage.jobId) : undefined;
+    const [start, end] = job?.coalesced?.[partition] ?? [partition, partition + 1];
     for (const shuffleId of stage.inputs.values()) {
-      for (const [e, n] of this.tracker.bytesByExecutor(shuffleId, partition)) { bytes.set(e, (bytes.get(e) ?? 0) + n); total += n; }
+      for (let r = start; r < end; r++) {
+        for (const [e, n] of this.tracker.bytesByExecutor(shuffleId, r)) { bytes.set(e, (bytes.get(e) ?? 0) + n); total += n; }
+      }
     }
     if (total === 0) return [];
     return [...bytes].filter(([, n]) => n >= 0.2 * total).sort((a, b) => b[1] - a[1]).map(([e]) => e);
@@ -325,6 +365,7 @@ export class DAGScheduler {
     return {
       jobId: stage.jobId, stageId: stage.id, stageAttempt: l.taskSet.stageAttempt, taskId: l.taskId, attempt: l.attempt, partition: l.partition,
       plan: stage.fragment, shuffles, config: job.config, ...(cached ? { cached } : {}),
+      ...(stage.kind === "result" && job.coalesced ? { reduceRange: job.coalesced[l.partition]! } : {}),
       output: !stage.shuffle ? (job.persistAs !== undefined ? { kind: "cache", rddId: job.persistAs } : { kind: "result" })
         : l.taskSet.sampling ? { kind: "sample", partitioning: stage.shuffle.partitioning as Extract<Partitioning, { kind: "range" }> }
         : { kind: "shuffle", shuffleId: stage.shuffle.shuffleId, partitioning: stage.shuffle.partitioning, ...(stage.rangeBounds ? { rangeBounds: stage.rangeBounds } : {}) },
@@ -554,4 +595,17 @@ export class DAGScheduler {
       }
     }
   }
+}
+
+/**
+ * True when every row of `fragment`'s partition p comes from partition p of a
+ * shuffle of `numPartitions` (broadcasts aside): nothing else in it (a scan, a
+ * coalesce, an RDD function) reads by partition number.
+ */
+function readsOnlyShuffles(fragment: PhysicalPlan, numPartitions: number): boolean {
+  if (fragment.type === "ShuffleExchangeExec") return fragment.partitioning.kind !== "single" && fragment.partitioning.numPartitions === numPartitions;
+  if (fragment.type === "BroadcastExchangeExec") return true;
+  if (fragment.type === "ScanExec" || fragment.type === "CoalesceExec" || fragment.type === "MapPartitionsExec") return false;
+  const children = physicalChildren(fragment);
+  return children.length > 0 && children.every((c) => readsOnlyShuffles(c, numPartitions));
 }

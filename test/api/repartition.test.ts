@@ -45,7 +45,8 @@ function errorOf(f: () => unknown): CinderError {
 
 function backendTests(label: string, useCluster: boolean): void {
   describe(`repartition, repartitionByRange and coalesce (${label})`, () => {
-    const session = new Session({ "shuffle.partitions": SHUFFLE_PARTITIONS });
+    // Partition counts are what these tests check: adaptive coalescing (tested in test/scheduler/adaptive-coalescing.test.ts) stays off.
+    const session = new Session({ "shuffle.partitions": SHUFFLE_PARTITIONS, "adaptive.enabled": 0 });
     let facts: DataFrame;
     let cluster: Cluster | null = null;
     let log: EventLog | null = null;

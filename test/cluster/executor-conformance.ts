@@ -108,7 +108,8 @@ export function executorConformance(t: TestApi, factory: ClusterFactory): void {
 
   t.describe(`${factory.name}: scheduling, errors and limits`, () => {
     let cluster: Cluster;
-    const session = new Session({ "shuffle.partitions": 5 });
+    // The event test counts one result task per shuffle partition: adaptive coalescing (its own test below) stays off.
+    const session = new Session({ "shuffle.partitions": 5, "adaptive.enabled": 0 });
     const { facts } = makeTables(session);
     t.before(async () => { cluster = await factory.start(2); session.backend = cluster.backend(); });
     t.after(async () => { await cluster.stop(); });

@@ -21,7 +21,8 @@ const setups: [ExecutorKind, number][] = [["in-process", 1], ["in-process", 2], 
 
 for (const [kind, executors] of setups) {
   describe(`join strategies on a cluster (${kind}, ${executors} executors)`, () => {
-    const session = new Session({ "shuffle.partitions": 4 });
+    // The task counts are what these tests check: adaptive coalescing (its own tests) stays off.
+    const session = new Session({ "shuffle.partitions": 4, "adaptive.enabled": 0 });
     let facts: DataFrame, dims: DataFrame;
     let cluster: Cluster;
     let log: EventLog;
