@@ -43,33 +43,38 @@ export class ShuffleReader implements ExchangeReader {
     const self = this;
     const [start, end] = this.reduceRange ?? [partition, partition + 1];
     return (async function* () {
-      for (let r = start; r < end; r++) {
-        const pending = self.fetchAll(input, r);
-        for (const p of pending) yield* await p;
-      }
+      const pending = self.fetchAll(input, start, end);
+      for (const p of pending) yield* await p;
     })();
   }
 
   /**
-   * Every map output's block for `reduceIndex`, as Spark's ShuffleBlockFetcherIterator does it: all remote
-   * requests go out at once, one per holder (a round trip reducer -> driver -> holder and back per block was
-   * most of a reduce task's time with 34 map outputs), rather than one after another; the blocks are shared
-   * memory, so holding them early costs no copy. Results are in map order; each fails on its own.
+   * Every map output's blocks for reduce partitions [start, end) (one, unless adaptive coalescing merged
+   * some), as Spark's ShuffleBlockFetcherIterator does it: all remote requests go out at once, one per
+   * holder (a round trip reducer -> driver -> holder and back per block was most of a reduce task's time
+   * with 34 map outputs), rather than one after another; the blocks are shared memory, so holding them
+   * early costs no copy. Results are in reduce-partition, then map order; each fails on its own.
    */
-  private fetchAll(input: ShuffleInput, reduceIndex: number): Promise<Batch[]>[] {
-    const byHolder = new Map<string, number[]>();
-    input.locations.forEach((holder, m) => {
-      if (holder === null || holder === this.executorId) return;
-      let maps = byHolder.get(holder);
-      if (!maps) byHolder.set(holder, maps = []);
-      maps.push(m);
-    });
-    const remote = new Map<number, Promise<Batch[] | null>>();
-    for (const [holder, maps] of byHolder) {
-      const request = this.fetcher.fetchBlocks(holder, maps.map((m) => shuffleBlockId(input.shuffleId, m, reduceIndex)));
-      maps.forEach((m, k) => remote.set(m, request.then((blocks) => blocks[k] ?? null)));
+  private fetchAll(input: ShuffleInput, start: number, end = start + 1): Promise<Batch[]>[] {
+    const byHolder = new Map<string, [number, number][]>();
+    for (let r = start; r < end; r++) {
+      input.locations.forEach((holder, m) => {
+        if (holder === null || holder === this.executorId) return;
+        let blocks = byHolder.get(holder);
+        if (!blocks) byHolder.set(holder, blocks = []);
+        blocks.push([m, r]);
+      });
     }
-    const pending = input.locations.map((_, m) => this.fetch(input, m, reduceIndex, remote.get(m)));
+    const remote = new Map<string, Promise<Batch[] | null>>();
+    for (const [holder, blocks] of byHolder) {
+      const ids = blocks.map(([m, r]) => shuffleBlockId(input.shuffleId, m, r));
+      const request = this.fetcher.fetchBlocks(holder, ids);
+      ids.forEach((id, k) => remote.set(id, request.then((got) => got[k] ?? null)));
+    }
+    const pending: Promise<Batch[]>[] = [];
+    for (let r = start; r < end; r++) {
+      input.locations.forEach((_, m) => pending.push(this.fetch(input, m, r, remote.get(shuffleBlockId(input.shuffleId, m, r)))));
+    }
     for (const p of pending) p.catch(() => undefined);
     return pending;
   }
