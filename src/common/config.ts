@@ -36,8 +36,8 @@ export interface ConfigValues {
    */
   "shuffle.memoryPool": number;
   /**
-   * 1 (default): a cluster's result stage reads neighbouring shuffle partitions together once the map stage
-   * shows their sizes (Spark's adaptive coalescing of shuffle partitions), down to one task per core.
+   * 1 (default): a cluster's stage that reads shuffles reads neighbouring shuffle partitions together once
+   * the map stages show their sizes (Spark's adaptive coalescing of shuffle partitions), down to one task per core.
    */
   "adaptive.enabled": number;
   /** The size a coalesced result partition aims for (Spark's spark.sql.adaptive.advisoryPartitionSizeInBytes). */

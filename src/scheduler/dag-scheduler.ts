@@ -63,8 +63,6 @@ interface ActiveJob {
   resultBytes: number;
   /** Set for a persist job: result tasks keep their partition as cached block `rdd_<persistAs>_<p>`. */
   persistAs?: number;
-  /** Set when adaptive coalescing merged the result stage's shuffle partitions: result task `i` reads `[start, end)`. */
-  coalesced?: [number, number][];
   done: boolean;
   resolve(partitions: Batch[][]): void;
   reject(error: unknown): void;
@@ -222,8 +220,8 @@ export class DAGScheduler {
   }
 
   private submitMissingTasks(stage: Stage, job: ActiveJob): void {
+    if (stage.attempt === -1 && !stage.coalesced) this.coalescePartitions(stage, job);
     if (stage.shuffle?.partitioning.kind === "range" && !stage.rangeBounds) return this.submitSampling(stage, job);
-    if (stage.kind === "result" && stage.attempt === -1) this.coalesceResultPartitions(stage, job);
     const partitions = stage.kind === "result"
       ? job.results.flatMap((r, i) => (r === undefined ? [i] : []))
       : this.tracker.missing(stage.shuffle!.shuffleId);
@@ -232,7 +230,7 @@ export class DAGScheduler {
       type: "StageSubmitted", jobId: job.id, stageId: stage.id, attempt: stage.attempt, kind: stage.kind, numTasks: partitions.length,
       partitions, parentIds: stage.parents.map((p) => p.id), time: Date.now(),
       ...(stage.shuffle ? { shuffleId: stage.shuffle.shuffleId } : {}),
-      ...(stage.kind === "result" && job.coalesced ? { coalescedFrom: stage.numTasks } : {}),
+      ...(stage.coalescedFrom !== undefined ? { coalescedFrom: stage.coalescedFrom } : {}),
     });
     if (partitions.length === 0) { this.markStageDone(stage); return this.afterStageDone(stage, job); }
     this.running.add(stage);
@@ -243,15 +241,18 @@ export class DAGScheduler {
   }
 
   /**
-   * Spark's adaptive coalescing of shuffle partitions, for the result stage: once its map stages are done
-   * their MapStatus sizes are known, and neighbouring shuffle partitions are merged into tasks of about
+   * Spark's adaptive coalescing of shuffle partitions: once a stage's parent map stages are done their
+   * MapStatus sizes are known, and neighbouring shuffle partitions are merged into tasks of about
    * `adaptive.advisoryPartitionSizeInBytes`, but never fewer tasks than the cluster has cores (Spark's
    * parallelism-first default), so 200 tiny partitions run as a few tasks. Only a stage whose every row
    * comes from shuffles of its own partition count (no scans) qualifies; reading neighbours together keeps
-   * keys within a task and range-partitioned order. Persist jobs and jobs for chosen partitions keep theirs.
+   * keys within a task and range-partitioned order. A map stage so merged writes fewer map outputs (its
+   * shuffle is registered again, before any reader exists); persist jobs and jobs for chosen partitions
+   * keep their partitions.
    */
-  private coalesceResultPartitions(stage: Stage, job: ActiveJob): void {
-    if (!job.config["adaptive.enabled"] || job.persistAs !== undefined || job.results.some((r) => r !== undefined)) return;
+  private coalescePartitions(stage: Stage, job: ActiveJob): void {
+    if (!job.config["adaptive.enabled"]) return;
+    if (stage.kind === "result" && (job.persistAs !== undefined || job.results.some((r) => r !== undefined))) return;
     if (stage.inputs.size === 0 || !readsOnlyShuffles(stage.fragment, stage.numTasks)) return;
     const n = stage.numTasks;
     const sizes = new Array<number>(n).fill(0);
@@ -269,9 +270,16 @@ export class DAGScheduler {
     }
     specs.push([start, n]);
     if (specs.length >= n) return;
-    job.coalesced = specs;
-    job.results = new Array<Batch[] | undefined>(specs.length).fill(undefined);
-    job.remaining = specs.length;
+    stage.coalesced = specs;
+    stage.coalescedFrom = n;
+    stage.numTasks = specs.length;
+    if (stage.kind === "result") {
+      job.results = new Array<Batch[] | undefined>(specs.length).fill(undefined);
+      job.remaining = specs.length;
+    } else {
+      this.tracker.unregisterShuffle(stage.shuffle!.shuffleId);
+      this.tracker.registerShuffle(stage.shuffle!.shuffleId, specs.length);
+    }
   }
 
   /** Runs the sampling pass of a range shuffle; the stage proper is submitted once every partition reported. */
@@ -308,8 +316,7 @@ export class DAGScheduler {
     if (stage.inputs.size === 0) return [];
     const bytes = new Map<string, number>();
     let total = 0;
-    const job = stage.kind === "result" ? this.jobs.get(stage.jobId) : undefined;
-    const [start, end] = job?.coalesced?.[partition] ?? [partition, partition + 1];
+    const [start, end] = stage.coalesced?.[partition] ?? [partition, partition + 1];
     for (const shuffleId of stage.inputs.values()) {
       for (let r = start; r < end; r++) {
         for (const [e, n] of this.tracker.bytesByExecutor(shuffleId, r)) { bytes.set(e, (bytes.get(e) ?? 0) + n); total += n; }
@@ -365,7 +372,7 @@ export class DAGScheduler {
     return {
       jobId: stage.jobId, stageId: stage.id, stageAttempt: l.taskSet.stageAttempt, taskId: l.taskId, attempt: l.attempt, partition: l.partition,
       plan: stage.fragment, shuffles, config: job.config, ...(cached ? { cached } : {}),
-      ...(stage.kind === "result" && job.coalesced ? { reduceRange: job.coalesced[l.partition]! } : {}),
+      ...(stage.coalesced ? { reduceRange: stage.coalesced[l.partition]! } : {}),
       output: !stage.shuffle ? (job.persistAs !== undefined ? { kind: "cache", rddId: job.persistAs } : { kind: "result" })
         : l.taskSet.sampling ? { kind: "sample", partitioning: stage.shuffle.partitioning as Extract<Partitioning, { kind: "range" }> }
         : { kind: "shuffle", shuffleId: stage.shuffle.shuffleId, partitioning: stage.shuffle.partitioning, ...(stage.rangeBounds ? { rangeBounds: stage.rangeBounds } : {}) },

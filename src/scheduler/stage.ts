@@ -30,6 +30,12 @@ export interface Stage {
   failedAttempts: number;
   /** Range shuffles: bounds from the sampling pass, fixed once known so reruns split rows the same way. */
   rangeBounds?: RangeBounds;
+  /**
+   * Set when adaptive coalescing merged the shuffle partitions this stage reads: task `i` reads
+   * `[start, end)` of each input, `numTasks` is the merged count and `coalescedFrom` the original one.
+   */
+  coalesced?: [number, number][];
+  coalescedFrom?: number;
 }
 
 export interface StageIds {

@@ -1,10 +1,12 @@
 /**
  * Adaptive coalescing of shuffle partitions (Spark's AQE CoalesceShufflePartitions)
- * for a cluster's result stage: 200 small shuffle partitions run as a few
- * tasks (never fewer than the cluster's cores), each reading neighbouring
- * partitions; answers equal DuckDB's for a group-by, a sort (order kept) and
- * a shuffled join; `adaptive.enabled = 0` and a tiny advisory size keep one
- * task per partition, and a stage that also scans input is left alone.
+ * on a cluster: 200 small shuffle partitions run as a few tasks (never fewer
+ * than the cluster's cores), each reading neighbouring partitions, in result
+ * stages and in map stages that read shuffles (which then write fewer map
+ * outputs); answers equal DuckDB's for a group-by, a sort (order kept), a
+ * shuffled join, and a join feeding a grouping with an executor lost in the
+ * middle; `adaptive.enabled = 0` and a tiny advisory size keep one task per
+ * partition, and a stage that also scans input is left alone.
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -48,6 +50,34 @@ describe("adaptive coalescing of shuffle partitions", () => {
     const joined = await facts.join(dims, facts.col("k").eq(dims.col("k"))).select(facts.col("id"), dims.col("name")).collectArrays();
     assertRowsEqual(joined, await duckRows("SELECT f.id, d.name FROM facts f JOIN dims d ON f.k = d.k"));
     assert.ok(resultStage().numTasks < 200);
+  });
+
+  it("coalesces a map stage that reads shuffles, and reruns only a lost executor's coalesced map outputs", async () => {
+    const query = () => facts.join(dims, facts.col("k").eq(dims.col("k"))).groupBy(dims.col("grp")).agg(count("*").alias("n"), sum(facts.col("v")).alias("s"));
+    const sql = "SELECT d.grp, count(*), sum(f.v) FROM facts f JOIN dims d ON f.k = d.k GROUP BY d.grp";
+    log.clear();
+    assertRowsEqual(await query().collectArrays(), await duckRows(sql));
+    const joinStage = log.of("StageSubmitted").find((e) => e.kind === "shuffleMap" && e.coalescedFrom === 200);
+    assert.ok(joinStage && joinStage.numTasks < 200, `the join's map stage is coalesced: ${JSON.stringify(log.of("StageSubmitted").map((e) => [e.kind, e.numTasks, e.coalescedFrom]))}`);
+    // Kill the executor that wrote the first coalesced join output, once the final stage starts.
+    const lossCluster = await Cluster.start({ executors: 2, kind: "in-process" });
+    const lossLog = new EventLog(lossCluster.bus);
+    session.backend = lossCluster.backend();
+    let killed = "";
+    const off = lossCluster.bus.on((e) => {
+      if (killed || e.type !== "StageSubmitted" || e.kind !== "result") return;
+      const coalescedMap = lossLog.of("StageSubmitted").find((s) => s.kind === "shuffleMap" && s.coalescedFrom !== undefined);
+      const writer = lossLog.of("TaskEnd").find((t) => t.stageId === coalescedMap?.stageId && t.result === "success");
+      if (writer) { killed = writer.executorId; lossCluster.kill(killed, "test: killed after writing coalesced map outputs"); }
+    });
+    try {
+      assertRowsEqual(await query().collectArrays(), await duckRows(sql), { message: "after a loss" });
+      assert.ok(killed, "an executor that wrote coalesced map outputs was killed");
+      const coalescedMap = lossLog.of("StageSubmitted").find((s) => s.kind === "shuffleMap" && s.coalescedFrom !== undefined)!;
+      const reruns = lossLog.of("StageSubmitted").filter((s) => s.stageId === coalescedMap.stageId && s.attempt > 0);
+      assert.ok(reruns.length >= 1, "the coalesced map stage reran");
+      assert.ok(reruns.every((r) => r.partitions.every((p) => p < coalescedMap.numTasks)), "reruns use the coalesced task numbers");
+    } finally { off(); session.backend = cluster.backend(); await lossCluster.stop(); }
   });
 
   it("keeps one task per partition when turned off, when the advisory size is tiny, and for a stage that scans", async () => {
