@@ -40,7 +40,11 @@ export interface ConfigValues {
    * the map stages show their sizes (Spark's adaptive coalescing of shuffle partitions), down to one task per core.
    */
   "adaptive.enabled": number;
-  /** The size a coalesced result partition aims for (Spark's spark.sql.adaptive.advisoryPartitionSizeInBytes). */
+  /**
+   * The size a coalesced partition aims for (Spark's spark.sql.adaptive.advisoryPartitionSizeInBytes). 8 MiB,
+   * not Spark's 64: a task's sorts and hash tables work in one thread's cache, and a 2M-row sort-merge join
+   * ran 1.5x slower merged into 64 MB partitions than at 8 (bench/shuffle.bench.ts setup, 1 and 2 executors).
+   */
   "adaptive.advisoryPartitionSizeInBytes": number;
   /** Milliseconds between the driver's heartbeat requests to each executor on a cluster. */
   "executor.heartbeatInterval": number;
@@ -61,7 +65,7 @@ export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
   "join.preferSortMerge": -1,
   "shuffle.memoryPool": 256 * 1024 * 1024,
   "adaptive.enabled": 1,
-  "adaptive.advisoryPartitionSizeInBytes": 64 * 1024 * 1024,
+  "adaptive.advisoryPartitionSizeInBytes": 8 * 1024 * 1024,
   "executor.heartbeatInterval": 10_000,
   "network.timeout": 120_000,
 });

@@ -92,7 +92,7 @@ describe("adaptive coalescing of shuffle partitions", () => {
         const stage = resultStage();
         assert.equal(stage.numTasks, 200, key);
         assert.equal(stage.coalescedFrom, undefined);
-      } finally { session.conf.set(key, key === "adaptive.enabled" ? 1 : 64 * 1024 * 1024); }
+      } finally { session.conf.set(key, key === "adaptive.enabled" ? 1 : 8 * 1024 * 1024); }
     }
     // A union of a scan and an aggregate: the stage reads scan partitions too, so its partitions are not merged.
     log.clear();
