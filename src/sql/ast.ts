@@ -55,6 +55,8 @@ export interface QueryAst {
   with: CteAst[];
   body: QueryBody;
   orderBy: SortOrder[];
+  /** `DISTRIBUTE BY e, ...` (Spark SQL): rows hash-partitioned on these expressions of the query's output. */
+  distributeBy: Expr[];
   limit: number | null;
   offset: number;
 }

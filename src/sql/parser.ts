@@ -30,7 +30,7 @@ const RANKING = new Set<string>(["row_number", "rank", "dense_rank", "lag", "lea
 
 /** Words that end an expression or a FROM item, so they are never taken as an implicit alias. */
 const RESERVED = new Set([
-  "select", "from", "where", "group", "having", "order", "limit", "offset", "union", "intersect", "except", "minus",
+  "select", "from", "where", "group", "having", "order", "distribute", "limit", "offset", "union", "intersect", "except", "minus",
   "join", "inner", "left", "right", "full", "outer", "cross", "semi", "anti", "on", "using", "and", "or", "not",
   "as", "by", "case", "when", "then", "else", "end", "in", "is", "like", "rlike", "between", "exists", "distinct",
   "all", "with", "null", "true", "false", "asc", "desc", "nulls", "over", "partition", "rows", "range", "window",
@@ -142,7 +142,7 @@ export class Parser {
 
   // ---- queries -------------------------------------------------------------
 
-  /** query := [WITH cte, ...] body [ORDER BY ...] [LIMIT n] [OFFSET n] */
+  /** query := [WITH cte, ...] body [ORDER BY ...] [DISTRIBUTE BY ...] [LIMIT n] [OFFSET n] */
   query(): QueryAst {
     const ctes: CteAst[] = [];
     this.cteScopes.push(ctes);
@@ -164,10 +164,15 @@ export class Parser {
         this.expectWord("by", "after ORDER");
         do orderBy.push(this.sortItem()); while (this.acceptOp(","));
       }
+      const distributeBy: Expr[] = [];
+      if (this.acceptWord("distribute")) {
+        this.expectWord("by", "after DISTRIBUTE");
+        do distributeBy.push(this.expression()); while (this.acceptOp(","));
+      }
       let limit: number | null = null, offset = 0;
       if (this.acceptWord("limit")) limit = this.acceptWord("all") ? null : this.integer("a row count after LIMIT");
       if (this.acceptWord("offset")) offset = this.integer("a row count after OFFSET");
-      return { kind: "query", with: ctes, body, orderBy, limit, offset };
+      return { kind: "query", with: ctes, body, orderBy, distributeBy, limit, offset };
     } finally {
       this.cteScopes.pop();
     }

@@ -49,6 +49,8 @@ export class PlanBuilder {
       plan = this.lowerBody(q.body, env);
       if (q.orderBy.length) plan = { type: "Sort", input: plan, orders: this.setOpOrders(plan, q.orderBy) };
     }
+    // Resolved by the analyzer against the query's output columns, like ORDER BY names.
+    if (q.distributeBy.length) plan = { type: "Repartition", input: plan, mode: "hash", numPartitions: null, keys: q.distributeBy, orders: [] };
     if (q.limit !== null || q.offset > 0) plan = { type: "Limit", input: plan, limit: q.limit ?? NO_LIMIT, offset: q.offset };
     return plan;
   }
