@@ -199,6 +199,17 @@ export class DataFrame {
   }
   sort(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame { return this.orderBy(...cols); }
 
+  /**
+   * Sorts each partition on its own, without a shuffle (Spark's sortWithinPartitions): rows come out
+   * partition by partition, each in order, as writers of sorted files want after a repartition.
+   *
+   * @example df.repartition(8, "day").sortWithinPartitions("day", col("ts").desc())
+   */
+  sortWithinPartitions(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
+    const orders: SortOrder[] = cols.flat().map(orderOf);
+    return this.derive((input) => ({ type: "Sort", input, orders, global: false }));
+  }
+
   limit(n: number): DataFrame {
     if (!Number.isInteger(n) || n < 0) throw new AnalysisError("WRONG_ARGUMENT", `limit must be a non-negative integer, got ${n}`);
     return this.derive((input) => ({ type: "Limit", input, limit: n, offset: 0 }));

@@ -1,6 +1,6 @@
 /**
  * Removes sorts whose order nobody can observe (Spark's EliminateSorts):
- * a Sort directly below another Sort (the outer one reorders everything),
+ * a Sort directly below a global Sort (the outer one reorders everything),
  * a Sort directly below an Aggregate or Distinct whose result does not
  * depend on input order (`first` does, so it keeps its Sort), and a Sort
  * with no keys.
@@ -15,7 +15,8 @@ export const eliminateSorts: OptimizerRule = {
     switch (plan.type) {
       case "Sort":
         if (plan.orders.length === 0) return plan.input;
-        return plan.input.type === "Sort" ? { ...plan, input: plan.input.input } : plan;
+        // A sort within partitions keeps the partitions a global sort below it made, so only a global sort drops it.
+        return plan.input.type === "Sort" && plan.global !== false ? { ...plan, input: plan.input.input } : plan;
       case "Distinct":
         return plan.input.type === "Sort" ? { ...plan, input: plan.input.input } : plan;
       case "Aggregate": {

@@ -79,7 +79,7 @@ export class PhysicalPlanner {
         // A multi-partition input is range-partitioned on the sort keys (Spark's global sort), then each partition is sorted.
         const planned = this.plan(p.input);
         const orders = p.orders.map((o) => bindOrder(o, planned.schema));
-        const input = numPartitions(planned) === 1 ? planned : this.exchange(planned, { kind: "range", orders, numPartitions: this.partitions() });
+        const input = numPartitions(planned) === 1 || p.global === false ? planned : this.exchange(planned, { kind: "range", orders, numPartitions: this.partitions() });
         return { type: "SortExec", input, orders, schema: input.schema };
       }
       case "Limit": return this.planLimit(p);
@@ -265,8 +265,9 @@ export class PhysicalPlanner {
     const total = p.limit + p.offset;
     let sortNode: PlanOf<"Sort"> | null = null;
     let project: PlanOf<"Project"> | null = null;
-    if (p.input.type === "Sort") sortNode = p.input;
-    else if (p.input.type === "Project" && p.input.input.type === "Sort") { project = p.input; sortNode = p.input.input; }
+    // A top-k needs a total order; under a sort within partitions a limit takes any rows, as it would unsorted.
+    if (p.input.type === "Sort" && p.input.global !== false) sortNode = p.input;
+    else if (p.input.type === "Project" && p.input.input.type === "Sort" && p.input.input.global !== false) { project = p.input; sortNode = p.input.input; }
     let result: PhysicalPlan;
     if (sortNode) {
       const input = this.plan(sortNode.input);

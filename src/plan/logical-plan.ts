@@ -35,7 +35,8 @@ export type LogicalPlan =
   | { type: "Filter"; input: LogicalPlan; condition: Expr }
   | { type: "Aggregate"; input: LogicalPlan; groupBy: Expr[]; aggregates: Expr[] }
   | { type: "Join"; left: LogicalPlan; right: LogicalPlan; joinType: JoinType; condition: Expr | null }
-  | { type: "Sort"; input: LogicalPlan; orders: SortOrder[] }
+  /** `global: false` sorts each partition on its own (Spark's sortWithinPartitions, SQL's SORT BY); absent: a total order. */
+  | { type: "Sort"; input: LogicalPlan; orders: SortOrder[]; global?: false }
   | { type: "Limit"; input: LogicalPlan; limit: number; offset: number }
   | { type: "Union"; inputs: LogicalPlan[] }
   | { type: "SetOperation"; op: "intersect" | "except"; left: LogicalPlan; right: LogicalPlan; all: boolean }
@@ -147,7 +148,7 @@ export function describeNode(p: LogicalPlan): string {
     case "Filter": return `Filter ${exprToString(p.condition)}`;
     case "Aggregate": return `Aggregate [${p.groupBy.map(exprToString).join(", ")}], [${p.aggregates.map(exprToString).join(", ")}]`;
     case "Join": return `Join ${p.joinType}${p.condition ? ", " + exprToString(p.condition) : ""}`;
-    case "Sort": return `Sort [${p.orders.map(sortOrderToString).join(", ")}]`;
+    case "Sort": return `Sort [${p.orders.map(sortOrderToString).join(", ")}]${p.global === false ? " within partitions" : ""}`;
     case "Limit": return `Limit ${p.limit}${p.offset ? ` OFFSET ${p.offset}` : ""}`;
     case "Union": return "Union";
     case "SetOperation": return `${p.op === "intersect" ? "Intersect" : "Except"}${p.all ? " All" : ""}`;

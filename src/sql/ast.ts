@@ -57,6 +57,8 @@ export interface QueryAst {
   orderBy: SortOrder[];
   /** `DISTRIBUTE BY e, ...` (Spark SQL): rows hash-partitioned on these expressions of the query's output. */
   distributeBy: Expr[];
+  /** `SORT BY ...`: each partition sorted on its own (`CLUSTER BY e` is DISTRIBUTE BY e SORT BY e). */
+  sortBy: SortOrder[];
   limit: number | null;
   offset: number;
 }

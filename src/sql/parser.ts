@@ -29,8 +29,11 @@ const AGGREGATE_ALIASES: Record<string, AggregateFn> = { mean: "avg", first_valu
 const RANKING = new Set<string>(["row_number", "rank", "dense_rank", "lag", "lead"]);
 
 /** Words that end an expression or a FROM item, so they are never taken as an implicit alias. */
+/** Words that open a query-organization clause only when BY follows; columns may still be named so. */
+const ORGANIZATION_WORDS = new Set(["distribute", "cluster", "sort"]);
+
 const RESERVED = new Set([
-  "select", "from", "where", "group", "having", "order", "distribute", "limit", "offset", "union", "intersect", "except", "minus",
+  "select", "from", "where", "group", "having", "order", "limit", "offset", "union", "intersect", "except", "minus",
   "join", "inner", "left", "right", "full", "outer", "cross", "semi", "anti", "on", "using", "and", "or", "not",
   "as", "by", "case", "when", "then", "else", "end", "in", "is", "like", "rlike", "between", "exists", "distinct",
   "all", "with", "null", "true", "false", "asc", "desc", "nulls", "over", "partition", "rows", "range", "window",
@@ -142,7 +145,7 @@ export class Parser {
 
   // ---- queries -------------------------------------------------------------
 
-  /** query := [WITH cte, ...] body [ORDER BY ...] [DISTRIBUTE BY ...] [LIMIT n] [OFFSET n] */
+  /** query := [WITH cte, ...] body [ORDER BY ...] [CLUSTER BY ... | DISTRIBUTE BY ... [SORT BY ...] | SORT BY ...] [LIMIT n] [OFFSET n] */
   query(): QueryAst {
     const ctes: CteAst[] = [];
     this.cteScopes.push(ctes);
@@ -165,14 +168,25 @@ export class Parser {
         do orderBy.push(this.sortItem()); while (this.acceptOp(","));
       }
       const distributeBy: Expr[] = [];
-      if (this.acceptWord("distribute")) {
-        this.expectWord("by", "after DISTRIBUTE");
+      const sortBy: SortOrder[] = [];
+      if (this.acceptWord("cluster")) {
+        this.expectWord("by", "after CLUSTER");
         do distributeBy.push(this.expression()); while (this.acceptOp(","));
+        for (const expr of distributeBy) sortBy.push({ expr, ascending: true, nullsFirst: true });
+      } else {
+        if (this.acceptWord("distribute")) {
+          this.expectWord("by", "after DISTRIBUTE");
+          do distributeBy.push(this.expression()); while (this.acceptOp(","));
+        }
+        if (this.acceptWord("sort")) {
+          this.expectWord("by", "after SORT");
+          do sortBy.push(this.sortItem()); while (this.acceptOp(","));
+        }
       }
       let limit: number | null = null, offset = 0;
       if (this.acceptWord("limit")) limit = this.acceptWord("all") ? null : this.integer("a row count after LIMIT");
       if (this.acceptWord("offset")) offset = this.integer("a row count after OFFSET");
-      return { kind: "query", with: ctes, body, orderBy, distributeBy, limit, offset };
+      return { kind: "query", with: ctes, body, orderBy, distributeBy, sortBy, limit, offset };
     } finally {
       this.cteScopes.pop();
     }
@@ -257,10 +271,11 @@ export class Parser {
     return { expr, alias: this.optionalAlias() };
   }
 
-  /** `AS name` or a bare name that is not a reserved word. */
+  /** `AS name` or a bare name that is not a reserved word (nor DISTRIBUTE, CLUSTER or SORT opening their BY clause). */
   private optionalAlias(): string | null {
     if (this.acceptWord("as")) return this.identifier("an alias after AS");
     const t = this.peek();
+    if (t.kind === "ident" && ORGANIZATION_WORDS.has(t.text.toLowerCase()) && this.isWord("by", 1)) return null;
     if (t.kind === "quotedIdent" || (t.kind === "ident" && !RESERVED.has(t.text.toLowerCase()))) { this.pos++; return t.text; }
     return null;
   }

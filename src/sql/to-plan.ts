@@ -51,6 +51,7 @@ export class PlanBuilder {
     }
     // Resolved by the analyzer against the query's output columns, like ORDER BY names.
     if (q.distributeBy.length) plan = { type: "Repartition", input: plan, mode: "hash", numPartitions: null, keys: q.distributeBy, orders: [] };
+    if (q.sortBy.length) plan = { type: "Sort", input: plan, orders: q.sortBy, global: false };
     if (q.limit !== null || q.offset > 0) plan = { type: "Limit", input: plan, limit: q.limit ?? NO_LIMIT, offset: q.offset };
     return plan;
   }
