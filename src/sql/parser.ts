@@ -28,10 +28,10 @@ const AGGREGATES = new Set<string>(["sum", "avg", "count", "min", "max", "first"
 const AGGREGATE_ALIASES: Record<string, AggregateFn> = { mean: "avg", first_value: "first" };
 const RANKING = new Set<string>(["row_number", "rank", "dense_rank", "lag", "lead"]);
 
-/** Words that end an expression or a FROM item, so they are never taken as an implicit alias. */
 /** Words that open a query-organization clause only when BY follows; columns may still be named so. */
 const ORGANIZATION_WORDS = new Set(["distribute", "cluster", "sort"]);
 
+/** Words that end an expression or a FROM item, so they are never taken as an implicit alias. */
 const RESERVED = new Set([
   "select", "from", "where", "group", "having", "order", "limit", "offset", "union", "intersect", "except", "minus",
   "join", "inner", "left", "right", "full", "outer", "cross", "semi", "anti", "on", "using", "and", "or", "not",
