@@ -162,26 +162,12 @@ export class Parser {
         } while (this.acceptOp(","));
       }
       const body = this.setExpression();
-      const orderBy: SortOrder[] = [];
-      if (this.acceptWord("order")) {
-        this.expectWord("by", "after ORDER");
-        do orderBy.push(this.sortItem()); while (this.acceptOp(","));
-      }
-      const distributeBy: Expr[] = [];
-      const sortBy: SortOrder[] = [];
-      if (this.acceptWord("cluster")) {
-        this.expectWord("by", "after CLUSTER");
-        do distributeBy.push(this.expression()); while (this.acceptOp(","));
-        for (const expr of distributeBy) sortBy.push({ expr, ascending: true, nullsFirst: true });
-      } else {
-        if (this.acceptWord("distribute")) {
-          this.expectWord("by", "after DISTRIBUTE");
-          do distributeBy.push(this.expression()); while (this.acceptOp(","));
-        }
-        if (this.acceptWord("sort")) {
-          this.expectWord("by", "after SORT");
-          do sortBy.push(this.sortItem()); while (this.acceptOp(","));
-        }
+      const orderBy = this.byList("order", () => this.sortItem());
+      let distributeBy = this.byList("cluster", () => this.expression());
+      let sortBy: SortOrder[] = distributeBy.map((expr) => ({ expr, ascending: true, nullsFirst: true }));
+      if (distributeBy.length === 0) {
+        distributeBy = this.byList("distribute", () => this.expression());
+        sortBy = this.byList("sort", () => this.sortItem());
       }
       let limit: number | null = null, offset = 0;
       if (this.acceptWord("limit")) limit = this.acceptWord("all") ? null : this.integer("a row count after LIMIT");
@@ -190,6 +176,15 @@ export class Parser {
     } finally {
       this.cteScopes.pop();
     }
+  }
+
+  /** `WORD BY item, ...` (GROUP, ORDER, PARTITION, DISTRIBUTE, CLUSTER, SORT): the items, or none when WORD is absent. */
+  private byList<T>(word: string, item: () => T): T[] {
+    const items: T[] = [];
+    if (!this.acceptWord(word)) return items;
+    this.expectWord("by", `after ${word.toUpperCase()}`);
+    do items.push(item()); while (this.acceptOp(","));
+    return items;
   }
 
   private integer(what: string): number {
@@ -251,11 +246,7 @@ export class Parser {
       do from.push(this.fromItem()); while (this.acceptOp(","));
     }
     const where = this.acceptWord("where") ? this.expression() : null;
-    const groupBy: Expr[] = [];
-    if (this.acceptWord("group")) {
-      this.expectWord("by", "after GROUP");
-      do groupBy.push(this.expression()); while (this.acceptOp(","));
-    }
+    const groupBy = this.byList("group", () => this.expression());
     const having = this.acceptWord("having") ? this.expression() : null;
     return { kind: "select", distinct, items, from, where, groupBy, having };
   }
@@ -624,17 +615,9 @@ export class Parser {
 
   private windowSpec() {
     this.expectOp("(", "after OVER");
-    const partitionBy: Expr[] = [];
-    const orderBy: SortOrder[] = [];
+    const partitionBy = this.byList("partition", () => this.expression());
+    const orderBy = this.byList("order", () => this.sortItem());
     let frame: WindowFrame | null = null;
-    if (this.acceptWord("partition")) {
-      this.expectWord("by", "after PARTITION");
-      do partitionBy.push(this.expression()); while (this.acceptOp(","));
-    }
-    if (this.acceptWord("order")) {
-      this.expectWord("by", "after ORDER");
-      do orderBy.push(this.sortItem()); while (this.acceptOp(","));
-    }
     if (this.isWord("rows") || this.isWord("range")) {
       const unit = this.next().text.toLowerCase() as "rows" | "range";
       if (this.acceptWord("between")) {
