@@ -6,9 +6,13 @@
  * strings, dictionaries) goes through `hashPartitionIds`. Both give the
  * same ids for the same values (the same mix32 of the same words), so a
  * row lands in the same reduce partition whichever path computed it.
+ * Where WebAssembly runs, those shapes go to its kernel
+ * (wasm/shuffle-kernels.ts), which computes the same ids again.
  */
 import type { ColumnVector } from "../exec/column-vector.ts";
 import { hashPartitionIds } from "../exec/partition.ts";
+import type { ShuffleKernels } from "../../wasm/shuffle-kernels.ts";
+import { shuffleKernels } from "../../wasm/shuffle-kernels.ts";
 
 const NULL_HASH = 0x9e3779b9 >>> 0;
 
@@ -63,11 +67,16 @@ function doubleIds(v: Float64Array, validity: Uint8Array | null, rows: number, n
  * The reduce partition of every row, hashing `keys` (Spark's HashPartitioner
  * over the key columns). With `counts` (length `n`), also adds each
  * partition's row count to it in the same pass, which saves the scatter a
- * counting pass over the ids.
+ * counting pass over the ids. `kernels` null keeps to the JS loops.
  */
-export function partitionIds(keys: readonly ColumnVector[], rows: number, n: number, counts: Int32Array = new Int32Array(n)): Int32Array {
+export function partitionIds(
+  keys: readonly ColumnVector[], rows: number, n: number, counts: Int32Array = new Int32Array(n),
+  kernels: ShuffleKernels | null = shuffleKernels(),
+): Int32Array {
   if (keys.length === 1 && !keys[0]!.dictionary && keys[0]!.type.kind !== "utf8") {
     const k = keys[0]!;
+    const fast = kernels?.partitionIds(k.values, k.validity, rows, n, counts);
+    if (fast) return fast;
     const out = new Int32Array(rows);
     const v = k.values;
     if (v instanceof Float64Array) { doubleIds(v, k.validity, rows, n, out, counts); return out; }

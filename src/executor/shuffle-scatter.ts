@@ -11,10 +11,15 @@
  * dictionary columns, whose byte sizes are not known up front, are
  * gathered with `take` and concatenated, then shared. Shared memory comes
  * from `allocate` (the executor's pool of removed shuffles' memory).
+ * Where WebAssembly runs, fixed-width columns go through its scatter
+ * kernel (wasm/shuffle-kernels.ts), which places rows in the same order
+ * without a destination array; these loops are the fallback.
  */
 import type { Batch, ColumnVector, NumericArray } from "../exec/column-vector.ts";
 import { concat, take } from "../exec/column-vector.ts";
 import { shareColumn, sharedMemoryAvailable } from "./shared-batch.ts";
+import type { ShuffleKernels, WasmScatter } from "../../wasm/shuffle-kernels.ts";
+import { shuffleKernels } from "../../wasm/shuffle-kernels.ts";
 
 /** Where a map task's shared output memory comes from (a `ShuffleMemoryPool`'s allocator; it may be larger than asked). */
 export type SharedAllocator = (bytes: number) => SharedArrayBuffer;
@@ -86,9 +91,13 @@ function scatterValues(src: NumericArray, dest: Int32Array, out: NumericArray): 
  * One batch per reduce partition (undefined where no row went), from
  * `batches` and each batch's partition ids. `rowCounts`, when given, is the
  * rows per partition over all batches (`partitionIds` counts as it goes).
- * `allocate` null keeps the output in plain (unshared) memory.
+ * `allocate` null keeps the output in plain (unshared) memory; `kernels`
+ * null keeps to the JS loops.
  */
-export function scatterToPartitions(batches: readonly Batch[], ids: readonly Int32Array[], n: number, width: number, rowCounts?: Int32Array, allocate: SharedAllocator | null = freshShared): (Batch | undefined)[] {
+export function scatterToPartitions(
+  batches: readonly Batch[], ids: readonly Int32Array[], n: number, width: number, rowCounts?: Int32Array,
+  allocate: SharedAllocator | null = freshShared, kernels: ShuffleKernels | null = shuffleKernels(),
+): (Batch | undefined)[] {
   let counts = rowCounts;
   if (!counts) {
     counts = new Int32Array(n);
@@ -99,43 +108,51 @@ export function scatterToPartitions(batches: readonly Batch[], ids: readonly Int
   const total = starts[n]!;
   // The counting sort: each row's index in the partition-ordered output, batch after batch (rows keep their order within a partition).
   const cursor = starts.slice(0, n);
-  // Filled batch by batch by the first fixed-width column's scatter; later columns reuse them.
+  // Filled batch by batch by the first fixed-width column's JS scatter; later columns reuse them.
   const dests: Int32Array[] = [];
   const alloc = allocate && sharedMemoryAvailable() ? allocate : null;
   const columns: ColumnVector[][] = Array.from({ length: n }, () => []);
   let orders: { order: Int32Array; starts: Int32Array }[] | null = null;
-  for (let c = 0; c < width; c++) {
-    const cols = batches.map((bt) => bt.columns[c]!);
-    const first = cols[0]!;
-    const fixed = cols.every((x) => x.type.kind !== "utf8" && !x.dictionary && x.values.constructor === first.values.constructor);
-    if (!fixed) {
-      orders ??= batches.map((_, b) => groupRows(ids[b]!, n));
+  const scatterColumns = (wasm: WasmScatter | null): true => {
+    for (let c = 0; c < width; c++) {
+      const cols = batches.map((bt) => bt.columns[c]!);
+      const first = cols[0]!;
+      const fixed = cols.every((x) => x.type.kind !== "utf8" && !x.dictionary && x.values.constructor === first.values.constructor);
+      if (!fixed) {
+        orders ??= batches.map((_, b) => groupRows(ids[b]!, n));
+        for (let r = 0; r < n; r++) {
+          if (counts[r] === 0) continue;
+          const parts = cols.map((x, b) => take(x, orders![b]!.order.subarray(orders![b]!.starts[r]!, orders![b]!.starts[r + 1]!)));
+          const col = concat(parts);
+          columns[r]!.push(alloc ? shareColumn(col, { allocate: alloc }) : col);
+        }
+        continue;
+      }
+      const values = allocLike(first.values, total, alloc);
+      const hasNulls = cols.some((x) => x.validity !== null);
+      const validity = hasNulls ? (allocLike(new Uint8Array(0), total, alloc) as Uint8Array) : null;
+      const placed = wasm !== null && wasm.scatter(cols.map((x) => x.values), values)
+        && (validity === null || wasm.scatter(cols.map((x) => x.validity), validity));
+      if (!placed) {
+        for (let b = 0; b < batches.length; b++) {
+          if (dests.length === b) dests.push(placeValues(cols[b]!.values, ids[b]!, cursor, values));
+          else scatterValues(cols[b]!.values, dests[b]!, values);
+          if (validity) {
+            const v = cols[b]!.validity;
+            if (v === null) fillOnes(dests[b]!, validity);
+            else scatterU8(v, dests[b]!, validity);
+          }
+        }
+      }
       for (let r = 0; r < n; r++) {
         if (counts[r] === 0) continue;
-        const parts = cols.map((x, b) => take(x, orders![b]!.order.subarray(orders![b]!.starts[r]!, orders![b]!.starts[r + 1]!)));
-        const col = concat(parts);
-        columns[r]!.push(alloc ? shareColumn(col, { allocate: alloc }) : col);
-      }
-      continue;
-    }
-    const values = allocLike(first.values, total, alloc);
-    const hasNulls = cols.some((x) => x.validity !== null);
-    const validity = hasNulls ? (allocLike(new Uint8Array(0), total, alloc) as Uint8Array) : null;
-    for (let b = 0; b < batches.length; b++) {
-      if (dests.length === b) dests.push(placeValues(cols[b]!.values, ids[b]!, cursor, values));
-      else scatterValues(cols[b]!.values, dests[b]!, values);
-      if (validity) {
-        const v = cols[b]!.validity;
-        if (v === null) fillOnes(dests[b]!, validity);
-        else scatterU8(v, dests[b]!, validity);
+        const from = starts[r]!, to = starts[r + 1]!;
+        columns[r]!.push({ type: first.type, length: to - from, values: values.subarray(from, to) as NumericArray, validity: validity ? validity.subarray(from, to) : null });
       }
     }
-    for (let r = 0; r < n; r++) {
-      if (counts[r] === 0) continue;
-      const from = starts[r]!, to = starts[r + 1]!;
-      columns[r]!.push({ type: first.type, length: to - from, values: values.subarray(from, to) as NumericArray, validity: validity ? validity.subarray(from, to) : null });
-    }
-  }
+    return true;
+  };
+  if (kernels === null || kernels.withScatter(ids, starts.subarray(0, n), scatterColumns) === null) scatterColumns(null);
   return Array.from({ length: n }, (_, r) => (counts[r] === 0 ? undefined : { numRows: counts[r]!, columns: columns[r]! }));
 }
 

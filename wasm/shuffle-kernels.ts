@@ -1,0 +1,174 @@
+/**
+ * The shuffle map side's per-row loops in WebAssembly (wasm/shuffle-kernels.wat):
+ * hash partition ids and the counting-sort scatter. They give exactly the ids
+ * and the row order of the JS loops in src/executor/, about twice as fast
+ * (SIMD hashing, no per-element typed-array checks).
+ *
+ * One instance per thread (page, Web Worker, worker thread). Columns are copied
+ * into its memory and results copied out, so blocks stay in the executor's own
+ * shared memory. Memory only grows in WebAssembly, so an instance that grew past
+ * `KEEP_BYTES` for a large task is dropped afterwards and a fresh one starts
+ * small. Where WebAssembly may not be compiled from bytes (workerd, or a page
+ * whose CSP lacks 'wasm-unsafe-eval'), `shuffleKernels()` is null and callers
+ * keep to the JS loops.
+ *
+ * @example
+ * const kernels = shuffleKernels();
+ * const ids = kernels?.partitionIds(keyValues, null, rows, 8, counts) ?? jsIds();
+ */
+import { wasmBase64 } from "./shuffle-kernels.wasm.ts";
+
+type NumericArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  idsI32(keys: number, valid: number, rows: number, n: number, out: number): void;
+  idsF64(keys: number, valid: number, rows: number, n: number, out: number): void;
+  countIds(ids: number, rows: number, n: number, counts: number): void;
+  scatter64(src: number, ids: number, rows: number, cursor: number, out: number): void;
+  scatter32(src: number, ids: number, rows: number, cursor: number, out: number): void;
+  scatter8(src: number, ids: number, rows: number, cursor: number, out: number): void;
+}
+
+const PAGE = 65536;
+/** Memory an instance may keep between tasks; a larger one is dropped after use. */
+const KEEP_BYTES = 64 << 20;
+/** Beyond this a task's columns are left to the JS loops (a 32-bit memory, and memory that cannot shrink). */
+const MAX_BYTES = 1 << 30;
+
+const align = (bytes: number): number => (bytes + 15) & ~15;
+
+function byteWidth(a: NumericArray): 1 | 4 | 8 | 0 {
+  if (a instanceof Float64Array) return 8;
+  if (a instanceof Int32Array || a instanceof Uint32Array || a instanceof Float32Array) return 4;
+  if (a instanceof Uint8Array || a instanceof Int8Array) return 1;
+  return 0;
+}
+
+/** A typed array of `a`'s class over `length` elements of `buffer` at `offset`. */
+function viewLike<T extends NumericArray>(a: T, buffer: ArrayBuffer, offset: number, length: number): T {
+  const ctor = a.constructor as new (b: ArrayBuffer, offset: number, length: number) => T;
+  return new ctor(buffer, offset, length);
+}
+
+/** The counting-sort scatter of one map task's batches, with their ids loaded once for every column. */
+export interface WasmScatter {
+  /**
+   * Writes row i of batch b of `values` (one array per batch, all of one class;
+   * null for "all ones", as a validity without NULLs) to `out[cursor[ids[b][i]]++]`,
+   * the cursors starting at `starts`. False when the class has no kernel
+   * (2-byte values): the caller scatters those itself.
+   */
+  scatter(values: readonly (NumericArray | null)[], out: NumericArray): boolean;
+}
+
+export class ShuffleKernels {
+  #exports: Exports;
+
+  private constructor(exports: Exports) {
+    this.#exports = exports;
+  }
+
+  static #module: WebAssembly.Module | null | undefined;
+  static #current: ShuffleKernels | null = null;
+
+  /** This thread's kernels, or null where WebAssembly cannot be compiled here. */
+  static get(): ShuffleKernels | null {
+    if (ShuffleKernels.#module === undefined) {
+      try {
+        const bytes = Uint8Array.from(atob(wasmBase64), (c) => c.charCodeAt(0));
+        ShuffleKernels.#module = new WebAssembly.Module(bytes);
+      } catch {
+        ShuffleKernels.#module = null;
+      }
+    }
+    if (ShuffleKernels.#module === null) return null;
+    ShuffleKernels.#current ??= new ShuffleKernels(new WebAssembly.Instance(ShuffleKernels.#module, {}).exports as unknown as Exports);
+    return ShuffleKernels.#current;
+  }
+
+  /** The memory, at least `bytes` long (growing detaches earlier views, so callers take views after this). */
+  #reserve(bytes: number): ArrayBuffer {
+    const memory = this.#exports.memory;
+    const have = memory.buffer.byteLength;
+    if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
+    return memory.buffer;
+  }
+
+  /** Drops this instance once it has grown past what a thread should keep. */
+  #release(): void {
+    if (this.#exports.memory.buffer.byteLength > KEEP_BYTES && ShuffleKernels.#current === this) ShuffleKernels.#current = null;
+  }
+
+  /**
+   * The reduce partition of each of `rows` keys (`values`: an integer column,
+   * hashed as int32, or float64), adding each partition's rows to `counts`.
+   * Undefined for other key classes, which the caller hashes itself.
+   */
+  partitionIds(values: NumericArray, validity: Uint8Array | null, rows: number, n: number, counts: Int32Array): Int32Array | undefined {
+    const float = values instanceof Float64Array;
+    if (!float && (values instanceof Float32Array || values instanceof Uint32Array)) return undefined;
+    const width = float ? 8 : 4;
+    const countsAt = 0, keysAt = align(16 * n), validAt = align(keysAt + width * rows), idsAt = align(validAt + (validity ? rows : 0));
+    const end = idsAt + 4 * rows;
+    if (end > MAX_BYTES) return undefined;
+    const buffer = this.#reserve(end);
+    if (float) new Float64Array(buffer, keysAt, rows).set(values.subarray(0, rows));
+    else new Int32Array(buffer, keysAt, rows).set(values.subarray(0, rows));
+    if (validity) new Uint8Array(buffer, validAt, rows).set(validity.subarray(0, rows));
+    const e = this.#exports;
+    (float ? e.idsF64 : e.idsI32)(keysAt, validity ? validAt : 0, rows, n, idsAt);
+    new Int32Array(buffer, countsAt, 4 * n).fill(0);
+    e.countIds(idsAt, rows, n, countsAt);
+    const found = new Int32Array(buffer, countsAt, n);
+    for (let r = 0; r < n; r++) counts[r]! += found[r]!;
+    const ids = new Int32Array(buffer, idsAt, rows).slice();
+    this.#release();
+    return ids;
+  }
+
+  /**
+   * Loads a map task's partition ids (one array per batch) for `scatter`, and
+   * runs `body` with it. Null, without calling `body`, when the task is too
+   * large for one instance's memory.
+   */
+  withScatter<T>(ids: readonly Int32Array[], starts: Int32Array, body: (s: WasmScatter) => T): T | null {
+    const n = starts.length;
+    let total = 0, widest = 0;
+    for (const b of ids) { total += b.length; widest = Math.max(widest, b.length); }
+    const cursorAt = 0, idsAt = align(4 * n), srcAt = align(idsAt + 4 * total), outAt = align(srcAt + 8 * widest);
+    const end = outAt + 8 * total;
+    if (end > MAX_BYTES) return null;
+    let buffer = this.#reserve(end);
+    let at = idsAt;
+    for (const b of ids) { new Int32Array(buffer, at, b.length).set(b); at += 4 * b.length; }
+    const e = this.#exports;
+    const scatter = (values: readonly (NumericArray | null)[], out: NumericArray): boolean => {
+      const width = byteWidth(out);
+      if (width === 0 || values.some((v) => v !== null && v.constructor !== out.constructor)) return false;
+      const kernel = width === 8 ? e.scatter64 : width === 4 ? e.scatter32 : e.scatter8;
+      buffer = e.memory.buffer;
+      new Int32Array(buffer, cursorAt, n).set(starts);
+      let idAt = idsAt;
+      for (let b = 0; b < ids.length; b++) {
+        const rows = ids[b]!.length, v = values[b]!;
+        const src = viewLike(out, buffer, srcAt, rows);
+        if (v === null) src.fill(1); else src.set(v.subarray(0, rows) as never);
+        kernel(srcAt, idAt, rows, cursorAt, outAt);
+        idAt += 4 * rows;
+      }
+      out.set(viewLike(out, buffer, outAt, total) as never);
+      return true;
+    };
+    try {
+      return body({ scatter });
+    } finally {
+      this.#release();
+    }
+  }
+}
+
+/** This thread's WebAssembly shuffle kernels, or null where WebAssembly may not be compiled. */
+export function shuffleKernels(): ShuffleKernels | null {
+  return ShuffleKernels.get();
+}

@@ -1,0 +1,172 @@
+;; The shuffle map side's per-row loops (the hot path of Spark's
+;; ShuffleWriter): reduce-partition ids by hash, a count of rows per
+;; partition, and the counting-sort scatter of a column into partition
+;; order. wasm/shuffle-kernels.ts wraps them; src/executor/partition-ids.ts
+;; and src/executor/shuffle-scatter.ts hold the JS loops that compute the
+;; same ids and the same order where WebAssembly is not allowed (workerd).
+;; V8 runs these without per-element typed-array checks and hashes four
+;; keys per SIMD instruction. The murmur3 finalizer (src/exec/hash.ts mix32)
+;; is written out in place in every loop: Node 20's V8 does not inline
+;; WebAssembly calls.
+;; Addresses are byte offsets into the exported memory; the caller copies
+;; columns in and results out.
+(module
+  (memory (export "memory") 1)
+
+  ;; Ids of `rows` int32 keys at $keys into $out: (mix32(key) >>> 0) % n,
+  ;; NULL_HASH % n where the validity byte at $valid + i is 0 ($valid 0: no
+  ;; NULLs).
+  (func (export "idsI32") (param $keys i32) (param $valid i32) (param $rows i32) (param $n i32) (param $out i32)
+    (local $i i32) (local $h i32) (local $mask i32) (local $nullId i32) (local $end4 i32) (local $v v128) (local $m v128)
+    (local.set $nullId (i32.rem_u (i32.const 0x9e3779b9) (local.get $n)))
+    (if (i32.and (i32.eqz (local.get $valid))
+                 (i32.eqz (i32.and (local.get $n) (i32.sub (local.get $n) (i32.const 1)))))
+      (then
+        ;; n a power of two and no NULLs: four keys at a time.
+        (local.set $m (i32x4.splat (i32.sub (local.get $n) (i32.const 1))))
+        (local.set $end4 (i32.and (local.get $rows) (i32.const -4)))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_u (local.get $i) (local.get $end4)))
+            (local.set $v (v128.load (i32.add (local.get $keys) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $v (v128.xor (local.get $v) (i32x4.shr_u (local.get $v) (i32.const 16))))
+            (local.set $v (i32x4.mul (local.get $v) (i32x4.splat (i32.const 0x85ebca6b))))
+            (local.set $v (v128.xor (local.get $v) (i32x4.shr_u (local.get $v) (i32.const 13))))
+            (local.set $v (i32x4.mul (local.get $v) (i32x4.splat (i32.const 0xc2b2ae35))))
+            (local.set $v (v128.xor (local.get $v) (i32x4.shr_u (local.get $v) (i32.const 16))))
+            (v128.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))) (v128.and (local.get $v) (local.get $m)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $next)))))
+    ;; The rest (all rows when n is not a power of two or there are NULLs).
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
+        (local.set $h (i32.load (i32.add (local.get $keys) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
+        (local.set $h (i32.mul (local.get $h) (i32.const 0x85ebca6b)))
+        (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 13))))
+        (local.set $h (i32.mul (local.get $h) (i32.const 0xc2b2ae35)))
+        (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
+        (local.set $h (i32.rem_u (local.get $h) (local.get $n)))
+        (if (local.get $valid)
+          (then (if (i32.eqz (i32.load8_u (i32.add (local.get $valid) (local.get $i))))
+            (then (local.set $h (local.get $nullId))))))
+        (i32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))) (local.get $h))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+
+  ;; As idsI32 for float64 keys: an integral value in int32 range hashes as
+  ;; that int32 (-0 as 0); any other value hashes its two words,
+  ;; mix32(low ^ mix32(high)), every NaN as the canonical NaN.
+  (func (export "idsF64") (param $keys i32) (param $valid i32) (param $rows i32) (param $n i32) (param $out i32)
+    (local $i i32) (local $h i32) (local $nullId i32) (local $x f64) (local $bits i64)
+    (local.set $nullId (i32.rem_u (i32.const 0x9e3779b9) (local.get $n)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
+        (local.set $x (f64.load (i32.add (local.get $keys) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $h (i32.trunc_sat_f64_s (local.get $x)))
+        (if (f64.ne (f64.convert_i32_s (local.get $h)) (local.get $x))
+          (then
+            (local.set $bits (select (i64.reinterpret_f64 (local.get $x)) (i64.const 0x7ff8000000000000)
+              (f64.eq (local.get $x) (local.get $x))))
+            ;; mix32 of the high word, xored into the low word.
+            (local.set $h (i32.wrap_i64 (i64.shr_u (local.get $bits) (i64.const 32))))
+            (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
+            (local.set $h (i32.mul (local.get $h) (i32.const 0x85ebca6b)))
+            (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 13))))
+            (local.set $h (i32.mul (local.get $h) (i32.const 0xc2b2ae35)))
+            (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
+            (local.set $h (i32.xor (i32.wrap_i64 (local.get $bits)) (local.get $h)))))
+        (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
+        (local.set $h (i32.mul (local.get $h) (i32.const 0x85ebca6b)))
+        (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 13))))
+        (local.set $h (i32.mul (local.get $h) (i32.const 0xc2b2ae35)))
+        (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
+        (local.set $h (i32.rem_u (local.get $h) (local.get $n)))
+        (if (local.get $valid)
+          (then (if (i32.eqz (i32.load8_u (i32.add (local.get $valid) (local.get $i))))
+            (then (local.set $h (local.get $nullId))))))
+        (i32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))) (local.get $h))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+
+  ;; Adds the number of each id among the `rows` ids at $ids to the i32
+  ;; counts at $counts. Four count arrays (at $counts + 4n·k, zeroed by the
+  ;; caller, summed into the first at the end) take neighbouring rows, so an
+  ;; increment rarely waits for the one before it to the same partition.
+  (func (export "countIds") (param $ids i32) (param $rows i32) (param $n i32) (param $counts i32)
+    (local $i i32) (local $end4 i32) (local $a i32) (local $stride i32) (local $r i32)
+    (local.set $stride (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $rows) (i32.const -4)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end4)))
+        (local.set $a (i32.add (local.get $counts) (i32.shl (i32.load (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))))
+        (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+        (local.set $a (i32.add (i32.add (local.get $counts) (local.get $stride)) (i32.shl (i32.load offset=4 (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))))
+        (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+        (local.set $a (i32.add (i32.add (local.get $counts) (i32.shl (local.get $stride) (i32.const 1))) (i32.shl (i32.load offset=8 (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))))
+        (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+        (local.set $a (i32.add (i32.add (local.get $counts) (i32.mul (local.get $stride) (i32.const 3))) (i32.shl (i32.load offset=12 (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))))
+        (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $next)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
+        (local.set $a (i32.add (local.get $counts) (i32.shl (i32.load (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))))
+        (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $r) (local.get $n)))
+        (local.set $a (i32.add (local.get $counts) (i32.shl (local.get $r) (i32.const 2))))
+        (i32.store (local.get $a) (i32.add (i32.load (local.get $a))
+          (i32.add (i32.load (i32.add (local.get $a) (local.get $stride)))
+            (i32.add (i32.load (i32.add (local.get $a) (i32.shl (local.get $stride) (i32.const 1))))
+              (i32.load (i32.add (local.get $a) (i32.mul (local.get $stride) (i32.const 3))))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $next))))
+
+  ;; The counting-sort scatter: row i of the 8-, 4- or 1-byte values at $src
+  ;; goes to slot cursor[id[i]]++ of $out ($cursor: an i32 per partition, its
+  ;; next free slot; advanced in place, so batches can follow one another).
+  (func (export "scatter64") (param $src i32) (param $ids i32) (param $rows i32) (param $cursor i32) (param $out i32)
+    (local $i i32) (local $c i32) (local $d i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
+        (local.set $c (i32.add (local.get $cursor) (i32.shl (i32.load (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))))
+        (local.set $d (i32.load (local.get $c)))
+        (i32.store (local.get $c) (i32.add (local.get $d) (i32.const 1)))
+        (i64.store (i32.add (local.get $out) (i32.shl (local.get $d) (i32.const 3)))
+          (i64.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+  (func (export "scatter32") (param $src i32) (param $ids i32) (param $rows i32) (param $cursor i32) (param $out i32)
+    (local $i i32) (local $c i32) (local $d i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
+        (local.set $c (i32.add (local.get $cursor) (i32.shl (i32.load (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))))
+        (local.set $d (i32.load (local.get $c)))
+        (i32.store (local.get $c) (i32.add (local.get $d) (i32.const 1)))
+        (i32.store (i32.add (local.get $out) (i32.shl (local.get $d) (i32.const 2)))
+          (i32.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+  (func (export "scatter8") (param $src i32) (param $ids i32) (param $rows i32) (param $cursor i32) (param $out i32)
+    (local $i i32) (local $c i32) (local $d i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
+        (local.set $c (i32.add (local.get $cursor) (i32.shl (i32.load (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))))
+        (local.set $d (i32.load (local.get $c)))
+        (i32.store (local.get $c) (i32.add (local.get $d) (i32.const 1)))
+        (i32.store8 (i32.add (local.get $out) (local.get $d))
+          (i32.load8_u (i32.add (local.get $src) (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+)
