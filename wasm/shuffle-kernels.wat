@@ -1,6 +1,6 @@
 ;; The shuffle map side's per-row loops (the hot path of Spark's
 ;; ShuffleWriter): reduce-partition ids by hash, a count of rows per
-;; partition, and the counting-sort scatter of a column into partition
+;; partition, and the counting-sort scatter of columns into partition
 ;; order. wasm/shuffle-kernels.ts wraps them; src/executor/partition-ids.ts
 ;; and src/executor/shuffle-scatter.ts hold the JS loops that compute the
 ;; same ids and the same order where WebAssembly is not allowed (workerd).
@@ -130,10 +130,12 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $next))))
 
-  ;; The counting-sort scatter: row i of the 8-, 4- or 1-byte values at $src
-  ;; goes to slot cursor[id[i]]++ of $out ($cursor: an i32 per partition, its
-  ;; next free slot; advanced in place, so batches can follow one another).
-  (func (export "scatter64") (param $src i32) (param $ids i32) (param $rows i32) (param $cursor i32) (param $out i32)
+;; The counting-sort destinations: slot cursor[id[i]]++ for each of `rows`
+  ;; ids at $ids, written to $out ($cursor: an i32 per partition, its next free
+  ;; slot; advanced in place, so batches can follow one another). Computed
+  ;; once per map task; every column is then placed with one of the loops
+  ;; below, which carry no dependence from row to row.
+  (func (export "destinations") (param $ids i32) (param $rows i32) (param $cursor i32) (param $out i32)
     (local $i i32) (local $c i32) (local $d i32)
     (block $done
       (loop $next
@@ -141,31 +143,35 @@
         (local.set $c (i32.add (local.get $cursor) (i32.shl (i32.load (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))))
         (local.set $d (i32.load (local.get $c)))
         (i32.store (local.get $c) (i32.add (local.get $d) (i32.const 1)))
-        (i64.store (i32.add (local.get $out) (i32.shl (local.get $d) (i32.const 3)))
+        (i32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))) (local.get $d))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+
+  ;; Row i of the 8-, 4- or 1-byte values at $src to slot dest[i] of $out.
+  (func (export "place64") (param $src i32) (param $dest i32) (param $rows i32) (param $out i32)
+    (local $i i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
+        (i64.store (i32.add (local.get $out) (i32.shl (i32.load (i32.add (local.get $dest) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 3)))
           (i64.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 3)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next))))
-  (func (export "scatter32") (param $src i32) (param $ids i32) (param $rows i32) (param $cursor i32) (param $out i32)
-    (local $i i32) (local $c i32) (local $d i32)
+  (func (export "place32") (param $src i32) (param $dest i32) (param $rows i32) (param $out i32)
+    (local $i i32)
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
-        (local.set $c (i32.add (local.get $cursor) (i32.shl (i32.load (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))))
-        (local.set $d (i32.load (local.get $c)))
-        (i32.store (local.get $c) (i32.add (local.get $d) (i32.const 1)))
-        (i32.store (i32.add (local.get $out) (i32.shl (local.get $d) (i32.const 2)))
+        (i32.store (i32.add (local.get $out) (i32.shl (i32.load (i32.add (local.get $dest) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2)))
           (i32.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next))))
-  (func (export "scatter8") (param $src i32) (param $ids i32) (param $rows i32) (param $cursor i32) (param $out i32)
-    (local $i i32) (local $c i32) (local $d i32)
+  (func (export "place8") (param $src i32) (param $dest i32) (param $rows i32) (param $out i32)
+    (local $i i32)
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
-        (local.set $c (i32.add (local.get $cursor) (i32.shl (i32.load (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))))
-        (local.set $d (i32.load (local.get $c)))
-        (i32.store (local.get $c) (i32.add (local.get $d) (i32.const 1)))
-        (i32.store8 (i32.add (local.get $out) (local.get $d))
+        (i32.store8 (i32.add (local.get $out) (i32.load (i32.add (local.get $dest) (i32.shl (local.get $i) (i32.const 2)))))
           (i32.load8_u (i32.add (local.get $src) (local.get $i))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next))))
