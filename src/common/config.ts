@@ -46,6 +46,17 @@ export interface ConfigValues {
    * ran 1.5x slower merged into 64 MB partitions than at 8 (bench/shuffle.bench.ts setup, 1 and 2 executors).
    */
   "adaptive.advisoryPartitionSizeInBytes": number;
+  /**
+   * 1 (default): with adaptive execution on, a join stage splits a skewed shuffle partition into tasks that
+   * each read a run of its map outputs (Spark's spark.sql.adaptive.skewJoin.enabled).
+   */
+  "adaptive.skewJoin.enabled": number;
+  /** A join partition is skewed when over this many times the median partition of its side (Spark's default, 5)... */
+  "adaptive.skewJoin.skewedPartitionFactor": number;
+  /**
+   * ...and over this many bytes. 32 MiB: four advisory partitions (Spark's 256 MB is four of its 64 MB).
+   */
+  "adaptive.skewJoin.skewedPartitionThresholdInBytes": number;
   /** Milliseconds between the driver's heartbeat requests to each executor on a cluster. */
   "executor.heartbeatInterval": number;
   /** Milliseconds without a heartbeat after which an executor is declared lost (Spark's spark.network.timeout). */
@@ -66,6 +77,9 @@ export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
   "shuffle.memoryPool": 256 * 1024 * 1024,
   "adaptive.enabled": 1,
   "adaptive.advisoryPartitionSizeInBytes": 8 * 1024 * 1024,
+  "adaptive.skewJoin.enabled": 1,
+  "adaptive.skewJoin.skewedPartitionFactor": 5,
+  "adaptive.skewJoin.skewedPartitionThresholdInBytes": 32 * 1024 * 1024,
   "executor.heartbeatInterval": 10_000,
   "network.timeout": 120_000,
 });

@@ -57,8 +57,14 @@ export type CinderEvent =
   | { type: "QueryEnd"; queryId: number; result: "succeeded" | "failed"; rows: number; durationMs: number; scans: ScanMetricsSnapshot[]; error?: SerializedError; time: number }
   | { type: "JobStart"; jobId: number; stageIds: number[]; time: number }
   | { type: "JobEnd"; jobId: number; result: "succeeded" | "failed"; error?: SerializedError; time: number }
-  /** `coalescedFrom`: the shuffle partitions adaptive coalescing merged into `numTasks` tasks. */
-  | { type: "StageSubmitted"; jobId: number; stageId: number; attempt: number; kind: StageKind; numTasks: number; partitions: number[]; parentIds: number[]; shuffleId?: number; coalescedFrom?: number; time: number }
+  /**
+   * `coalescedFrom`: the shuffle partitions adaptive execution turned into `numTasks` tasks;
+   * `skewedPartitions`: the skewed join partitions among them split into several tasks each.
+   */
+  | {
+      type: "StageSubmitted"; jobId: number; stageId: number; attempt: number; kind: StageKind; numTasks: number; partitions: number[]; parentIds: number[];
+      shuffleId?: number; coalescedFrom?: number; skewedPartitions?: { partition: number; splits: number }[]; time: number;
+    }
   | { type: "StageCompleted"; jobId: number; stageId: number; attempt: number; kind: StageKind; failureReason?: string; time: number }
   | { type: "TaskStart"; jobId: number; stageId: number; stageAttempt: number; taskId: number; partition: number; attempt: number; executorId: string; time: number }
   | {

@@ -122,7 +122,7 @@ export class ExecutorCore {
     this.running++;
     try {
       this.shuffleMemory.maxFreeBytes = task.config["shuffle.memoryPool"];
-      const reader = new ShuffleReader(this.executorId, task.shuffles, this.blocks, this.fetcher, this.borrowed, task.reduceRange);
+      const reader = new ShuffleReader(this.executorId, task.shuffles, this.blocks, this.fetcher, this.borrowed, task.reduceRange, task.mapRanges);
       const scans = new TaskScanRecorder();
       const base = this.sources.forTask(scans);
       const sources = task.cached ? new TaskSources(base, this.blocks, this.fetcher, this.executorId, task.cached) : base;

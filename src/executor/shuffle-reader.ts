@@ -35,6 +35,8 @@ export class ShuffleReader implements ExchangeReader {
     private readonly borrowed?: WeakSet<ArrayBufferLike>,
     /** The shuffle partitions a coalesced task reads (see TaskDescription.reduceRange). */
     private readonly reduceRange?: [number, number],
+    /** The map outputs a task of a split skewed partition reads, by exchange (see TaskDescription.mapRanges). */
+    private readonly mapRanges?: Record<number, [number, number]>,
     readonly metrics: ShuffleReadMetrics = { bytesRead: 0, recordsRead: 0 },
   ) {}
 
@@ -43,7 +45,7 @@ export class ShuffleReader implements ExchangeReader {
     const self = this;
     const [start, end] = this.reduceRange ?? [partition, partition + 1];
     return (async function* () {
-      const pending = self.fetchAll(input, start, end);
+      const pending = self.fetchAll(input, start, end, self.mapRanges?.[node.exchangeId]);
       for (const p of pending) yield* await p;
     })();
   }
@@ -54,12 +56,14 @@ export class ShuffleReader implements ExchangeReader {
    * holder (a round trip reducer -> driver -> holder and back per block was most of a reduce task's time
    * with 34 map outputs), rather than one after another; the blocks are shared memory, so holding them
    * early costs no copy. Results are in reduce-partition, then map order; each fails on its own.
+   * `maps` limits the read to map outputs [start, end) (a split skewed partition).
    */
-  private fetchAll(input: ShuffleInput, start: number, end = start + 1): Promise<Batch[]>[] {
+  private fetchAll(input: ShuffleInput, start: number, end = start + 1, maps: [number, number] = [0, input.locations.length]): Promise<Batch[]>[] {
     const byHolder = new Map<string, [number, number][]>();
+    const read = (m: number) => m >= maps[0] && m < maps[1];
     for (let r = start; r < end; r++) {
       input.locations.forEach((holder, m) => {
-        if (holder === null || holder === this.executorId) return;
+        if (!read(m) || holder === null || holder === this.executorId) return;
         let blocks = byHolder.get(holder);
         if (!blocks) byHolder.set(holder, blocks = []);
         blocks.push([m, r]);
@@ -73,7 +77,7 @@ export class ShuffleReader implements ExchangeReader {
     }
     const pending: Promise<Batch[]>[] = [];
     for (let r = start; r < end; r++) {
-      input.locations.forEach((_, m) => pending.push(this.fetch(input, m, r, remote.get(shuffleBlockId(input.shuffleId, m, r)))));
+      input.locations.forEach((_, m) => { if (read(m)) pending.push(this.fetch(input, m, r, remote.get(shuffleBlockId(input.shuffleId, m, r)))); });
     }
     for (const p of pending) p.catch(() => undefined);
     return pending;

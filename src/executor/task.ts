@@ -46,6 +46,11 @@ export interface TaskDescription {
    * coalescing merged neighbouring partitions into one task; absent: partition `partition` alone.
    */
   reduceRange?: [number, number];
+  /**
+   * For a task of a skewed join partition split by adaptive execution: the map outputs [start, end) it reads
+   * from the named exchanges (by `exchangeId`); other exchanges are read from every map output.
+   */
+  mapRanges?: Record<number, [number, number]>;
   /** Executor holding each partition of every cached RDD the fragment scans (null: not cached anywhere alive). */
   cached?: Record<number, (string | null)[]>;
 }

@@ -25,6 +25,7 @@ import { scanTableId } from "../io/scan-metrics.ts";
 import { CacheTracker } from "./cache-tracker.ts";
 import { cachedRddOf } from "../executor/task.ts";
 import { coalescedInputs, numPartitions, physicalChildren } from "../physical/physical-plan.ts";
+import { skewJoinSides, splitSkewedPartitions } from "./skew-join.ts";
 import type { Stage } from "./stage.ts";
 import { allStages, buildStages, memoryTablesOf } from "./stage.ts";
 import { TaskScheduler } from "./task-scheduler.ts";
@@ -220,7 +221,7 @@ export class DAGScheduler {
   }
 
   private submitMissingTasks(stage: Stage, job: ActiveJob): void {
-    if (stage.attempt === -1 && !stage.coalesced) this.coalescePartitions(stage, job);
+    if (stage.attempt === -1 && !stage.reads) this.coalescePartitions(stage, job);
     if (stage.shuffle?.partitioning.kind === "range" && !stage.rangeBounds) return this.submitSampling(stage, job);
     const partitions = stage.kind === "result"
       ? job.results.flatMap((r, i) => (r === undefined ? [i] : []))
@@ -231,6 +232,7 @@ export class DAGScheduler {
       partitions, parentIds: stage.parents.map((p) => p.id), time: Date.now(),
       ...(stage.shuffle ? { shuffleId: stage.shuffle.shuffleId } : {}),
       ...(stage.coalescedFrom !== undefined ? { coalescedFrom: stage.coalescedFrom } : {}),
+      ...(stage.skewed?.length ? { skewedPartitions: stage.skewed } : {}),
     });
     if (partitions.length === 0) { this.markStageDone(stage); return this.afterStageDone(stage, job); }
     this.running.add(stage);
@@ -248,30 +250,41 @@ export class DAGScheduler {
    * comes from shuffles of its own partition count (no scans) qualifies; reading neighbours together keeps
    * keys within a task and range-partitioned order. A map stage so merged writes fewer map outputs (its
    * shuffle is registered again, before any reader exists); persist jobs and jobs for chosen partitions
-   * keep their partitions.
+   * keep their partitions. A join stage then has its skewed partitions split (see skew-join.ts).
    */
   private coalescePartitions(stage: Stage, job: ActiveJob): void {
     if (!job.config["adaptive.enabled"]) return;
     if (stage.kind === "result" && (job.persistAs !== undefined || job.results.some((r) => r !== undefined))) return;
     if (stage.inputs.size === 0 || !readsOnlyShuffles(stage.fragment, stage.numTasks)) return;
     const n = stage.numTasks;
+    const sideBytes = (exchangeId: number, r: number): number => {
+      let bytes = 0;
+      for (const [, b] of this.tracker.bytesByExecutor(stage.inputs.get(exchangeId)!, r)) bytes += b;
+      return bytes;
+    };
     const sizes = new Array<number>(n).fill(0);
-    for (const shuffleId of stage.inputs.values()) {
-      for (let r = 0; r < n; r++) for (const [, bytes] of this.tracker.bytesByExecutor(shuffleId, r)) sizes[r] += bytes;
-    }
+    for (const exchangeId of stage.inputs.keys()) for (let r = 0; r < n; r++) sizes[r] += sideBytes(exchangeId, r);
     const cores = this.taskScheduler.aliveExecutors().reduce((c, e) => c + e.cores, 0);
     const total = sizes.reduce((a, b) => a + b, 0);
-    const target = Math.max(1, Math.min(job.config["adaptive.advisoryPartitionSizeInBytes"], Math.ceil(total / Math.max(1, cores))));
-    const specs: [number, number][] = [];
+    const advisory = job.config["adaptive.advisoryPartitionSizeInBytes"];
+    const target = Math.max(1, Math.min(advisory, Math.ceil(total / Math.max(1, cores))));
+    const merged: [number, number][] = [];
     let start = 0, bytes = 0;
     for (let r = 0; r < n; r++) {
-      if (r > start && bytes + sizes[r]! > target) { specs.push([start, r]); start = r; bytes = 0; }
+      if (r > start && bytes + sizes[r]! > target) { merged.push([start, r]); start = r; bytes = 0; }
       bytes += sizes[r]!;
     }
-    specs.push([start, n]);
-    if (specs.length >= n) return;
-    stage.coalesced = specs;
+    merged.push([start, n]);
+    const sides = job.config["adaptive.skewJoin.enabled"] ? skewJoinSides(stage.fragment) : null;
+    const { specs, skewed } = sides
+      ? splitSkewedPartitions(merged, n, sides, sideBytes, (exchangeId, r) => this.tracker.mapSizes(stage.inputs.get(exchangeId)!, r), {
+        factor: job.config["adaptive.skewJoin.skewedPartitionFactor"], thresholdBytes: job.config["adaptive.skewJoin.skewedPartitionThresholdInBytes"], advisoryBytes: advisory,
+      })
+      : { specs: merged.map((range) => ({ range })), skewed: [] };
+    if (skewed.length === 0 && specs.length >= n) return;
+    stage.reads = specs;
     stage.coalescedFrom = n;
+    stage.skewed = skewed;
     stage.numTasks = specs.length;
     if (stage.kind === "result") {
       job.results = new Array<Batch[] | undefined>(specs.length).fill(undefined);
@@ -316,7 +329,7 @@ export class DAGScheduler {
     if (stage.inputs.size === 0) return [];
     const bytes = new Map<string, number>();
     let total = 0;
-    const [start, end] = stage.coalesced?.[partition] ?? [partition, partition + 1];
+    const [start, end] = stage.reads?.[partition]?.range ?? [partition, partition + 1];
     for (const shuffleId of stage.inputs.values()) {
       for (let r = start; r < end; r++) {
         for (const [e, n] of this.tracker.bytesByExecutor(shuffleId, r)) { bytes.set(e, (bytes.get(e) ?? 0) + n); total += n; }
@@ -372,7 +385,8 @@ export class DAGScheduler {
     return {
       jobId: stage.jobId, stageId: stage.id, stageAttempt: l.taskSet.stageAttempt, taskId: l.taskId, attempt: l.attempt, partition: l.partition,
       plan: stage.fragment, shuffles, config: job.config, ...(cached ? { cached } : {}),
-      ...(stage.coalesced ? { reduceRange: stage.coalesced[l.partition]! } : {}),
+      ...(stage.reads ? { reduceRange: stage.reads[l.partition]!.range } : {}),
+      ...(stage.reads?.[l.partition]?.mapRanges ? { mapRanges: stage.reads[l.partition]!.mapRanges } : {}),
       output: !stage.shuffle ? (job.persistAs !== undefined ? { kind: "cache", rddId: job.persistAs } : { kind: "result" })
         : l.taskSet.sampling ? { kind: "sample", partitioning: stage.shuffle.partitioning as Extract<Partitioning, { kind: "range" }> }
         : { kind: "shuffle", shuffleId: stage.shuffle.shuffleId, partitioning: stage.shuffle.partitioning, ...(stage.rangeBounds ? { rangeBounds: stage.rangeBounds } : {}) },

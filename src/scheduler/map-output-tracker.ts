@@ -61,6 +61,11 @@ export class MapOutputTracker {
     return (this.shuffles.get(shuffleId) ?? []).map((s) => s?.executorId ?? null);
   }
 
+  /** Bytes of reduce partition `reduceIndex` in each map output, by map index (0 for a missing one). */
+  mapSizes(shuffleId: number, reduceIndex: number): number[] {
+    return (this.shuffles.get(shuffleId) ?? []).map((s) => s?.sizes[reduceIndex] ?? 0);
+  }
+
   /** Bytes of reduce partition `reduceIndex` held by each executor. */
   bytesByExecutor(shuffleId: number, reduceIndex: number): Map<string, number> {
     const out = new Map<string, number>();

@@ -11,6 +11,7 @@ import type { Partitioning, PhysicalPlan } from "../physical/physical-plan.ts";
 import { numPartitions, physicalChildren, withPhysicalChildren } from "../physical/physical-plan.ts";
 import type { StageKind } from "../common/events.ts";
 import type { RangeBounds } from "../exec/range-partition.ts";
+import type { ReadSpec, SkewedPartition } from "./skew-join.ts";
 
 export interface Stage {
   id: number;
@@ -31,11 +32,14 @@ export interface Stage {
   /** Range shuffles: bounds from the sampling pass, fixed once known so reruns split rows the same way. */
   rangeBounds?: RangeBounds;
   /**
-   * Set when adaptive coalescing merged the shuffle partitions this stage reads: task `i` reads
-   * `[start, end)` of each input, `numTasks` is the merged count and `coalescedFrom` the original one.
+   * Set when adaptive execution changed the tasks reading this stage's shuffles: task `i` reads
+   * `reads[i]` (a run of neighbouring partitions merged by coalescing, or a run of one skewed partition's
+   * map outputs); `numTasks` is the new count and `coalescedFrom` the shuffle partition count.
    */
-  coalesced?: [number, number][];
+  reads?: ReadSpec[];
   coalescedFrom?: number;
+  /** Skewed join partitions split into several tasks. */
+  skewed?: SkewedPartition[];
 }
 
 export interface StageIds {
