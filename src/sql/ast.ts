@@ -26,8 +26,16 @@ export type FromItem =
   | { kind: "subquery"; query: QueryAst; alias: string | null; columnAliases: string[] }
   | { kind: "join"; left: FromItem; right: FromItem; joinType: JoinType; on: Expr | null; using: string[] };
 
+/** A hint after SELECT (`/*+ BROADCAST(t)`, closed by a star-slash), checked for shape by the parser. */
+export type HintAst =
+  /** BROADCAST, BROADCASTJOIN, MAPJOIN: broadcast these relations (names or aliases of this FROM clause). */
+  | { kind: "broadcast"; tables: { name: string; position: Position }[]; position: Position }
+  /** REPARTITION, REPARTITION_BY_RANGE, COALESCE: the select's rows partitioned as the DataFrame methods do. */
+  | { kind: "repartition"; mode: "roundRobin" | "hash" | "range" | "coalesce"; numPartitions: number | null; keys: Expr[]; position: Position };
+
 export interface SelectAst {
   kind: "select";
+  hints: HintAst[];
   distinct: boolean;
   items: SelectItem[];
   from: FromItem[];

@@ -31,10 +31,16 @@ export function parseErrorAt(text: string, line: number, column: number, message
 
 const OPERATORS = ["<=>", "<>", "!=", "<=", ">=", "||", "::", "=", "<", ">", "+", "-", "*", "/", "%", "(", ")", ",", ".", ";"];
 
-/** Splits `text` into tokens; the last one is always `eof`. */
+/**
+ * Splits `text` into tokens; the last one is always `eof`. A comment that
+ * opens with `/*+` straight after SELECT is a hint (Spark's syntax): its
+ * content is tokenized between the operator `/*+` and the closing star-slash, so the parser
+ * reads it and its errors point inside it; any other comment is skipped.
+ */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0, line = 1, lineStart = 0;
+  let hintStart: { offset: number; line: number; column: number } | null = null;
   const n = text.length;
   const here = () => ({ offset: i, line, column: i - lineStart + 1 });
   const fail = (at: { line: number; column: number }, message: string): never => {
@@ -45,6 +51,19 @@ export function tokenize(text: string): Token[] {
     if (c === "\n") { i++; line++; lineStart = i; continue; }
     if (c === " " || c === "\t" || c === "\r") { i++; continue; }
     if (c === "-" && text[i + 1] === "-") { while (i < n && text[i] !== "\n") i++; continue; }
+    if (hintStart && c === "*" && text[i + 1] === "/") {
+      tokens.push({ kind: "op", text: "*/", ...here() });
+      i += 2;
+      hintStart = null;
+      continue;
+    }
+    const previous = tokens.at(-1);
+    if (!hintStart && text.startsWith("/*+", i) && previous?.kind === "ident" && previous.text.toLowerCase() === "select") {
+      hintStart = here();
+      tokens.push({ kind: "op", text: "/*+", ...hintStart });
+      i += 3;
+      continue;
+    }
     if (c === "/" && text[i + 1] === "*") {
       const start = here();
       i += 2;
@@ -100,6 +119,7 @@ export function tokenize(text: string): Token[] {
     tokens.push({ kind: "op", text: op!, ...start });
     i += op!.length;
   }
+  if (hintStart) fail(hintStart, "unterminated /*+ hint; close it with */");
   tokens.push({ kind: "eof", text: "", ...here() });
   return tokens;
 }

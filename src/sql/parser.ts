@@ -19,7 +19,7 @@ import type { JoinType, LogicalPlan } from "../plan/logical-plan.ts";
 import { CinderError } from "../common/errors.ts";
 import type { Token } from "./lexer.ts";
 import { parseErrorAt, tokenize } from "./lexer.ts";
-import type { CteAst, FromItem, QueryAst, QueryBody, SelectAst, SelectItem, StatementAst } from "./ast.ts";
+import type { CteAst, FromItem, HintAst, QueryAst, QueryBody, SelectAst, SelectItem, StatementAst } from "./ast.ts";
 
 /** Lowers a subquery met inside an expression, seeing the CTEs in scope at that point. */
 export type SubqueryLowering = (query: QueryAst, ctes: readonly CteAst[]) => LogicalPlan;
@@ -237,6 +237,7 @@ export class Parser {
 
   private select(): SelectAst {
     this.expectWord("select", "to start a query");
+    const hints = this.acceptOp("/*+") ? this.hints() : [];
     const distinct = this.acceptWord("distinct");
     if (!distinct) this.acceptWord("all");
     const items: SelectItem[] = [];
@@ -248,7 +249,50 @@ export class Parser {
     const where = this.acceptWord("where") ? this.expression() : null;
     const groupBy = this.byList("group", () => this.expression());
     const having = this.acceptWord("having") ? this.expression() : null;
-    return { kind: "select", distinct, items, from, where, groupBy, having };
+    return { kind: "select", hints, distinct, items, from, where, groupBy, having };
+  }
+
+  /** The hints between `/*+` and the closing star-slash: NAME or NAME(args), separated by commas or spaces (Spark's hint syntax). */
+  private hints(): HintAst[] {
+    const hints: HintAst[] = [];
+    while (!this.acceptOp("*/")) {
+      const at = this.peek();
+      const name = this.identifier("a hint name").toUpperCase();
+      const position = { line: at.line, column: at.column };
+      const args: { expr: Expr; token: Token }[] = [];
+      if (this.acceptOp("(") && !this.acceptOp(")")) {
+        do args.push({ token: this.peek(), expr: this.expression() }); while (this.acceptOp(","));
+        this.expectOp(")", `to close the ${name} hint's arguments`);
+      }
+      const count = (a: { expr: Expr; token: Token } | undefined): number | null => {
+        if (a?.expr.type !== "literal" || typeof a.expr.value !== "number") return null;
+        if (!Number.isInteger(a.expr.value) || a.expr.value < 1) this.fail(`the ${name} hint's partition count must be a positive integer`, a.token);
+        return a.expr.value;
+      };
+      if (name === "BROADCAST" || name === "BROADCASTJOIN" || name === "MAPJOIN") {
+        if (args.length === 0) this.fail(`the ${name} hint names the relations to broadcast, e.g. /*+ ${name}(t) */`, at);
+        const tables = args.map(({ expr, token }) => {
+          if (expr.type !== "column" || expr.qualifier !== undefined) this.fail(`the ${name} hint takes table names or aliases`, token);
+          return { name: expr.name, position: { line: token.line, column: token.column } };
+        });
+        hints.push({ kind: "broadcast", tables, position });
+      } else if (name === "COALESCE") {
+        const n = count(args[0]);
+        if (args.length !== 1 || n === null) this.fail("the COALESCE hint takes one partition count, e.g. /*+ COALESCE(4) */", at);
+        hints.push({ kind: "repartition", mode: "coalesce", numPartitions: n, keys: [], position });
+      } else if (name === "REPARTITION" || name === "REPARTITION_BY_RANGE") {
+        const n = count(args[0]);
+        const keys = args.slice(n === null ? 0 : 1).map((a) => a.expr);
+        const range = name === "REPARTITION_BY_RANGE";
+        if (n === null && keys.length === 0) this.fail(`the ${name} hint takes a partition count, columns or both, e.g. /*+ ${name}(8, k) */`, at);
+        if (range && keys.length === 0) this.fail("the REPARTITION_BY_RANGE hint takes at least one column to partition by", at);
+        hints.push({ kind: "repartition", mode: range ? "range" : keys.length ? "hash" : "roundRobin", numPartitions: n, keys, position });
+      } else {
+        this.fail(`unknown hint ${name}; Cinder reads BROADCAST (BROADCASTJOIN, MAPJOIN), REPARTITION, REPARTITION_BY_RANGE and COALESCE`, at);
+      }
+      this.acceptOp(",");
+    }
+    return hints;
   }
 
   private selectItem(): SelectItem {

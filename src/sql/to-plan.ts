@@ -21,7 +21,7 @@ import { columnRef, outputSchema } from "../plan/logical-plan.ts";
 import type { Field } from "../plan/types.ts";
 import { INT64 } from "../plan/types.ts";
 import { analyze } from "../plan/analyzer.ts";
-import type { CteAst, FromItem, QueryAst, QueryBody, SelectAst } from "./ast.ts";
+import type { CteAst, FromItem, Position, QueryAst, QueryBody, SelectAst } from "./ast.ts";
 
 /** Resolves a table name in FROM to the (resolved) plan of that table or view. */
 export type TableResolver = (name: string) => LogicalPlan;
@@ -86,7 +86,14 @@ export class PlanBuilder {
 
   // ---- FROM ------------------------------------------------------------------
 
-  private lowerFrom(item: FromItem, env: readonly CteAst[]): LogicalPlan {
+  /** `broadcast`: the relations a BROADCAST hint of this SELECT named, by lower-case name; each one found is marked used. */
+  private lowerFrom(item: FromItem, env: readonly CteAst[], broadcast?: Map<string, BroadcastTarget>): LogicalPlan {
+    const hinted = (plan: LogicalPlan, names: string[]): LogicalPlan => {
+      const target = names.map((n) => broadcast?.get(n.toLowerCase())).find((t) => t !== undefined);
+      if (target === undefined) return plan;
+      target.used = true;
+      return { type: "Hint", input: plan, name: "broadcast" };
+    };
     switch (item.kind) {
       case "table": {
         const lower = item.name.toLowerCase();
@@ -99,15 +106,15 @@ export class PlanBuilder {
           plan = freshInstance(this.resolveTable(item.name));
         }
         const alias = item.alias ?? item.name.split(".").pop()!;
-        return withColumnNames({ type: "SubqueryAlias", input: plan, alias }, item.columnAliases, alias);
+        return hinted(withColumnNames({ type: "SubqueryAlias", input: plan, alias }, item.columnAliases, alias), [alias, item.name]);
       }
       case "subquery": {
         const plan = analyze(this.lowerQuery(item.query, env));
         const named = withColumnNames(plan, item.columnAliases, item.alias ?? "subquery");
-        return item.alias ? { type: "SubqueryAlias", input: named, alias: item.alias } : named;
+        return item.alias ? hinted({ type: "SubqueryAlias", input: named, alias: item.alias }, [item.alias]) : named;
       }
       case "join": {
-        const left = this.lowerFrom(item.left, env), right = this.lowerFrom(item.right, env);
+        const left = this.lowerFrom(item.left, env, broadcast), right = this.lowerFrom(item.right, env, broadcast);
         if (item.using.length === 0) return analyze({ type: "Join", left, right, joinType: item.joinType, condition: item.on });
         return usingJoin(left, right, item.joinType, item.using);
       }
@@ -117,12 +124,17 @@ export class PlanBuilder {
   // ---- SELECT ----------------------------------------------------------------
 
   private lowerSelect(s: SelectAst, orderBy: SortOrder[], env: readonly CteAst[]): LogicalPlan {
+    const broadcast = new Map<string, BroadcastTarget>();
+    for (const h of s.hints) if (h.kind === "broadcast") for (const t of h.tables) broadcast.set(t.name.toLowerCase(), { ...t });
     let input: LogicalPlan;
     if (s.from.length === 0) {
       input = { type: "Scan", source: { kind: "range", start: 0, end: 1, step: 1, numPartitions: 1 }, schema: [{ name: "id", type: INT64, nullable: false, id: newExprId() }], projection: null, filters: [] };
     } else {
-      input = this.lowerFrom(s.from[0]!, env);
-      for (const next of s.from.slice(1)) input = { type: "Join", left: input, right: this.lowerFrom(next, env), joinType: "inner", condition: null };
+      input = this.lowerFrom(s.from[0]!, env, broadcast);
+      for (const next of s.from.slice(1)) input = { type: "Join", left: input, right: this.lowerFrom(next, env, broadcast), joinType: "inner", condition: null };
+    }
+    for (const t of broadcast.values()) {
+      if (!t.used) throw new AnalysisError("INVALID_PLAN", `the BROADCAST hint at ${t.position.line}:${t.position.column} names '${t.name}', which is not a table or alias in this SELECT's FROM clause`);
     }
     const fields = outputSchema(input);
     if (s.where) input = { type: "Filter", input, condition: s.where };
@@ -203,6 +215,12 @@ export class PlanBuilder {
       if (hidden.length) throw new AnalysisError("INVALID_PLAN", "with SELECT DISTINCT, ORDER BY and HAVING may only use columns of the select list; add the column to the select list");
       plan = { type: "Distinct", input: plan };
     }
+    // Partitioning hints apply to the SELECT's rows, under its ORDER BY (as Spark places them).
+    for (const h of s.hints) {
+      if (h.kind !== "repartition") continue;
+      const orders = h.mode === "range" ? h.keys.map((expr) => ({ expr, ascending: true, nullsFirst: true })) : [];
+      plan = { type: "Repartition", input: plan, mode: h.mode, numPartitions: h.numPartitions, keys: h.mode === "hash" ? h.keys : [], orders };
+    }
     if (orders.length) plan = { type: "Sort", input: plan, orders };
     if (hidden.length) plan = { type: "Project", input: plan, exprs: items.map((i) => i.ref) };
     return plan;
@@ -215,6 +233,12 @@ export class PlanBuilder {
     if (!item) throw new AnalysisError("INVALID_PLAN", `ORDER BY position ${p} is not in the select list (it has ${items.length} columns)`);
     return item.ref;
   }
+}
+
+interface BroadcastTarget {
+  name: string;
+  position: Position;
+  used?: boolean;
 }
 
 function findLastIndex<T>(xs: readonly T[], f: (x: T) => boolean): number {
