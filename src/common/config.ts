@@ -57,6 +57,16 @@ export interface ConfigValues {
    * ...and over this many bytes. 32 MiB: four advisory partitions (Spark's 256 MB is four of its 64 MB).
    */
   "adaptive.skewJoin.skewedPartitionThresholdInBytes": number;
+  /**
+   * A partial aggregation whose first `aggregate.skipPartialProbeRows` rows made more than this many groups
+   * per row stops grouping: its table's states go out and later rows pass through as one-row states
+   * (DataFusion's skip_partial_aggregation_probe_ratio_threshold; 1 or more never skips). 0.5: with 200K keys
+   * over 2M rows (0.85 groups a row at the probe) the group-by took 140 ms instead of 340 on one executor,
+   * while at 20K keys (0.3) grouping first stays faster.
+   */
+  "aggregate.skipPartialRatio": number;
+  /** Rows a partial aggregation reads before deciding whether to keep grouping (see aggregate.skipPartialRatio). */
+  "aggregate.skipPartialProbeRows": number;
   /** Milliseconds between the driver's heartbeat requests to each executor on a cluster. */
   "executor.heartbeatInterval": number;
   /** Milliseconds without a heartbeat after which an executor is declared lost (Spark's spark.network.timeout). */
@@ -80,6 +90,8 @@ export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
   "adaptive.skewJoin.enabled": 1,
   "adaptive.skewJoin.skewedPartitionFactor": 5,
   "adaptive.skewJoin.skewedPartitionThresholdInBytes": 32 * 1024 * 1024,
+  "aggregate.skipPartialRatio": 0.5,
+  "aggregate.skipPartialProbeRows": 65_536,
   "executor.heartbeatInterval": 10_000,
   "network.timeout": 120_000,
 });

@@ -32,6 +32,11 @@ export interface Accumulator {
   merge(ids: Int32Array, n: number, states: readonly ColumnVector[]): void;
   /** The partial state columns of groups 0..numGroups-1. */
   states(numGroups: number): ColumnVector[];
+  /**
+   * The partial states of `n` rows, each its own group, straight from `arg` (null for count(*)), with no
+   * table and no per-group state; where defined, a partial aggregation that barely groups passes rows through.
+   */
+  rowStates?(arg: ColumnVector | null, n: number): ColumnVector[];
   /** The result column of groups 0..numGroups-1. */
   finish(numGroups: number): ColumnVector;
 }
@@ -116,6 +121,21 @@ function plainAccumulator(call: AggregateSpec): Accumulator {
   }
 }
 
+/** count's state for `n` rows, each its own group: 1 for a counted row (every row, or a non-NULL one), else 0. */
+function rowCounts(validity: Uint8Array | null, n: number): ColumnVector {
+  const values = new Float64Array(n);
+  if (validity === null) values.fill(1);
+  else for (let i = 0; i < n; i++) values[i] = validity[i]!;
+  return { type: INT64, length: n, values, validity: null };
+}
+
+/** The first `n` values of `arg` as a column of `type` (a copy: the state outlives the batch). */
+function rowValues(type: DataType, arg: ColumnVector, n: number): ColumnVector {
+  const values = allocateValues(type, n);
+  values.set(arg.values.subarray(0, n) as never);
+  return { type, length: n, values, validity: arg.validity ? arg.validity.slice(0, n) : null };
+}
+
 /** Validity from a per-group flag array: null when every group is set. */
 function validityOf(flags: Uint8Array, numGroups: number): Uint8Array | null {
   for (let g = 0; g < numGroups; g++) if (flags[g] === 0) return flags.slice(0, numGroups);
@@ -147,6 +167,10 @@ class CountAccumulator implements Accumulator {
   }
 
   states(numGroups: number): ColumnVector[] { return [this.finish(numGroups)]; }
+
+  rowStates(arg: ColumnVector | null, n: number): ColumnVector[] {
+    return [rowCounts(this.star || arg === null ? null : arg.validity, n)];
+  }
 
   finish(numGroups: number): ColumnVector {
     return { type: INT64, length: numGroups, values: this.counts.slice(0, numGroups), validity: null };
@@ -221,6 +245,9 @@ class SharedCountAccumulator implements Accumulator {
     throw new InternalError("a count sharing a sum's pass cannot merge partial states");
   }
   states(numGroups: number): ColumnVector[] { return [this.finish(numGroups)]; }
+  rowStates(arg: ColumnVector | null, n: number): ColumnVector[] {
+    return [rowCounts(this.star || arg === null ? null : arg.validity, n)];
+  }
   finish(numGroups: number): ColumnVector {
     const values = this.owner.counts.slice(0, numGroups), nulls = this.owner.nullCounts;
     if (this.star && nulls !== null) for (let g = 0; g < numGroups; g++) values[g] += nulls[g]!;
@@ -337,6 +364,13 @@ class SumAccumulator implements Accumulator {
     return [sum, { type: INT64, length: numGroups, values: src.counts.slice(0, numGroups), validity: null }];
   }
 
+  rowStates(arg: ColumnVector | null, n: number): ColumnVector[] {
+    if (arg === null) throw new InternalError("sum/avg without an argument");
+    // A NULL argument is a NULL sum (and avg counts it 0), as a group with no value is.
+    const sum = rowValues(this.sumType, arg, n);
+    return this.isAvg ? [sum, rowCounts(arg.validity, n)] : [sum];
+  }
+
   finish(numGroups: number): ColumnVector {
     const validity = this.present(numGroups);
     if (!this.isAvg) return { type: this.resultType, length: numGroups, values: this.totals(numGroups), validity };
@@ -381,6 +415,8 @@ class MinMaxAccumulator implements Accumulator {
   merge(ids: Int32Array, n: number, states: readonly ColumnVector[]): void { this.update(ids, n, states[0]!); }
 
   states(numGroups: number): ColumnVector[] { return [this.finish(numGroups)]; }
+
+  rowStates(arg: ColumnVector | null, n: number): ColumnVector[] { return [rowValues(this.type, arg!, n)]; }
 
   finish(numGroups: number): ColumnVector {
     const values = allocateValues(this.type, numGroups);

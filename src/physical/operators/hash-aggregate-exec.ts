@@ -14,7 +14,9 @@ import { execute } from "../execute.ts";
 import { evaluate } from "../../exec/evaluate.ts";
 import type { Batch, ColumnVector } from "../../exec/column-vector.ts";
 import { slice, sliceBatch } from "../../exec/column-vector.ts";
+import type { GroupTable } from "../../exec/aggregate/group-table.ts";
 import { GlobalGroupTable, createGroupTable } from "../../exec/aggregate/group-table.ts";
+import type { Accumulator } from "../../exec/aggregate/accumulators.ts";
 import { createAccumulators } from "../../exec/aggregate/accumulators.ts";
 import { exprToString } from "../../plan/expressions.ts";
 
@@ -35,6 +37,13 @@ export async function* hashAggregateExec(node: PhysicalOf<"HashAggregateExec">, 
   // A global count(*) (over a joined count, say) adds batch sizes instead of writing and reading a group id per row.
   const oneGroup = table instanceof GlobalGroupTable && node.mode !== "final" && accumulators.every((a) => a.updateOneGroup !== undefined);
   let ids = new Int32Array(0);
+  // Partial aggregation that barely reduces its rows costs more than it saves (a random access into a large
+  // table per row, then as many states to shuffle): once `aggregate.skipPartialProbeRows` rows made more than
+  // `aggregate.skipPartialRatio` groups per row, the table's states go out and every later row passes
+  // through as its own group's state (DataFusion's skip_partial_aggregation_probe_*).
+  const canPassThrough = node.mode === "partial" && !oneGroup && accumulators.every((a) => a.rowStates !== undefined);
+  let probeRows = canPassThrough ? ctx.config["aggregate.skipPartialProbeRows"] : Infinity;
+  let rowsSeen = 0, passThrough = false;
   for await (const batch of execute(node.input, partition, ctx)) {
     const n = batch.numRows;
     if (n === 0) continue;
@@ -58,6 +67,13 @@ export async function* hashAggregateExec(node: PhysicalOf<"HashAggregateExec">, 
       const end = Math.min(n, start + CHUNK_ROWS), m = end - start;
       const part = (c: ColumnVector) => (start === 0 && end === n ? c : slice(c, start, end));
       if (ids.length < m) ids = new Int32Array(m);
+      if (passThrough) {
+        // Keys as views of the batch: the Exchange this feeds copies every row it writes.
+        const columns = keys.map(part);
+        accumulators.forEach((acc, a) => columns.push(...acc.rowStates!(inputs[a]!.length > 0 ? part(inputs[a]![0]!) : null, m)));
+        yield { columns, numRows: m };
+        continue;
+      }
       table.findOrInsert(keys.map(part), m, ids);
       for (let a = 0; a < accumulators.length; a++) {
         const acc = accumulators[a]!, input = inputs[a]!;
@@ -65,17 +81,29 @@ export async function* hashAggregateExec(node: PhysicalOf<"HashAggregateExec">, 
         if (node.mode === "final") acc.merge(ids, m, input.map(part));
         else acc.update(ids, m, input.length > 0 ? part(input[0]!) : null);
       }
+      rowsSeen += m;
+      if (rowsSeen >= probeRows) {
+        passThrough = table.numGroups > ctx.config["aggregate.skipPartialRatio"] * rowsSeen;
+        probeRows = Infinity;
+        if (passThrough) yield* emit(table, accumulators, "partial", ctx);
+      }
     }
   }
+  if (passThrough) return;
 
   // A global aggregate returns one row even over no input (count 0, the rest NULL); its partial side need not.
   if (table instanceof GlobalGroupTable && node.mode !== "partial") table.ensureGroup();
+  yield* emit(table, accumulators, node.mode, ctx);
+}
+
+/** The groups' keys and states (partial) or results, in slices of at most `batch.size` rows. */
+function* emit(table: GroupTable, accumulators: readonly Accumulator[], mode: PhysicalOf<"HashAggregateExec">["mode"], ctx: TaskContext): Generator<Batch> {
   const numGroups = table.numGroups;
   if (numGroups === 0) return;
   for (const acc of accumulators) acc.resize(numGroups);
   const columns: ColumnVector[] = [...table.keyColumns()];
   for (const acc of accumulators) {
-    if (node.mode === "partial") columns.push(...acc.states(numGroups));
+    if (mode === "partial") columns.push(...acc.states(numGroups));
     else columns.push(acc.finish(numGroups));
   }
   const result: Batch = { columns, numRows: numGroups };
