@@ -6,7 +6,8 @@
  * outer and full outer joins (never split on the skewed left), both sides
  * skewed (every pair of runs), and a join whose grouping runs in the same
  * stage (left whole); the split tasks read less than the one task did, and
- * `adaptive.skewJoin.enabled = 0` keeps one task.
+ * `adaptive.skewJoin.enabled = 0` keeps one task; an executor lost during
+ * the split stage still leaves the right answer.
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -94,6 +95,26 @@ describe("adaptive skew join", () => {
   it("leaves whole a join stage that also groups by the join key (the grouping needs whole partitions)", async () => {
     const { stage } = await check("SELECT k, count(*), sum(v + w) FROM big JOIN small USING (k) GROUP BY k");
     assert.equal(stage.skewedPartitions, undefined);
+  });
+
+  it("still answers right when an executor is lost in the middle of the split stage", async () => {
+    const sql = grouped("JOIN");
+    const lossCluster = await Cluster.start({ executors: 2, kind: "in-process" });
+    const lossLog = new EventLog(lossCluster.bus);
+    session.backend = lossCluster.backend();
+    let killed = "";
+    const off = lossCluster.bus.on((e) => {
+      if (killed || e.type !== "TaskEnd" || e.result !== "success") return;
+      const split = lossLog.of("StageSubmitted").find((s) => s.stageId === e.stageId && s.skewedPartitions !== undefined);
+      if (split) { killed = e.executorId; lossCluster.kill(killed, "test: killed during the split join stage"); }
+    });
+    try {
+      assertRowsEqual(await session.sql(sql).collectArrays(), await duckRows(sql), { message: "after a loss" });
+      assert.ok(killed, "an executor was killed during the split stage");
+      const split = lossLog.of("StageSubmitted").find((s) => s.skewedPartitions !== undefined)!;
+      const reruns = lossLog.of("StageSubmitted").filter((s) => s.stageId === split.stageId && s.attempt > 0);
+      assert.ok(reruns.every((r) => r.partitions.every((p) => p < split.numTasks)), "reruns use the split task numbers");
+    } finally { off(); session.backend = cluster.backend(); await lossCluster.stop(); }
   });
 
   it("splits by map outputs into runs of about the target size, pairing runs when both sides are skewed", () => {
