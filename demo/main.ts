@@ -71,8 +71,14 @@ try {
     const ok = mine.filter((t) => t.result === "success");
     const byExecutor = [...new Set(ok.map((t) => t.executorId))].join(", ");
     const shuffled = ok.reduce((n, t) => n + (t.metrics?.shuffleBytesWritten ?? 0), 0);
+    // What adaptive execution did once the parent stages' map output sizes were known.
+    const submitted = events.find((e): e is Extract<CinderEvent, { type: "StageSubmitted" }> => e.type === "StageSubmitted" && e.stageId === s.stageId && e.attempt === s.attempt);
+    const adaptive = [
+      submitted?.coalescedFrom !== undefined && s.attempt === 0 ? `${submitted.coalescedFrom} shuffle partitions read as ${submitted.numTasks} task(s)` : "",
+      ...(submitted?.skewedPartitions ?? []).map((p) => `skewed partition ${p.partition} split into ${p.splits} tasks`),
+    ].filter(Boolean).join(", ");
     console.log(`  stage ${s.stageId} (${s.kind}, attempt ${s.attempt}): ${ok.length}/${mine.length} tasks succeeded on ${byExecutor || "-"}` +
-      `${shuffled ? `, wrote ${(shuffled / 1024).toFixed(0)} KiB of shuffle` : ""}${s.failureReason ? ` — ${s.failureReason}` : ""}`);
+      `${shuffled ? `, wrote ${(shuffled / 1024).toFixed(0)} KiB of shuffle` : ""}${adaptive ? ` (${adaptive})` : ""}${s.failureReason ? ` — ${s.failureReason}` : ""}`);
   }
   if (killed) console.log(`  executor ${killed} was killed mid-job; the lost tasks and map outputs were recomputed on the others, and the answer is the same.`);
 } finally {
