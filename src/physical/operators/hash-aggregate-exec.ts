@@ -41,8 +41,7 @@ export async function* hashAggregateExec(node: PhysicalOf<"HashAggregateExec">, 
   // table per row, then as many states to shuffle): once `aggregate.skipPartialProbeRows` rows made more than
   // `aggregate.skipPartialRatio` groups per row, the table's states go out and every later row passes
   // through as its own group's state (DataFusion's skip_partial_aggregation_probe_*).
-  const canPassThrough = node.mode === "partial" && !oneGroup && accumulators.every((a) => a.rowStates !== undefined);
-  let probeRows = canPassThrough ? ctx.config["aggregate.skipPartialProbeRows"] : Infinity;
+  let probing = node.mode === "partial" && !oneGroup && accumulators.every((a) => a.rowStates !== undefined);
   let rowsSeen = 0, passThrough = false;
   for await (const batch of execute(node.input, partition, ctx)) {
     const n = batch.numRows;
@@ -82,9 +81,9 @@ export async function* hashAggregateExec(node: PhysicalOf<"HashAggregateExec">, 
         else acc.update(ids, m, input.length > 0 ? part(input[0]!) : null);
       }
       rowsSeen += m;
-      if (rowsSeen >= probeRows) {
+      if (probing && rowsSeen >= ctx.config["aggregate.skipPartialProbeRows"]) {
+        probing = false;
         passThrough = table.numGroups > ctx.config["aggregate.skipPartialRatio"] * rowsSeen;
-        probeRows = Infinity;
         if (passThrough) yield* emit(table, accumulators, "partial", ctx);
       }
     }
