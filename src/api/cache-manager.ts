@@ -51,10 +51,13 @@ function isPersisting(b: unknown): b is PersistingBackend {
 
 interface CacheEntry {
   rddId: number;
-  plan: LogicalPlan;
+  /** The cached DataFrame's plan; null for an RDD's lineage, which is planned by `planLineage`. */
+  plan: LogicalPlan | null;
   key: string;
   /** The lineage, planned once so every backend computes the same partitions. */
   physical?: PhysicalPlan;
+  /** An RDD's lineage: its plan (with the cached RDDs it reads as scans) and output columns. */
+  lineage?: { plan: () => Promise<PhysicalPlan>; schema: Field[] };
   /** Local backend: the partitions being computed or computed. */
   local?: Promise<Batch[][]>;
   computed?: Batch[][];
@@ -83,10 +86,36 @@ export class CacheManager {
     return this.find(plan) !== undefined;
   }
 
+  /**
+   * Registers an RDD's lineage for caching (Spark's `rdd.persist()`): `plan` plans it when first needed,
+   * `schema` is its output. Returns the RDD id that `lineageScan` and `unpersistLineage` take.
+   */
+  cacheLineage(plan: () => Promise<PhysicalPlan>, schema: Field[]): number {
+    const entry: CacheEntry = { rddId: newRddId(), plan: null, key: "", lineage: { plan, schema }, holders: new Set(), materializations: 0 };
+    this.entries.push(entry);
+    return entry.rddId;
+  }
+
+  /** A scan of a cached lineage's partitions, computing them first if needed. */
+  async lineageScan(rddId: number): Promise<PhysicalPlan> {
+    const entry = this.entries.find((e) => e.rddId === rddId);
+    if (!entry) throw new IOError("IO_ERROR", `rdd_${rddId} is not cached any more (it was unpersisted); cache it again`, { details: { rddId } });
+    return this.session.planPhysical(this.scanOf(entry, await this.materialize(entry)));
+  }
+
+  /** Drops a cached lineage's partitions everywhere. */
+  async unpersistLineage(rddId: number): Promise<void> {
+    const entry = this.entries.find((e) => e.rddId === rddId);
+    if (entry) await this.drop(entry);
+  }
+
   /** Drops `plan`'s cached partitions everywhere (no-op when it was not cached). */
   async unpersist(plan: LogicalPlan): Promise<void> {
     const entry = this.find(plan);
-    if (!entry) return;
+    if (entry) await this.drop(entry);
+  }
+
+  private async drop(entry: CacheEntry): Promise<void> {
     this.entries.splice(this.entries.indexOf(entry), 1);
     delete entry.local;
     delete entry.computed;
@@ -121,10 +150,11 @@ export class CacheManager {
   withCachedScans(plan: LogicalPlan): LogicalPlan {
     if (this.entries.length === 0) return plan;
     const entry = this.find(plan);
-    if (entry) {
-      entry.physical ??= this.session.planPhysical(this.session.optimize(withChildren(entry.plan, planChildren(entry.plan).map((c) => this.withCachedScans(c)))));
+    if (entry?.plan) {
+      const plan = entry.plan;
+      entry.physical ??= this.session.planPhysical(this.session.optimize(withChildren(plan, planChildren(plan).map((c) => this.withCachedScans(c)))));
       const computed = entry.computed?.flat();
-      const estimate = estimateStatistics(entry.plan);
+      const estimate = estimateStatistics(plan);
       return this.scanOf(entry, {
         rddId: entry.rddId, numPartitions: numPartitions(entry.physical),
         rowCount: computed ? computed.reduce((n, b) => n + b.numRows, 0) : Math.round(estimate.rowCount),
@@ -138,26 +168,26 @@ export class CacheManager {
   private find(plan: LogicalPlan): CacheEntry | undefined {
     const byRef = this.entries.find((e) => e.plan === plan);
     if (byRef) return byRef;
-    if (!this.entries.some((e) => e.plan.type === plan.type)) return undefined;
+    if (!this.entries.some((e) => e.plan?.type === plan.type)) return undefined;
     const key = JSON.stringify(plan);
     return this.entries.find((e) => e.key === key);
   }
 
   private async materialize(entry: CacheEntry): Promise<CachedRddInfo> {
     // The lineage may itself read cached data (e.g. a cached aggregate of a cached DataFrame), but never itself.
-    if (!entry.physical) {
-      const lineage = withChildren(entry.plan, await Promise.all(planChildren(entry.plan).map((c) => this.useCachedData(c))));
-      entry.physical = this.session.planPhysical(this.session.optimize(lineage));
-    }
+    entry.physical ??= entry.plan
+      ? this.session.planPhysical(this.session.optimize(withChildren(entry.plan, await Promise.all(planChildren(entry.plan).map((c) => this.useCachedData(c))))))
+      : await entry.lineage!.plan();
+    const physical = entry.physical;
     const backend = this.session.backend;
     if (isPersisting(backend)) {
       entry.holders.add(backend);
-      return backend.persist(entry.rddId, entry.physical, this.session);
+      return backend.persist(entry.rddId, physical, this.session);
     }
     if (!entry.local) {
       this.session.sources.ensureFormat(CACHED_FORMAT, () => this.localReader());
       entry.materializations++;
-      entry.local = backend.run(entry.physical, this.session);
+      entry.local = backend.run(physical, this.session);
       entry.local.catch(() => { delete entry.local; });
     }
     const partitions = await entry.local;
@@ -171,7 +201,7 @@ export class CacheManager {
       kind: "external", format: CACHED_FORMAT, id: `rdd_${entry.rddId}`, rowCount: info.rowCount, sizeBytes: info.sizeBytes,
       options: { numPartitions: info.numPartitions },
     };
-    return { type: "Scan", source, schema: outputSchema(entry.plan), projection: null, filters: [] };
+    return { type: "Scan", source, schema: entry.plan ? outputSchema(entry.plan) : entry.lineage!.schema, projection: null, filters: [] };
   }
 
   /** Reads cached partitions kept in this session (the local backend). */

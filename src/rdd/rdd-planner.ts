@@ -23,10 +23,26 @@ export type Lineage =
   | { kind: "shuffle"; parent: Lineage; reduce: SerializedFunction | null; numPartitions: number }
   | { kind: "join"; left: Lineage; right: Lineage; numPartitions: number }
   /** The partitions of every input, in order. */
-  | { kind: "union"; inputs: Lineage[] };
+  | { kind: "union"; inputs: Lineage[] }
+  /** `rdd.cache()`: computed once into the session's CacheManager as `rdd_<rddId>`, then scanned from there. */
+  | { kind: "cached"; rddId: number; parent: Lineage };
+
+/** Scans of the cached RDDs a lineage reads, by RDD id (from `CacheManager.lineageScan`). */
+export type CachedScans = ReadonlyMap<number, PhysicalPlan>;
 
 // Exchange ids only need to be unique within one plan; a range of their own keeps RDD shuffles apart from DataFrame ones in explain output.
 let nextExchangeId = 1 << 30;
+
+/** The cached RDDs a lineage reads (outermost first), for the scans `planLineage` takes. */
+export function cachedRdds(l: Lineage): number[] {
+  switch (l.kind) {
+    case "source": return [];
+    case "cached": return [l.rddId];
+    case "narrow": case "shuffle": return cachedRdds(l.parent);
+    case "join": return [...cachedRdds(l.left), ...cachedRdds(l.right)];
+    case "union": return l.inputs.flatMap(cachedRdds);
+  }
+}
 
 export function field(name: string): Field {
   return { name, type: UTF8, nullable: true, id: newExprId() };
@@ -47,27 +63,34 @@ export function lineagePartitions(l: Lineage): number {
     case "narrow": return lineagePartitions(l.parent);
     case "shuffle": case "join": return l.numPartitions;
     case "union": return l.inputs.reduce((n, i) => n + lineagePartitions(i), 0);
+    case "cached": return lineagePartitions(l.parent);
   }
 }
 
 /**
  * The plan whose output holds the RDD's elements after `tail` steps, in `output` layout.
+ * A cached RDD found in `cached` is read from its scan; one not there is computed from its lineage.
  *
  * @example planLineage(rdd.lineage, [{ kind: "count" }], "value")
  */
-export function planLineage(l: Lineage, tail: RDDStep[], output: RDDLayout): PhysicalPlan {
+export function planLineage(l: Lineage, tail: RDDStep[], output: RDDLayout, cached: CachedScans = new Map()): PhysicalPlan {
+  const plan = (x: Lineage, steps: RDDStep[], layout: RDDLayout) => planLineage(x, steps, layout, cached);
   switch (l.kind) {
-    case "narrow": return planLineage(l.parent, [l.step, ...tail], output);
+    case "narrow": return plan(l.parent, [l.step, ...tail], output);
     case "source": return mapPartitions(l.scan, "value", tail, output);
+    case "cached": {
+      const scan = cached.get(l.rddId);
+      return scan ? mapPartitions(scan, "value", tail, output) : plan(l.parent, tail, output);
+    }
     case "shuffle": {
       // Spark's reduceByKey combines on the map side first, so the shuffle moves one row per key per map task.
-      const mapSide = planLineage(l.parent, l.reduce ? [{ kind: "reduceByKey", fn: l.reduce }] : [], "pair");
+      const mapSide = plan(l.parent, l.reduce ? [{ kind: "reduceByKey", fn: l.reduce }] : [], "pair");
       const first: RDDStep = l.reduce ? { kind: "reduceByKey", fn: l.reduce } : { kind: "groupByKey" };
       return mapPartitions(exchange(mapSide, l.numPartitions), "pair", [first, ...tail], output);
     }
     case "join": {
-      const left = exchange(planLineage(l.left, [], "pair"), l.numPartitions);
-      const right = exchange(planLineage(l.right, [], "pair"), l.numPartitions);
+      const left = exchange(plan(l.left, [], "pair"), l.numPartitions);
+      const right = exchange(plan(l.right, [], "pair"), l.numPartitions);
       const join: PhysicalPlan = {
         type: "HashJoinExec", left, right, joinType: "inner", leftKeys: [KEY], rightKeys: [KEY], condition: null,
         buildSide: "right", broadcast: false, schema: [...left.schema, ...right.schema],
@@ -76,7 +99,7 @@ export function planLineage(l: Lineage, tail: RDDStep[], output: RDDLayout): Phy
     }
     case "union": {
       // Steps run per partition, so applying them in each input is the same as after the union.
-      const inputs = l.inputs.map((i) => planLineage(i, tail, output));
+      const inputs = l.inputs.map((i) => plan(i, tail, output));
       return { type: "UnionExec", inputs, schema: inputs[0]!.schema };
     }
   }

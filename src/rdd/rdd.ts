@@ -27,12 +27,18 @@ import type { DataFrame } from "../api/data-frame.ts";
 import type { Session } from "../api/session.ts";
 import type { FunctionEnv } from "./function-serializer.ts";
 import { serializeFunction } from "./function-serializer.ts";
-import type { Lineage } from "./rdd-planner.ts";
-import { lineagePartitions, planLineage } from "./rdd-planner.ts";
+import type { CachedScans, Lineage } from "./rdd-planner.ts";
+import { cachedRdds, field, lineagePartitions, planLineage } from "./rdd-planner.ts";
 
 export class RDD<T> {
   /** @internal Make RDDs with `session.parallelize` and transformations. */
-  constructor(readonly session: Session, readonly lineage: Lineage) {}
+  constructor(readonly session: Session, lineage: Lineage) {
+    this.#lineage = lineage;
+  }
+
+  #lineage: Lineage;
+  /** How this RDD is made; `cache()` and `unpersist()` change it, as Spark's mark the RDD itself. */
+  get lineage(): Lineage { return this.#lineage; }
 
   getNumPartitions(): number { return lineagePartitions(this.lineage); }
 
@@ -120,6 +126,40 @@ export class RDD<T> {
     return new RDD<T>(this.session, { kind: "union", inputs: [this.lineage, other.lineage] });
   }
 
+  /**
+   * Keeps this RDD's partitions once the next action computes them (in the executors' BlockManagers on a
+   * cluster, in the session locally); later actions, and RDDs made from this one afterwards, read them
+   * instead of recomputing the lineage. A lost cached partition is recomputed from the lineage. Returns
+   * this RDD, as Spark's does.
+   *
+   * @example const words = lines.flatMap((l) => l.split(" ")).cache(); await words.count(); await words.distinct().count();
+   */
+  cache(): this { return this.persist(); }
+
+  /** `cache()` with Spark's storage level argument; partitions are kept in memory either way. @example rdd.persist("MEMORY_ONLY") */
+  persist(storageLevel: "MEMORY_ONLY" | "MEMORY_AND_DISK" = "MEMORY_ONLY"): this {
+    void storageLevel;
+    if (this.#lineage.kind === "cached") return this;
+    const parent = this.#lineage, session = this.session;
+    const rddId = session.cacheManager.cacheLineage(
+      async () => planLineage(parent, [], "value", await cachedScans(session, parent)), [field("value")]);
+    this.#lineage = { kind: "cached", rddId, parent };
+    return this;
+  }
+
+  /** Drops the cached partitions; later actions recompute the lineage. @example await words.unpersist() */
+  async unpersist(): Promise<this> {
+    const l = this.#lineage;
+    if (l.kind === "cached") {
+      this.#lineage = l.parent;
+      await this.session.cacheManager.unpersistLineage(l.rddId);
+    }
+    return this;
+  }
+
+  /** True after `cache()`/`persist()` until `unpersist()`. */
+  get isCached(): boolean { return this.#lineage.kind === "cached"; }
+
   /** Spark's default partitioner: as many partitions as the parent, unless given. */
   private shufflePartitions(n: number | undefined): number {
     return checkPartitions(n ?? this.getNumPartitions());
@@ -177,10 +217,17 @@ export class RDD<T> {
   }
 
   private async run(tail: RDDStep[]): Promise<unknown[]> {
-    const plan: PhysicalPlan = planLineage(this.lineage, tail, "value");
+    const plan: PhysicalPlan = planLineage(this.lineage, tail, "value", await cachedScans(this.session, this.lineage));
     const partitions = await this.session.backend.run(plan, this.session);
     return decodeResult(partitions, this.session.conf.get("maxResultSize"));
   }
+}
+
+/** Scans of the cached RDDs `lineage` reads, computing those not computed yet. */
+async function cachedScans(session: Session, lineage: Lineage): Promise<CachedScans> {
+  const scans = new Map<number, PhysicalPlan>();
+  for (const rddId of cachedRdds(lineage)) scans.set(rddId, await session.cacheManager.lineageScan(rddId));
+  return scans;
 }
 
 function checkPartitions(n: number): number {
