@@ -78,6 +78,8 @@ export class ShuffleKernels {
   static get(): ShuffleKernels | null {
     if (ShuffleKernels.#module === undefined) {
       try {
+        // Synchronous compilation: Chromium allows it on a page's main thread only for modules under 4 KB
+        // (this one is about 1.2 KB); past that the catch below would leave the page on the JS loops.
         const bytes = Uint8Array.from(atob(wasmBase64), (c) => c.charCodeAt(0));
         ShuffleKernels.#module = new WebAssembly.Module(bytes);
       } catch {
