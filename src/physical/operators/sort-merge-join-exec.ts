@@ -36,11 +36,14 @@ function mergePairs(lk: readonly ColumnVector[], ls: Int32Array, rk: readonly Co
   let i = 0, j = 0;
   // The current pair of equal runs [runL, endL) x [runR, endR), and the next pair (a, b) in it to emit.
   let endL = 0, runR = 0, endR = 0, a = 0, b = 0, inRun = false;
-  // One numeric key (the common case): compare its values in place of compareKeyRows' per-column dispatch.
-  const lv = lk.length === 1 && lk[0]!.type.kind !== "utf8" ? lk[0]!.values : null;
-  const rv = lv !== null && rk[0]!.type.kind !== "utf8" ? rk[0]!.values : null;
-  const compare = (x: readonly ColumnVector[], xi: number, xv: typeof lv, y: readonly ColumnVector[], yi: number, yv: typeof lv): number => {
-    if (xv === null || yv === null) return compareKeyRows(x, xi, y, yi);
+  // One numeric key (the common case): its values gathered once into sorted order, so the merge compares
+  // neighbours in memory (i, i + 1) instead of reading values[row] at random, about three times a row.
+  const numeric = lk.length === 1 && lk[0]!.type.kind !== "utf8" && rk[0]!.type.kind !== "utf8";
+  const lv = numeric ? inSortedOrder(lk[0]!.values, ls) : null;
+  const rv = numeric ? inSortedOrder(rk[0]!.values, rs) : null;
+  // Positions i, j index the sorted arrays; compareKeyRows reads the rows they hold.
+  const compare = (x: readonly ColumnVector[], xs: Int32Array, xi: number, xv: Float64Array | null, y: readonly ColumnVector[], ys: Int32Array, yi: number, yv: Float64Array | null): number => {
+    if (xv === null || yv === null) return compareKeyRows(x, xs[xi]!, y, ys[yi]!);
     return compareNumbers(xv[xi]!, yv[yi]!);
   };
   return (outLeft, outRight, cap) => {
@@ -58,14 +61,21 @@ function mergePairs(lk: readonly ColumnVector[], ls: Int32Array, rk: readonly Co
         inRun = false; i = endL; j = endR;
       }
       if (i >= ls.length || j >= rs.length) return count;
-      const c = compare(lk, ls[i]!, lv, rk, rs[j]!, rv);
+      const c = compare(lk, ls, i, lv, rk, rs, j, rv);
       if (c < 0) { i++; continue; }
       if (c > 0) { j++; continue; }
       endL = i + 1;
-      while (endL < ls.length && compare(lk, ls[i]!, lv, lk, ls[endL]!, lv) === 0) endL++;
+      while (endL < ls.length && compare(lk, ls, i, lv, lk, ls, endL, lv) === 0) endL++;
       endR = j + 1;
-      while (endR < rs.length && compare(rk, rs[j]!, rv, rk, rs[endR]!, rv) === 0) endR++;
+      while (endR < rs.length && compare(rk, rs, j, rv, rk, rs, endR, rv) === 0) endR++;
       runR = j; a = i; b = j; inRun = true;
     }
   };
+}
+
+/** `values[rows[i]]` for every i: one key column in its sorted order. */
+function inSortedOrder(values: ColumnVector["values"], rows: Int32Array): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]!]!;
+  return out;
 }
