@@ -7,12 +7,12 @@
  * same ids for the same values (the same mix32 of the same words), so a
  * row lands in the same reduce partition whichever path computed it.
  * Where WebAssembly runs, those shapes go to its kernel
- * (wasm/shuffle-kernels.ts), which computes the same ids again.
+ * (wasm/kernels.ts), which computes the same ids again.
  */
 import type { ColumnVector } from "../exec/column-vector.ts";
 import { hashPartitionIds } from "../exec/partition.ts";
-import type { ShuffleKernels } from "../../wasm/shuffle-kernels.ts";
-import { shuffleKernels } from "../../wasm/shuffle-kernels.ts";
+import type { WasmKernels } from "../../wasm/kernels.ts";
+import { wasmKernels } from "../../wasm/kernels.ts";
 
 const NULL_HASH = 0x9e3779b9 >>> 0;
 
@@ -71,7 +71,7 @@ function doubleIds(v: Float64Array, validity: Uint8Array | null, rows: number, n
  */
 export function partitionIds(
   keys: readonly ColumnVector[], rows: number, n: number, counts: Int32Array = new Int32Array(n),
-  kernels: ShuffleKernels | null = shuffleKernels(),
+  kernels: WasmKernels | null = wasmKernels(),
 ): Int32Array {
   if (keys.length === 1 && !keys[0]!.dictionary && keys[0]!.type.kind !== "utf8") {
     const k = keys[0]!;

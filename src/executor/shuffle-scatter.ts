@@ -12,14 +12,14 @@
  * gathered with `take` and concatenated, then shared. Shared memory comes
  * from `allocate` (the executor's pool of removed shuffles' memory).
  * Where WebAssembly runs, fixed-width columns go through its scatter
- * kernel (wasm/shuffle-kernels.ts), which places rows in the same order
+ * kernel (wasm/kernels.ts), which places rows in the same order
  * without a destination array; these loops are the fallback.
  */
 import type { Batch, ColumnVector, NumericArray } from "../exec/column-vector.ts";
 import { concat, take } from "../exec/column-vector.ts";
 import { shareColumn, sharedMemoryAvailable } from "./shared-batch.ts";
-import type { ShuffleKernels, WasmScatter } from "../../wasm/shuffle-kernels.ts";
-import { shuffleKernels } from "../../wasm/shuffle-kernels.ts";
+import type { WasmKernels, WasmScatter } from "../../wasm/kernels.ts";
+import { wasmKernels } from "../../wasm/kernels.ts";
 
 /** Where a map task's shared output memory comes from (a `ShuffleMemoryPool`'s allocator; it may be larger than asked). */
 export type SharedAllocator = (bytes: number) => SharedArrayBuffer;
@@ -96,7 +96,7 @@ function scatterValues(src: NumericArray, dest: Int32Array, out: NumericArray): 
  */
 export function scatterToPartitions(
   batches: readonly Batch[], ids: readonly Int32Array[], n: number, width: number, rowCounts?: Int32Array,
-  allocate: SharedAllocator | null = freshShared, kernels: ShuffleKernels | null = shuffleKernels(),
+  allocate: SharedAllocator | null = freshShared, kernels: WasmKernels | null = wasmKernels(),
 ): (Batch | undefined)[] {
   let counts = rowCounts;
   if (!counts) {

@@ -1,9 +1,11 @@
-;; The shuffle map side's per-row loops (the hot path of Spark's
-;; ShuffleWriter): reduce-partition ids by hash, a count of rows per
-;; partition, and the counting-sort scatter of columns into partition
-;; order. wasm/shuffle-kernels.ts wraps them; src/executor/partition-ids.ts
-;; and src/executor/shuffle-scatter.ts hold the JS loops that compute the
-;; same ids and the same order where WebAssembly is not allowed (workerd).
+;; Per-row loops of the shuffle and the sort-merge join, in WebAssembly.
+;; The shuffle map side (the hot path of Spark's ShuffleWriter):
+;; reduce-partition ids by hash, a count of rows per partition, and the
+;; counting-sort scatter of columns into partition order. The join: a radix
+;; sort of its keys. wasm/kernels.ts wraps them; src/executor/partition-ids.ts,
+;; src/executor/shuffle-scatter.ts and src/exec/join/key-sort.ts hold the JS
+;; loops that compute the same ids and the same orders where WebAssembly is
+;; not allowed (workerd).
 ;; V8 runs these without per-element typed-array checks and hashes four
 ;; keys per SIMD instruction. The murmur3 finalizer (src/exec/hash.ts mix32)
 ;; is written out in place in every loop: Node 20's V8 does not inline
@@ -175,4 +177,77 @@
           (i32.load8_u (i32.add (local.get $src) (local.get $i))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next))))
+  ;; The sort-merge join's sort (src/exec/join/key-sort.ts radixSortRows):
+  ;; an LSD radix sort of `n` uint32 keys at $keys carrying i32 payloads at
+  ;; $order, `passes` digits of `bits` (at most 11) from the lowest, stable.
+  ;; $keys2 and $order2 are scratch of the same sizes; $counts holds 2048
+  ;; zeroed i32 counters per pass, all filled by one histogram pass.
+  ;; Returns 0 when the result is in ($keys, $order), 1 when in the scratch.
+  (func (export "radixSort") (param $keys i32) (param $order i32) (param $n i32) (param $passes i32) (param $bits i32)
+    (param $keys2 i32) (param $order2 i32) (param $counts i32) (result i32)
+    (local $i i32) (local $p i32) (local $k i32) (local $a i32) (local $sum i32) (local $c i32) (local $shift i32) (local $mask i32)
+    (local $src i32) (local $srcOrder i32) (local $dst i32) (local $dstOrder i32) (local $t i32) (local $table i32)
+    (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $bits)) (i32.const 1)))
+    ;; Histograms of every digit.
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $k (i32.load (i32.add (local.get $keys) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $p (i32.const 0))
+        (block $digitsDone
+          (loop $digit
+            (br_if $digitsDone (i32.ge_u (local.get $p) (local.get $passes)))
+            (local.set $a (i32.add (i32.add (local.get $counts) (i32.shl (local.get $p) (i32.const 13)))
+              (i32.shl (i32.and (i32.shr_u (local.get $k) (i32.mul (local.get $p) (local.get $bits))) (local.get $mask)) (i32.const 2))))
+            (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $digit)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    ;; Each histogram to the first slot of each digit.
+    (local.set $p (i32.const 0))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $passes)))
+        (local.set $table (i32.add (local.get $counts) (i32.shl (local.get $p) (i32.const 13))))
+        (local.set $sum (i32.const 0))
+        (local.set $i (i32.const 0))
+        (block $digitsDone
+          (loop $digit
+            (br_if $digitsDone (i32.gt_u (local.get $i) (local.get $mask)))
+            (local.set $a (i32.add (local.get $table) (i32.shl (local.get $i) (i32.const 2))))
+            (local.set $c (i32.load (local.get $a)))
+            (i32.store (local.get $a) (local.get $sum))
+            (local.set $sum (i32.add (local.get $sum) (local.get $c)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $digit)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $next)))
+    ;; The passes, back and forth between the arrays and the scratch.
+    (local.set $src (local.get $keys)) (local.set $srcOrder (local.get $order))
+    (local.set $dst (local.get $keys2)) (local.set $dstOrder (local.get $order2))
+    (local.set $p (i32.const 0))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $passes)))
+        (local.set $table (i32.add (local.get $counts) (i32.shl (local.get $p) (i32.const 13))))
+        (local.set $shift (i32.mul (local.get $p) (local.get $bits)))
+        (local.set $i (i32.const 0))
+        (block $rowsDone
+          (loop $row
+            (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $k (i32.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $a (i32.add (local.get $table) (i32.shl (i32.and (i32.shr_u (local.get $k) (local.get $shift)) (local.get $mask)) (i32.const 2))))
+            (local.set $c (i32.load (local.get $a)))
+            (i32.store (local.get $a) (i32.add (local.get $c) (i32.const 1)))
+            (i32.store (i32.add (local.get $dst) (i32.shl (local.get $c) (i32.const 2))) (local.get $k))
+            (i32.store (i32.add (local.get $dstOrder) (i32.shl (local.get $c) (i32.const 2)))
+              (i32.load (i32.add (local.get $srcOrder) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $row)))
+        (local.set $t (local.get $src)) (local.set $src (local.get $dst)) (local.set $dst (local.get $t))
+        (local.set $t (local.get $srcOrder)) (local.set $srcOrder (local.get $dstOrder)) (local.set $dstOrder (local.get $t))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $next)))
+    (i32.and (local.get $passes) (i32.const 1)))
 )

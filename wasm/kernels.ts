@@ -1,7 +1,8 @@
 /**
- * The shuffle map side's per-row loops in WebAssembly (wasm/shuffle-kernels.wat):
- * hash partition ids and the counting-sort scatter. They give exactly the ids
- * and the row order of the JS loops in src/executor/, two to three times as fast
+ * Per-row loops in WebAssembly (wasm/kernels.wat): the shuffle map side's
+ * hash partition ids and counting-sort scatter, and the sort-merge join's
+ * radix sort. They give exactly the ids and the row orders of the JS loops
+ * in src/executor/ and src/exec/join/key-sort.ts, two to three times as fast
  * (SIMD hashing, no per-element typed-array checks, one destination pass for
  * all the columns).
  *
@@ -10,14 +11,14 @@
  * shared memory. Memory only grows in WebAssembly, so an instance that grew past
  * `KEEP_BYTES` for a large task is dropped afterwards and a fresh one starts
  * small. Where WebAssembly may not be compiled from bytes (workerd, or a page
- * whose CSP lacks 'wasm-unsafe-eval'), `shuffleKernels()` is null and callers
+ * whose CSP lacks 'wasm-unsafe-eval'), `wasmKernels()` is null and callers
  * keep to the JS loops.
  *
  * @example
- * const kernels = shuffleKernels();
+ * const kernels = wasmKernels();
  * const ids = kernels?.partitionIds(keyValues, null, rows, 8, counts) ?? jsIds();
  */
-import { wasmBase64 } from "./shuffle-kernels.wasm.ts";
+import { wasmBase64 } from "./kernels.wasm.ts";
 
 type NumericArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
 
@@ -30,6 +31,7 @@ interface Exports {
   place64(src: number, dest: number, rows: number, out: number): void;
   place32(src: number, dest: number, rows: number, out: number): void;
   place8(src: number, dest: number, rows: number, out: number): void;
+  radixSort(keys: number, order: number, n: number, passes: number, bits: number, keys2: number, order2: number, counts: number): number;
 }
 
 const PAGE = 65536;
@@ -64,7 +66,7 @@ export interface WasmScatter {
   scatter(values: readonly (NumericArray | null)[], out: NumericArray): boolean;
 }
 
-export class ShuffleKernels {
+export class WasmKernels {
   #exports: Exports;
 
   private constructor(exports: Exports) {
@@ -72,23 +74,23 @@ export class ShuffleKernels {
   }
 
   static #module: WebAssembly.Module | null | undefined;
-  static #current: ShuffleKernels | null = null;
+  static #current: WasmKernels | null = null;
 
   /** This thread's kernels, or null where WebAssembly cannot be compiled here. */
-  static get(): ShuffleKernels | null {
-    if (ShuffleKernels.#module === undefined) {
+  static get(): WasmKernels | null {
+    if (WasmKernels.#module === undefined) {
       try {
         // Synchronous compilation: Chromium allows it on a page's main thread only for modules under 4 KB
-        // (this one is about 1.2 KB); past that the catch below would leave the page on the JS loops.
+        // (this one is about 1.7 KB); past that the catch below would leave the page on the JS loops.
         const bytes = Uint8Array.from(atob(wasmBase64), (c) => c.charCodeAt(0));
-        ShuffleKernels.#module = new WebAssembly.Module(bytes);
+        WasmKernels.#module = new WebAssembly.Module(bytes);
       } catch {
-        ShuffleKernels.#module = null;
+        WasmKernels.#module = null;
       }
     }
-    if (ShuffleKernels.#module === null) return null;
-    ShuffleKernels.#current ??= new ShuffleKernels(new WebAssembly.Instance(ShuffleKernels.#module, {}).exports as unknown as Exports);
-    return ShuffleKernels.#current;
+    if (WasmKernels.#module === null) return null;
+    WasmKernels.#current ??= new WasmKernels(new WebAssembly.Instance(WasmKernels.#module, {}).exports as unknown as Exports);
+    return WasmKernels.#current;
   }
 
   /** The memory, at least `bytes` long (growing detaches earlier views, so callers take views after this). */
@@ -101,7 +103,7 @@ export class ShuffleKernels {
 
   /** Drops this instance once it has grown past what a thread should keep. */
   #release(): void {
-    if (this.#exports.memory.buffer.byteLength > KEEP_BYTES && ShuffleKernels.#current === this) ShuffleKernels.#current = null;
+    if (this.#exports.memory.buffer.byteLength > KEEP_BYTES && WasmKernels.#current === this) WasmKernels.#current = null;
   }
 
   /**
@@ -129,6 +131,25 @@ export class ShuffleKernels {
     const ids = new Int32Array(buffer, idsAt, rows).slice();
     this.#release();
     return ids;
+  }
+
+  /**
+   * `order` reordered by `keys` (uint32, with `order` in the same positions), stably, by an LSD radix sort
+   * of `passes` digits of `bits` (at most 11) each; null when the arrays are too large for one instance's memory.
+   */
+  radixSort(keys: Uint32Array, order: Int32Array, passes: number, bits = 11): Int32Array | null {
+    const n = keys.length;
+    const countsAt = 0, keysAt = align(passes * 2048 * 4), orderAt = keysAt + 4 * n, keys2At = orderAt + 4 * n, order2At = keys2At + 4 * n;
+    const end = order2At + 4 * n;
+    if (end > MAX_BYTES) return null;
+    const buffer = this.#reserve(end);
+    new Int32Array(buffer, countsAt, passes * 2048).fill(0);
+    new Uint32Array(buffer, keysAt, n).set(keys);
+    new Int32Array(buffer, orderAt, n).set(order);
+    const inScratch = this.#exports.radixSort(keysAt, orderAt, n, passes, bits, keys2At, order2At, countsAt);
+    const sorted = new Int32Array(buffer, inScratch ? order2At : orderAt, n).slice();
+    this.#release();
+    return sorted;
   }
 
   /**
@@ -178,6 +199,6 @@ export class ShuffleKernels {
 }
 
 /** This thread's WebAssembly shuffle kernels, or null where WebAssembly may not be compiled. */
-export function shuffleKernels(): ShuffleKernels | null {
-  return ShuffleKernels.get();
+export function wasmKernels(): WasmKernels | null {
+  return WasmKernels.get();
 }

@@ -1,10 +1,11 @@
 /**
- * The WebAssembly shuffle kernels give the JS loops' answers exactly: the
+ * The WebAssembly kernels give the JS loops' answers exactly: the
  * same reduce partition for every key (int32, small ints, doubles with NaN,
  * -0, infinities and values beyond 32 bits, NULLs; any partition count),
  * the same row counts, and the same rows in the same order in every block
- * for every column class, across batches. An instance that grew past what a
- * thread keeps is replaced by a small one.
+ * for every column class, across batches; the join's radix sort gives the
+ * JS loops' stable order. An instance that grew past what a thread keeps is
+ * replaced by a small one.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -15,9 +16,10 @@ import type { Batch, ColumnVector, NumericArray } from "../../src/exec/column-ve
 import type { DataType } from "../../src/plan/types.ts";
 import { partitionIds } from "../../src/executor/partition-ids.ts";
 import { scatterToPartitions } from "../../src/executor/shuffle-scatter.ts";
-import { shuffleKernels } from "../../wasm/shuffle-kernels.ts";
+import { wasmKernels } from "../../wasm/kernels.ts";
+import { radixSortRows } from "../../src/exec/join/key-sort.ts";
 
-const kernels = shuffleKernels();
+const kernels = wasmKernels();
 
 const specialDoubles = [NaN, -0, 0, Infinity, -Infinity, 2 ** 31, -(2 ** 31), 2 ** 31 - 1, 2 ** 53, 1e300, 0.5, -1.5];
 const doubleValue = fc.oneof(fc.constantFrom(...specialDoubles), fc.double(), fc.integer({ min: -1000, max: 1000 }));
@@ -38,7 +40,7 @@ const keyColumns = fc.oneof(
     .map(([v, nulls]) => keyColumn({ kind: "float64" }, Float64Array.from(v), nulls)),
 );
 
-describe("WebAssembly shuffle kernels", () => {
+describe("WebAssembly kernels", () => {
   it("compile and run here (Node)", () => assert.ok(kernels));
 
   it("give every key the reduce partition hashPartitionIds gives, and count the same rows", () => {
@@ -81,6 +83,22 @@ describe("WebAssembly shuffle kernels", () => {
     ), { numRuns: 100 });
   });
 
+  it("radix sort the join's keys into the JS loops' stable order", () => {
+    fc.assert(fc.property(
+      fc.oneof(fc.array(fc.integer({ min: -5, max: 5 }), { maxLength: 500 }), fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 500 }),
+        fc.array(fc.integer({ min: 0, max: 300_000 }), { maxLength: 3000 })),
+      fc.boolean(),
+      (values, subset) => {
+        const v = Float64Array.from(values);
+        const rows = Int32Array.from({ length: v.length }, (_, i) => i).filter((i) => !subset || i % 3 !== 0);
+        const wasm = radixSortRows(v, rows, kernels), js = radixSortRows(v, rows, null);
+        assert.deepEqual(wasm, js);
+        const expected = [...rows].sort((a, b) => v[a]! - v[b]! || a - b);
+        assert.deepEqual([...wasm!], expected);
+      },
+    ), { numRuns: 200 });
+  });
+
   it("write into the shared memory the allocator gives", () => {
     const rows = 10_000;
     const key: ColumnVector = { type: { kind: "int32" }, length: rows, values: Int32Array.from({ length: rows }, (_, i) => i), validity: null };
@@ -92,11 +110,11 @@ describe("WebAssembly shuffle kernels", () => {
   it("leave a thread a small instance after a task that needed a large one", () => {
     const rows = 4_000_000; // 4 bytes of ids + 8 of input + 8 of output a row: past the 64 MiB an instance keeps
     const key: ColumnVector = { type: { kind: "float64" }, length: rows, values: Float64Array.from({ length: rows }, (_, i) => i), validity: null };
-    const before = shuffleKernels();
+    const before = wasmKernels();
     const ids = partitionIds([key], rows, 8, undefined, before);
-    const blocks = scatterToPartitions([{ numRows: rows, columns: [key] }], [ids], 8, 1, undefined, null, shuffleKernels());
+    const blocks = scatterToPartitions([{ numRows: rows, columns: [key] }], [ids], 8, 1, undefined, null, wasmKernels());
     assert.equal(blocks.reduce((s, b) => s + b!.numRows, 0), rows);
-    assert.notEqual(shuffleKernels(), before);
-    assert.deepEqual(partitionIds([key], 1000, 8, undefined, shuffleKernels()), partitionIds([key], 1000, 8, undefined, null));
+    assert.notEqual(wasmKernels(), before);
+    assert.deepEqual(partitionIds([key], 1000, 8, undefined, wasmKernels()), partitionIds([key], 1000, 8, undefined, null));
   });
 });

@@ -1,14 +1,16 @@
 /**
- * The shuffle writer's WebAssembly kernels compile in Chromium (SIMD
- * included) and give the JS loops' ids, counts and blocks, so a row lands in
- * the same reduce partition whether a Web Worker or a Node thread wrote it.
+ * The WebAssembly kernels compile in Chromium (SIMD included) and give the
+ * JS loops' ids, counts and blocks, so a row lands in the same reduce
+ * partition whether a Web Worker or a Node thread wrote it, and the join's
+ * radix sort gives the JS loops' order.
  */
 import { expect } from "./expect.ts";
 import type { Batch, ColumnVector } from "../../src/exec/column-vector.ts";
 import { hashPartitionIds } from "../../src/exec/partition.ts";
 import { partitionIds } from "../../src/executor/partition-ids.ts";
 import { scatterToPartitions } from "../../src/executor/shuffle-scatter.ts";
-import { shuffleKernels } from "../../wasm/shuffle-kernels.ts";
+import { wasmKernels } from "../../wasm/kernels.ts";
+import { radixSortRows } from "../../src/exec/join/key-sort.ts";
 
 const ROWS = 20_001;
 const validity = Uint8Array.from({ length: ROWS }, (_, i) => (i % 11 === 0 ? 0 : 1));
@@ -18,14 +20,14 @@ const doubles: ColumnVector = {
   values: Float64Array.from({ length: ROWS }, (_, i) => (i % 7 === 0 ? NaN : i % 5 === 0 ? -0 : i % 3 === 0 ? i * 2 ** 33 : i / 3)),
 };
 
-describe("WebAssembly shuffle kernels in Chromium", () => {
+describe("WebAssembly kernels in Chromium", () => {
   it("compile in the page", () => {
-    expect(shuffleKernels() !== null).toBe(true);
+    expect(wasmKernels() !== null).toBe(true);
   });
 
   for (const n of [8, 200]) {
     it(`give hashPartitionIds' ids and the JS loops' blocks, ${n} partitions`, () => {
-      const kernels = shuffleKernels();
+      const kernels = wasmKernels();
       for (const key of [ints, doubles]) {
         const counts = new Int32Array(n), jsCounts = new Int32Array(n);
         const ids = partitionIds([key], ROWS, n, counts, kernels);
@@ -46,4 +48,12 @@ describe("WebAssembly shuffle kernels in Chromium", () => {
       }
     });
   }
+
+  it("radix sort the join's keys into the JS loops' stable order", () => {
+    const values = Float64Array.from({ length: 50_000 }, (_, i) => (i * 7919) % 300_001 - 1000);
+    const rows = Int32Array.from({ length: values.length }, (_, i) => i);
+    const wasm = radixSortRows(values, rows, wasmKernels()), js = radixSortRows(values, rows, null);
+    expect(wasm!.every((r, i) => r === js![i])).toBe(true);
+    expect(wasm!.every((r, i) => i === 0 || values[wasm![i - 1]!]! <= values[r]!)).toBe(true);
+  });
 });
