@@ -93,11 +93,19 @@ export class WasmKernels {
     return WasmKernels.#current;
   }
 
-  /** The memory, at least `bytes` long (growing detaches earlier views, so callers take views after this). */
-  #reserve(bytes: number): ArrayBuffer {
+  /**
+   * The memory, at least `bytes` long (growing detaches earlier views, so callers take views after this);
+   * null when it cannot grow that far (the caller falls back to the JS loops rather than failing the task).
+   */
+  #reserve(bytes: number): ArrayBuffer | null {
     const memory = this.#exports.memory;
     const have = memory.buffer.byteLength;
-    if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
+    if (bytes > MAX_BYTES) return null;
+    try {
+      if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
+    } catch {
+      return null;
+    }
     return memory.buffer;
   }
 
@@ -116,9 +124,8 @@ export class WasmKernels {
     if (!float && (values instanceof Float32Array || values instanceof Uint32Array)) return undefined;
     const width = float ? 8 : 4;
     const countsAt = 0, keysAt = align(16 * n), validAt = align(keysAt + width * rows), idsAt = align(validAt + (validity ? rows : 0));
-    const end = idsAt + 4 * rows;
-    if (end > MAX_BYTES) return undefined;
-    const buffer = this.#reserve(end);
+    const buffer = this.#reserve(idsAt + 4 * rows);
+    if (buffer === null) return undefined;
     if (float) new Float64Array(buffer, keysAt, rows).set(values.subarray(0, rows));
     else new Int32Array(buffer, keysAt, rows).set(values.subarray(0, rows));
     if (validity) new Uint8Array(buffer, validAt, rows).set(validity.subarray(0, rows));
@@ -140,9 +147,8 @@ export class WasmKernels {
   radixSort(keys: Uint32Array, order: Int32Array, passes: number, bits = 11): Int32Array | null {
     const n = keys.length;
     const countsAt = 0, keysAt = align(passes * 2048 * 4), orderAt = keysAt + 4 * n, keys2At = orderAt + 4 * n, order2At = keys2At + 4 * n;
-    const end = order2At + 4 * n;
-    if (end > MAX_BYTES) return null;
-    const buffer = this.#reserve(end);
+    const buffer = this.#reserve(order2At + 4 * n);
+    if (buffer === null) return null;
     new Int32Array(buffer, countsAt, passes * 2048).fill(0);
     new Uint32Array(buffer, keysAt, n).set(keys);
     new Int32Array(buffer, orderAt, n).set(order);
@@ -155,16 +161,15 @@ export class WasmKernels {
   /**
    * Loads a map task's partition ids (one array per batch) for `scatter`, and
    * runs `body` with it. Null, without calling `body`, when the task is too
-   * large for one instance's memory.
+   * large for one instance's memory (or memory cannot grow).
    */
   withScatter<T>(ids: readonly Int32Array[], starts: Int32Array, body: (s: WasmScatter) => T): T | null {
     const n = starts.length;
     let total = 0, widest = 0;
     for (const b of ids) { total += b.length; widest = Math.max(widest, b.length); }
     const cursorAt = 0, idsAt = align(4 * n), destAt = align(idsAt + 4 * widest), srcAt = align(destAt + 4 * total), outAt = align(srcAt + 8 * widest);
-    const end = outAt + 8 * total;
-    if (end > MAX_BYTES) return null;
-    let buffer = this.#reserve(end);
+    const buffer = this.#reserve(outAt + 8 * total);
+    if (buffer === null) return null;
     // Every row's slot, batch after batch, computed once for all the columns.
     new Int32Array(buffer, cursorAt, n).set(starts);
     let at = destAt;
@@ -178,16 +183,16 @@ export class WasmKernels {
       const width = byteWidth(out);
       if (width === 0 || values.some((v) => v !== null && v.constructor !== out.constructor)) return false;
       const kernel = width === 8 ? e.place64 : width === 4 ? e.place32 : e.place8;
-      buffer = e.memory.buffer;
+      const memory = e.memory.buffer;
       let dest = destAt;
       for (let b = 0; b < ids.length; b++) {
         const rows = ids[b]!.length, v = values[b]!;
-        const src = viewLike(out, buffer, srcAt, rows);
+        const src = viewLike(out, memory, srcAt, rows);
         if (v === null) src.fill(1); else src.set(v.subarray(0, rows) as never);
         kernel(srcAt, dest, rows, outAt);
         dest += 4 * rows;
       }
-      out.set(viewLike(out, buffer, outAt, total) as never);
+      out.set(viewLike(out, memory, outAt, total) as never);
       return true;
     };
     try {
