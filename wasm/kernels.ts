@@ -141,10 +141,10 @@ export class WasmKernels {
   }
 
   /**
-   * `order` reordered by `keys` (uint32, with `order` in the same positions), stably, by an LSD radix sort
-   * of `passes` digits of `bits` (at most 11) each; null when the arrays are too large for one instance's memory.
+   * `keys` (uint32) and `order` (in the same positions) reordered by key, stably, by an LSD radix sort of
+   * `passes` digits of `bits` (at most 11) each; null when the arrays are too large for one instance's memory.
    */
-  radixSort(keys: Uint32Array, order: Int32Array, passes: number, bits = 11): Int32Array | null {
+  radixSort(keys: Uint32Array, order: Int32Array, passes: number, bits = 11): { keys: Uint32Array; order: Int32Array } | null {
     const n = keys.length;
     const countsAt = 0, keysAt = align(passes * 2048 * 4), orderAt = keysAt + 4 * n, keys2At = orderAt + 4 * n, order2At = keys2At + 4 * n;
     const buffer = this.#reserve(order2At + 4 * n);
@@ -153,7 +153,7 @@ export class WasmKernels {
     new Uint32Array(buffer, keysAt, n).set(keys);
     new Int32Array(buffer, orderAt, n).set(order);
     const inScratch = this.#exports.radixSort(keysAt, orderAt, n, passes, bits, keys2At, order2At, countsAt);
-    const sorted = new Int32Array(buffer, inScratch ? order2At : orderAt, n).slice();
+    const sorted = { keys: new Uint32Array(buffer, inScratch ? keys2At : keysAt, n).slice(), order: new Int32Array(buffer, inScratch ? order2At : orderAt, n).slice() };
     this.#release();
     return sorted;
   }

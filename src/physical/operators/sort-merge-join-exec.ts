@@ -14,7 +14,7 @@ import type { ColumnVector } from "../../exec/column-vector.ts";
 import { evaluate } from "../../exec/evaluate.ts";
 import { compareKeyRows } from "../../exec/join/join-keys.ts";
 import { compareNumbers } from "../../exec/compare.ts";
-import { sortRowsByKeys } from "../../exec/join/key-sort.ts";
+import { sortRowsAndKeys } from "../../exec/join/key-sort.ts";
 import { JoinMatcher } from "../../exec/join/join-matcher.ts";
 import type { PairSource } from "../../exec/join/join-matcher.ts";
 import { collectSide } from "../../exec/join/join-input.ts";
@@ -27,20 +27,22 @@ export async function* sortMergeJoinExec(node: PhysicalOf<"SortMergeJoinExec">, 
   const matcher = new JoinMatcher(
     { joinType: node.joinType, condition: node.condition, leftWidth: node.left.schema.length, rightWidth: node.right.schema.length, ...(node.projection ? { projection: node.projection } : {}) },
     "right", right, left, ctx.config["batch.size"]);
-  yield* matcher.probe(left, mergePairs(leftKeys, sortRowsByKeys(leftKeys, left.numRows), rightKeys, sortRowsByKeys(rightKeys, right.numRows), matcher.firstMatchOnly));
+  yield* matcher.probe(left, mergePairs(leftKeys, sortRowsAndKeys(leftKeys, left.numRows), rightKeys, sortRowsAndKeys(rightKeys, right.numRows), matcher.firstMatchOnly));
   yield* matcher.finish();
 }
 
 /** Candidate pairs (left row, right row) of equal keys, from both sides' sorted row indices; resumable across calls. */
-function mergePairs(lk: readonly ColumnVector[], ls: Int32Array, rk: readonly ColumnVector[], rs: Int32Array, firstOnly: boolean): PairSource {
+function mergePairs(lk: readonly ColumnVector[], left: SortedSide, rk: readonly ColumnVector[], right: SortedSide, firstOnly: boolean): PairSource {
+  const ls = left.rows, rs = right.rows;
   let i = 0, j = 0;
   // The current pair of equal runs [runL, endL) x [runR, endR), and the next pair (a, b) in it to emit.
   let endL = 0, runR = 0, endR = 0, a = 0, b = 0, inRun = false;
-  // One numeric key (the common case): its values gathered once into sorted order, so the merge compares
-  // neighbours in memory (i, i + 1) instead of reading values[row] at random, about three times a row.
+  // One numeric key (the common case): its values in sorted order (from the radix sort, or gathered once),
+  // so the merge compares neighbours in memory (i, i + 1) instead of reading values[row] at random, about
+  // three times a row.
   const numeric = lk.length === 1 && lk[0]!.type.kind !== "utf8" && rk[0]!.type.kind !== "utf8";
-  const lv = numeric ? inSortedOrder(lk[0]!.values, ls) : null;
-  const rv = numeric ? inSortedOrder(rk[0]!.values, rs) : null;
+  const lv = numeric ? left.values ?? inSortedOrder(lk[0]!.values, ls) : null;
+  const rv = numeric ? right.values ?? inSortedOrder(rk[0]!.values, rs) : null;
   // Positions i, j index the sorted arrays; compareKeyRows reads the rows they hold.
   const compare = (x: readonly ColumnVector[], xs: Int32Array, xi: number, xv: Float64Array | null, y: readonly ColumnVector[], ys: Int32Array, yi: number, yv: Float64Array | null): number => {
     if (xv === null || yv === null) return compareKeyRows(x, xs[xi]!, y, ys[yi]!);
@@ -72,6 +74,8 @@ function mergePairs(lk: readonly ColumnVector[], ls: Int32Array, rk: readonly Co
     }
   };
 }
+
+type SortedSide = ReturnType<typeof sortRowsAndKeys>;
 
 /** `values[rows[i]]` for every i: one key column in its sorted order. */
 function inSortedOrder(values: ColumnVector["values"], rows: Int32Array): Float64Array {
