@@ -33,7 +33,10 @@ export type CachedScans = ReadonlyMap<number, PhysicalPlan>;
 // Exchange ids only need to be unique within one plan; a range of their own keeps RDD shuffles apart from DataFrame ones in explain output.
 let nextExchangeId = 1 << 30;
 
-/** The cached RDDs a lineage reads (outermost first), for the scans `planLineage` takes. */
+/**
+ * The cached RDDs a lineage reads directly, for the scans `planLineage` takes (a cached RDD's own
+ * lineage, with any cached RDD under it, is planned when it is computed).
+ */
 export function cachedRdds(l: Lineage): number[] {
   switch (l.kind) {
     case "source": return [];
