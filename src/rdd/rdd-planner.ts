@@ -14,8 +14,12 @@ import type { PhysicalPlan } from "../physical/physical-plan.ts";
 import type { RDDLayout, RDDStep } from "../physical/operators/rdd-steps.ts";
 import type { FunctionBinding, SerializedFunction } from "../physical/operators/rdd-function.ts";
 
-/** How an RDD was made (Spark's RDD dependencies). */
-export type Lineage =
+/**
+ * How an RDD was made (Spark's RDD dependencies). `cachedAs`, set by `rdd.cache()` on the RDD's own node,
+ * names its cached partitions (`rdd_<id>`); the node is shared by every RDD made from it, before or after
+ * the call, so all of them read the cache, as in Spark.
+ */
+export type Lineage = { cachedAs?: number } & (
   /** `session.parallelize`: a scan of the memory table holding the encoded elements. */
   | { kind: "source"; scan: PhysicalPlan }
   | { kind: "narrow"; parent: Lineage; step: RDDStep }
@@ -23,9 +27,7 @@ export type Lineage =
   | { kind: "shuffle"; parent: Lineage; reduce: SerializedFunction | null; numPartitions: number }
   | { kind: "join"; left: Lineage; right: Lineage; numPartitions: number }
   /** The partitions of every input, in order. */
-  | { kind: "union"; inputs: Lineage[] }
-  /** `rdd.cache()`: computed once into the session's CacheManager as `rdd_<rddId>`, then scanned from there. */
-  | { kind: "cached"; rddId: number; parent: Lineage };
+  | { kind: "union"; inputs: Lineage[] });
 
 /** Scans of the cached RDDs a lineage reads, by RDD id (from `CacheManager.lineageScan`). */
 export type CachedScans = ReadonlyMap<number, PhysicalPlan>;
@@ -38,9 +40,9 @@ let nextExchangeId = 1 << 30;
  * lineage, with any cached RDD under it, is planned when it is computed).
  */
 export function cachedRdds(l: Lineage): number[] {
+  if (l.cachedAs !== undefined) return [l.cachedAs];
   switch (l.kind) {
     case "source": return [];
-    case "cached": return [l.rddId];
     case "narrow": case "shuffle": return cachedRdds(l.parent);
     case "join": return [...cachedRdds(l.left), ...cachedRdds(l.right)];
     case "union": return l.inputs.flatMap(cachedRdds);
@@ -66,25 +68,23 @@ export function lineagePartitions(l: Lineage): number {
     case "narrow": return lineagePartitions(l.parent);
     case "shuffle": case "join": return l.numPartitions;
     case "union": return l.inputs.reduce((n, i) => n + lineagePartitions(i), 0);
-    case "cached": return lineagePartitions(l.parent);
   }
 }
 
 /**
  * The plan whose output holds the RDD's elements after `tail` steps, in `output` layout.
- * A cached RDD found in `cached` is read from its scan; one not there is computed from its lineage.
+ * A cached RDD found in `cached` is read from its scan; one not there is computed from its lineage
+ * (`ownCache` false: `l`'s own cache is the one being computed).
  *
  * @example planLineage(rdd.lineage, [{ kind: "count" }], "value")
  */
-export function planLineage(l: Lineage, tail: RDDStep[], output: RDDLayout, cached: CachedScans = new Map()): PhysicalPlan {
+export function planLineage(l: Lineage, tail: RDDStep[], output: RDDLayout, cached: CachedScans = new Map(), ownCache = true): PhysicalPlan {
   const plan = (x: Lineage, steps: RDDStep[], layout: RDDLayout) => planLineage(x, steps, layout, cached);
+  const scan = ownCache && l.cachedAs !== undefined ? cached.get(l.cachedAs) : undefined;
+  if (scan) return mapPartitions(scan, "value", tail, output);
   switch (l.kind) {
     case "narrow": return plan(l.parent, [l.step, ...tail], output);
     case "source": return mapPartitions(l.scan, "value", tail, output);
-    case "cached": {
-      const scan = cached.get(l.rddId);
-      return scan ? mapPartitions(scan, "value", tail, output) : plan(l.parent, tail, output);
-    }
     case "shuffle": {
       // Spark's reduceByKey combines on the map side first, so the shuffle moves one row per key per map task.
       const mapSide = plan(l.parent, l.reduce ? [{ kind: "reduceByKey", fn: l.reduce }] : [], "pair");

@@ -32,13 +32,7 @@ import { cachedRdds, field, lineagePartitions, planLineage } from "./rdd-planner
 
 export class RDD<T> {
   /** @internal Make RDDs with `session.parallelize` and transformations. */
-  constructor(readonly session: Session, lineage: Lineage) {
-    this.#lineage = lineage;
-  }
-
-  #lineage: Lineage;
-  /** How this RDD is made; `cache()` and `unpersist()` change it, as Spark's mark the RDD itself. */
-  get lineage(): Lineage { return this.#lineage; }
+  constructor(readonly session: Session, readonly lineage: Lineage) {}
 
   getNumPartitions(): number { return lineagePartitions(this.lineage); }
 
@@ -128,9 +122,9 @@ export class RDD<T> {
 
   /**
    * Keeps this RDD's partitions once the next action computes them (in the executors' BlockManagers on a
-   * cluster, in the session locally); later actions, and RDDs made from this one afterwards, read them
-   * instead of recomputing the lineage. A lost cached partition is recomputed from the lineage. Returns
-   * this RDD, as Spark's does.
+   * cluster, in the session locally); later actions on it and on every RDD made from it read them instead
+   * of recomputing the lineage. A lost cached partition is recomputed from the lineage. Returns this RDD,
+   * as Spark's does.
    *
    * @example const words = lines.flatMap((l) => l.split(" ")).cache(); await words.count(); await words.distinct().count();
    */
@@ -139,26 +133,26 @@ export class RDD<T> {
   /** `cache()` with Spark's storage level argument; partitions are kept in memory either way. @example rdd.persist("MEMORY_ONLY") */
   persist(storageLevel: "MEMORY_ONLY" | "MEMORY_AND_DISK" = "MEMORY_ONLY"): this {
     void storageLevel;
-    if (this.#lineage.kind === "cached") return this;
-    const parent = this.#lineage, session = this.session;
-    const rddId = session.cacheManager.cacheLineage(
-      async () => planLineage(parent, [], "value", await cachedScans(session, parent)), [field("value")]);
-    this.#lineage = { kind: "cached", rddId, parent };
+    const node = this.lineage, session = this.session;
+    if (node.cachedAs !== undefined) return this;
+    // Planned when first needed, without this node's own cache (the one being computed).
+    node.cachedAs = session.cacheManager.cacheLineage(
+      async () => planLineage(node, [], "value", await cachedScans(session, { ...node, cachedAs: undefined }), false), [field("value")]);
     return this;
   }
 
   /** Drops the cached partitions; later actions recompute the lineage. @example await words.unpersist() */
   async unpersist(): Promise<this> {
-    const l = this.#lineage;
-    if (l.kind === "cached") {
-      this.#lineage = l.parent;
-      await this.session.cacheManager.unpersistLineage(l.rddId);
+    const rddId = this.lineage.cachedAs;
+    if (rddId !== undefined) {
+      delete this.lineage.cachedAs;
+      await this.session.cacheManager.unpersistLineage(rddId);
     }
     return this;
   }
 
   /** True after `cache()`/`persist()` until `unpersist()`. */
-  get isCached(): boolean { return this.#lineage.kind === "cached"; }
+  get isCached(): boolean { return this.lineage.cachedAs !== undefined; }
 
   /** Spark's default partitioner: as many partitions as the parent, unless given. */
   private shufflePartitions(n: number | undefined): number {

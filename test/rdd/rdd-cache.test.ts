@@ -1,7 +1,7 @@
 /**
  * `rdd.cache()` / `persist()` / `unpersist()`, as Spark's: the next action
  * computes the partitions once and later actions (and RDDs made from the
- * cached one) read them, locally and on a cluster, where a lost executor's
+ * cached one, even before the call) read them, locally and on a cluster, where a lost executor's
  * cached partitions are recomputed from the lineage; answers equal the
  * uncached RDD's; `unpersist()` makes actions recompute.
  */
@@ -37,6 +37,18 @@ describe("RDD cache", () => {
     assert.equal(cached.isCached, false);
     assert.deepEqual(session.cacheManager.storageInfo(), []);
     assert.equal(await cached.count(), expected.count);
+  });
+
+  it("is read by RDDs made from the cached one before cache() was called, as in Spark", async () => {
+    const session = new Session({ "shuffle.partitions": 3 });
+    const expected = sorted(await words(session).reduceByKey((a, b) => a + b).collect());
+    const base = words(session);
+    const derived = base.reduceByKey((a, b) => a + b);
+    base.cache();
+    assert.deepEqual(sorted(await derived.collect()), expected);
+    assert.equal(await base.count(), LINES.length * 3);
+    assert.deepEqual(session.cacheManager.storageInfo().map((s) => s.materializations), [1]);
+    await base.unpersist();
   });
 
   it("keeps partitions on a cluster's executors, and recomputes an executor's lost ones", async () => {
