@@ -257,11 +257,8 @@ export class DAGScheduler {
     if (stage.kind === "result" && (job.persistAs !== undefined || job.results.some((r) => r !== undefined))) return;
     if (stage.inputs.size === 0 || !readsOnlyShuffles(stage.fragment, stage.numTasks)) return;
     const n = stage.numTasks;
-    const sideBytes = (exchangeId: number, r: number): number => {
-      let bytes = 0;
-      for (const [, b] of this.tracker.bytesByExecutor(stage.inputs.get(exchangeId)!, r)) bytes += b;
-      return bytes;
-    };
+    const mapBytes = (exchangeId: number, r: number): number[] => this.tracker.mapSizes(stage.inputs.get(exchangeId)!, r);
+    const sideBytes = (exchangeId: number, r: number): number => mapBytes(exchangeId, r).reduce((a, b) => a + b, 0);
     const sizes = new Array<number>(n).fill(0);
     for (const exchangeId of stage.inputs.keys()) for (let r = 0; r < n; r++) sizes[r] += sideBytes(exchangeId, r);
     const cores = this.taskScheduler.aliveExecutors().reduce((c, e) => c + e.cores, 0);
@@ -277,7 +274,7 @@ export class DAGScheduler {
     merged.push([start, n]);
     const sides = job.config["adaptive.skewJoin.enabled"] ? skewJoinSides(stage.fragment) : null;
     const { specs, skewed } = sides
-      ? splitSkewedPartitions(merged, n, sides, sideBytes, (exchangeId, r) => this.tracker.mapSizes(stage.inputs.get(exchangeId)!, r), {
+      ? splitSkewedPartitions(merged, n, sides, sideBytes, mapBytes, {
         factor: job.config["adaptive.skewJoin.skewedPartitionFactor"], thresholdBytes: job.config["adaptive.skewJoin.skewedPartitionThresholdInBytes"], advisoryBytes: advisory,
       })
       : { specs: merged.map((range) => ({ range })), skewed: [] };

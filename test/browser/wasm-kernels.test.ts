@@ -53,7 +53,7 @@ describe("WebAssembly kernels in Chromium", () => {
     const values = Float64Array.from({ length: 50_000 }, (_, i) => (i * 7919) % 300_001 - 1000);
     const rows = Int32Array.from({ length: values.length }, (_, i) => i);
     const wasm = radixSortRows(values, rows, wasmKernels()), js = radixSortRows(values, rows, null);
-    expect(wasm!.every((r, i) => r === js![i])).toBe(true);
-    expect(wasm!.every((r, i) => i === 0 || values[wasm![i - 1]!]! <= values[r]!)).toBe(true);
+    expect(wasm!.rows.every((r, i) => r === js!.rows[i])).toBe(true);
+    expect(wasm!.rows.every((r, i) => i === 0 || values[wasm!.rows[i - 1]!]! <= values[r]!)).toBe(true);
   });
 });

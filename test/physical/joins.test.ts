@@ -54,8 +54,8 @@ describe("JoinHashTable", () => {
 describe("join keys", () => {
   it("sortRowsByKeys drops NULL keys and orders by every key column, stably", () => {
     const keys = [ints([3, null, 1, 3, 1, 2]), utf8FromStrings(["b", "a", "z", "a", "z", null])];
-    assert.deepEqual([...sortRowsByKeys(keys, 6)], [2, 4, 3, 0]);
-    assert.deepEqual([...sortRowsByKeys([keys[0]!], 6)], [2, 4, 5, 0, 3]);
+    assert.deepEqual([...sortRowsByKeys(keys, 6).rows], [2, 4, 3, 0]);
+    assert.deepEqual([...sortRowsByKeys([keys[0]!], 6).rows], [2, 4, 5, 0, 3]);
   });
 
   it("compareKeyRows compares across sides and dictionary-encoded strings", () => {

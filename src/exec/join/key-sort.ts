@@ -13,16 +13,12 @@ import { compareNumbers } from "../compare.ts";
 import type { WasmKernels } from "../../../wasm/kernels.ts";
 import { wasmKernels } from "../../../wasm/kernels.ts";
 
-/** Indices of the rows with non-NULL keys, ascending by key (ties by row index, so the order is stable). */
-export function sortRowsByKeys(keys: readonly ColumnVector[], numRows: number): Int32Array {
-  return sortRowsAndKeys(keys, numRows).rows;
-}
-
 /**
- * `sortRowsByKeys`, with the single numeric key's values in that order when the radix sort had them
- * anyway (null otherwise): the merge then reads them in sequence instead of gathering `values[row]`.
+ * Indices of the rows with non-NULL keys, ascending by key (ties by row index, so the order is stable),
+ * with the single numeric key's values in that order when the radix sort had them anyway (null
+ * otherwise): the merge then reads them in sequence instead of gathering `values[row]`.
  */
-export function sortRowsAndKeys(keys: readonly ColumnVector[], numRows: number): { rows: Int32Array; values: Float64Array | null } {
+export function sortRowsByKeys(keys: readonly ColumnVector[], numRows: number): { rows: Int32Array; values: Float64Array | null } {
   const nulls = keysNullMask(keys, numRows);
   let rows: Int32Array;
   if (nulls === null) {
@@ -36,8 +32,8 @@ export function sortRowsAndKeys(keys: readonly ColumnVector[], numRows: number):
   }
   if (keys.length === 1 && keys[0]!.type.kind !== "utf8") {
     const v = keys[0]!.values;
-    const sorted = radixSort(v, rows, wasmKernels());
-    if (sorted) return { rows: sorted.rows, values: sorted.values };
+    const sorted = radixSortRows(v, rows);
+    if (sorted) return sorted;
     return { rows: rows.sort((a, b) => compareNumbers(v[a]!, v[b]!) || a - b), values: null };
   }
   return { rows: rows.sort((a, b) => compareKeyRows(keys, a, keys, b) || a - b), values: null };
@@ -48,20 +44,15 @@ const DIGIT_BITS = 11;
 const DIGIT_MASK = (1 << DIGIT_BITS) - 1;
 
 /**
- * `rows` (ascending row indices) ordered by `values[row]`, by an LSD radix
- * sort of `value - min` carried along with the row index, so ties keep
- * their row order (stable); null when the values are not integers or span
- * 2^32 or more. The comparator sort it replaces called back into JS about
+ * `rows` (ascending row indices) ordered by `values[row]`, with those values
+ * in that order, by an LSD radix sort of `value - min` carried along with
+ * the row index, so ties keep their row order (stable); null when the
+ * values are not integers or span 2^32 or more. The comparator sort it replaces called back into JS about
  * 18 times per row for 250K rows (about 100 ms a reduce task); this is a
  * few linear passes over typed arrays, run by the WebAssembly kernel
  * (wasm/kernels.ts) where it runs: `kernels` null keeps to these loops.
  */
-export function radixSortRows(values: ColumnVector["values"], rows: Int32Array, kernels: WasmKernels | null = wasmKernels()): Int32Array | null {
-  return radixSort(values, rows, kernels)?.rows ?? null;
-}
-
-/** `radixSortRows`, with the sorted values (`values[row]` in the rows' new order) it computes on the way. */
-function radixSort(values: ColumnVector["values"], rows: Int32Array, kernels: WasmKernels | null): { rows: Int32Array; values: Float64Array } | null {
+export function radixSortRows(values: ColumnVector["values"], rows: Int32Array, kernels: WasmKernels | null = wasmKernels()): { rows: Int32Array; values: Float64Array } | null {
   const n = rows.length;
   if (n < 2) return { rows, values: Float64Array.from(rows, (r) => values[r]!) };
   let lo = Infinity, hi = -Infinity;

@@ -14,7 +14,7 @@ import type { ColumnVector } from "../../exec/column-vector.ts";
 import { evaluate } from "../../exec/evaluate.ts";
 import { compareKeyRows } from "../../exec/join/join-keys.ts";
 import { compareNumbers } from "../../exec/compare.ts";
-import { sortRowsAndKeys } from "../../exec/join/key-sort.ts";
+import { sortRowsByKeys } from "../../exec/join/key-sort.ts";
 import { JoinMatcher } from "../../exec/join/join-matcher.ts";
 import type { PairSource } from "../../exec/join/join-matcher.ts";
 import { collectSide } from "../../exec/join/join-input.ts";
@@ -27,7 +27,7 @@ export async function* sortMergeJoinExec(node: PhysicalOf<"SortMergeJoinExec">, 
   const matcher = new JoinMatcher(
     { joinType: node.joinType, condition: node.condition, leftWidth: node.left.schema.length, rightWidth: node.right.schema.length, ...(node.projection ? { projection: node.projection } : {}) },
     "right", right, left, ctx.config["batch.size"]);
-  yield* matcher.probe(left, mergePairs(leftKeys, sortRowsAndKeys(leftKeys, left.numRows), rightKeys, sortRowsAndKeys(rightKeys, right.numRows), matcher.firstMatchOnly));
+  yield* matcher.probe(left, mergePairs(leftKeys, sortRowsByKeys(leftKeys, left.numRows), rightKeys, sortRowsByKeys(rightKeys, right.numRows), matcher.firstMatchOnly));
   yield* matcher.finish();
 }
 
@@ -75,7 +75,7 @@ function mergePairs(lk: readonly ColumnVector[], left: SortedSide, rk: readonly 
   };
 }
 
-type SortedSide = ReturnType<typeof sortRowsAndKeys>;
+type SortedSide = ReturnType<typeof sortRowsByKeys>;
 
 /** `values[rows[i]]` for every i: one key column in its sorted order. */
 function inSortedOrder(values: ColumnVector["values"], rows: Int32Array): Float64Array {
