@@ -209,6 +209,14 @@ export class Cluster {
     }
   }
 
+  /**
+   * Cancels every job running on the cluster (a notebook's Cancel button): each fails with
+   * JOB_ABORTED at once and starts no further task; tasks already running finish and are ignored.
+   */
+  cancelAllJobs(reason = "cancelled by the user"): void {
+    this.scheduler.cancelAllJobs(reason);
+  }
+
   /** Kills one executor as a crash would (tests and the teaching demo use it). */
   kill(executorId: string, reason = "killed"): void {
     const e = this.pool.find((x) => x.id === executorId) as (Executor & { kill?: (r: string) => void }) | undefined;

@@ -59,10 +59,11 @@ export type CinderEvent =
   | { type: "JobEnd"; jobId: number; result: "succeeded" | "failed"; error?: SerializedError; time: number }
   /**
    * `coalescedFrom`: the shuffle partitions adaptive execution turned into `numTasks` tasks;
-   * `skewedPartitions`: the skewed join partitions among them split into several tasks each.
+   * `skewedPartitions`: the skewed join partitions among them split into several tasks each;
+   * `operators`: what each task runs, root first, one line an operator (the shuffles it reads last).
    */
   | {
-      type: "StageSubmitted"; jobId: number; stageId: number; attempt: number; kind: StageKind; numTasks: number; partitions: number[]; parentIds: number[];
+      type: "StageSubmitted"; jobId: number; stageId: number; attempt: number; kind: StageKind; numTasks: number; partitions: number[]; parentIds: number[]; operators: string[];
       shuffleId?: number; coalescedFrom?: number; skewedPartitions?: { partition: number; splits: number }[]; time: number;
     }
   | { type: "StageCompleted"; jobId: number; stageId: number; attempt: number; kind: StageKind; failureReason?: string; time: number }

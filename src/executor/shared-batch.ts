@@ -8,11 +8,9 @@
  * they are and move by copy: slower, never wrong.
  */
 import type { Batch, ColumnVector, NumericArray } from "../exec/column-vector.ts";
+import { isSharedBuffer, sharedMemoryAvailable } from "../exec/shared-memory.ts";
 
-export function sharedMemoryAvailable(): boolean {
-  const g = globalThis as { crossOriginIsolated?: boolean };
-  return typeof SharedArrayBuffer === "function" && g.crossOriginIsolated !== false;
-}
+export { sharedMemoryAvailable };
 
 /** How a shared copy is made: where its memory comes from, and which shared buffers must be copied anyway. */
 export interface ShareOptions {
@@ -22,7 +20,7 @@ export interface ShareOptions {
 }
 
 function toShared<T extends NumericArray>(a: T, options: ShareOptions): T {
-  if (a.buffer instanceof SharedArrayBuffer && !options.mustCopy?.(a.buffer)) return a;
+  if (isSharedBuffer(a.buffer) && !options.mustCopy?.(a.buffer)) return a;
   const ctor = a.constructor as unknown as new (b: SharedArrayBuffer, offset: number, length: number) => T;
   const buffer = options.allocate ? options.allocate(a.byteLength) : new SharedArrayBuffer(a.byteLength);
   const out = new ctor(buffer, 0, a.length);
@@ -50,6 +48,6 @@ export function shareBatch(batch: Batch, options: ShareOptions = {}): Batch {
 
 /** True when every numeric buffer of the batch is shared (tests check zero-copy with it). */
 export function isSharedBatch(batch: Batch): boolean {
-  return batch.columns.every((c) => (c.type.kind === "utf8" && !c.dictionary ? true : c.values.buffer instanceof SharedArrayBuffer)
-    && (c.validity === null || c.validity.buffer instanceof SharedArrayBuffer));
+  return batch.columns.every((c) => (c.type.kind === "utf8" && !c.dictionary ? true : isSharedBuffer(c.values.buffer))
+    && (c.validity === null || isSharedBuffer(c.validity.buffer)));
 }

@@ -8,6 +8,7 @@
  * stays selective.
  */
 import { IOError } from "../common/errors.ts";
+import { isSharedBuffer } from "../exec/shared-memory.ts";
 
 export interface ByteRange { start: number; end: number }
 
@@ -90,7 +91,7 @@ export class MemoryByteSource implements ByteSource {
   get bytes(): Uint8Array { return this.data; }
   /** Moves the bytes into a SharedArrayBuffer (once) and returns them there. */
   share(): Uint8Array {
-    if (!(this.data.buffer instanceof SharedArrayBuffer)) {
+    if (!isSharedBuffer(this.data.buffer)) {
       const shared = new Uint8Array(new SharedArrayBuffer(this.data.length));
       shared.set(this.data);
       this.data = shared;
@@ -101,7 +102,7 @@ export class MemoryByteSource implements ByteSource {
   async tail(n: number): Promise<{ bytes: Uint8Array; size: number }> {
     const b = this.data.subarray(Math.max(0, this.data.length - n));
     this.stats.bytesFetched += b.length;
-    return { bytes: b.buffer instanceof SharedArrayBuffer ? b.slice() : b, size: this.data.length };
+    return { bytes: isSharedBuffer(b.buffer) ? b.slice() : b, size: this.data.length };
   }
   async read(ranges: ByteRange[], into?: FetchStats): Promise<Uint8Array[]> {
     return ranges.map((r) => {

@@ -25,6 +25,7 @@ import type { Batch, ColumnVector } from "../exec/column-vector.ts";
 import { sliceBatch } from "../exec/column-vector.ts";
 import { constantVector } from "../exec/constant.ts";
 import { dataTypeFromArrow } from "../exec/arrow-convert.ts";
+import { sharedMemoryAvailable } from "../exec/shared-memory.ts";
 import { vectorOf } from "./parquet-vectors.ts";
 import type { BatchStream, TaskMetrics } from "../physical/task-context.ts";
 import { loadParquetWasm } from "../../wasm/parquet-wasm.ts";
@@ -131,7 +132,7 @@ function registerInput(input: Uint8Array | ArrayBuffer | Blob | ByteSource, opti
  */
 export function shippableInput(path: string): Uint8Array | Blob | null {
   const source = inputs.get(path);
-  if (source instanceof MemoryByteSource) return canShareMemory() ? source.share() : source.bytes;
+  if (source instanceof MemoryByteSource) return sharedMemoryAvailable() ? source.share() : source.bytes;
   if (source instanceof BlobByteSource) return source.blob;
   return null;
 }
@@ -146,11 +147,6 @@ export function registerShippedInput(path: string, data: Uint8Array | Blob): voi
 /** True when `path` is an input registered (or shipped) in this process. */
 export function hasInput(path: string): boolean {
   return inputs.has(path);
-}
-
-function canShareMemory(): boolean {
-  const g = globalThis as { crossOriginIsolated?: boolean };
-  return typeof SharedArrayBuffer === "function" && g.crossOriginIsolated !== false;
 }
 
 /** Wraps anything parquet-wasm or a source threw as a typed error naming the file (and where known, row group and column). */

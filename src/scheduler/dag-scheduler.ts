@@ -27,7 +27,7 @@ import { cachedRddOf } from "../executor/task.ts";
 import { coalescedInputs, numPartitions, physicalChildren } from "../physical/physical-plan.ts";
 import { skewJoinSides, splitSkewedPartitions } from "./skew-join.ts";
 import type { Stage } from "./stage.ts";
-import { allStages, buildStages, memoryTablesOf } from "./stage.ts";
+import { allStages, buildStages, memoryTablesOf, stageOperators } from "./stage.ts";
 import { TaskScheduler } from "./task-scheduler.ts";
 import type { TaskLaunch } from "./task-scheduler.ts";
 import { TaskSetManager } from "./task-set-manager.ts";
@@ -51,7 +51,8 @@ type DAGEvent =
   | { type: "TaskFailed"; launch: TaskLaunch; error: unknown }
   | { type: "FetchFailed"; launch: TaskLaunch; error: FetchFailedError }
   | { type: "ExecutorLost"; executorId: string; reason: string }
-  | { type: "StageCancelled"; stageId: number; reason: string };
+  | { type: "StageCancelled"; stageId: number; reason: string }
+  | { type: "AllJobsCancelled"; reason: string };
 
 interface ActiveJob {
   id: number;
@@ -165,6 +166,11 @@ export class DAGScheduler {
     this.post({ type: "StageCancelled", stageId, reason });
   }
 
+  /** Cancels every running job (Spark's cancelAllJobs): each fails with JOB_ABORTED and launches no more tasks. */
+  cancelAllJobs(reason = "cancelled by the user"): void {
+    this.post({ type: "AllJobsCancelled", reason });
+  }
+
   stop(): void {
     this.taskScheduler.stop();
     for (const job of this.jobs.values()) this.failJob(job, new JobAbortedError("JOB_ABORTED", `job ${job.id} was aborted because the cluster stopped`));
@@ -193,6 +199,10 @@ export class DAGScheduler {
         for (const job of this.jobs.values()) {
           if (job.stages.some((s) => s.id === e.stageId)) this.failJob(job, new JobAbortedError("JOB_ABORTED", `job ${job.id} was cancelled: stage ${e.stageId} ${e.reason}`, { details: { stageId: e.stageId } }));
         }
+        return;
+      }
+      case "AllJobsCancelled": {
+        for (const job of [...this.jobs.values()]) this.failJob(job, new JobAbortedError("JOB_ABORTED", `job ${job.id} was ${e.reason}`, { details: { cancelled: true } }));
       }
     }
   }
@@ -229,7 +239,7 @@ export class DAGScheduler {
     stage.attempt++;
     this.bus.post({
       type: "StageSubmitted", jobId: job.id, stageId: stage.id, attempt: stage.attempt, kind: stage.kind, numTasks: partitions.length,
-      partitions, parentIds: stage.parents.map((p) => p.id), time: Date.now(),
+      partitions, parentIds: stage.parents.map((p) => p.id), operators: stageOperators(stage.fragment), time: Date.now(),
       ...(stage.shuffle ? { shuffleId: stage.shuffle.shuffleId } : {}),
       ...(stage.coalescedFrom !== undefined ? { coalescedFrom: stage.coalescedFrom } : {}),
       ...(stage.skewed?.length ? { skewedPartitions: stage.skewed } : {}),

@@ -8,7 +8,7 @@
  * and read them through the shuffle reader by `exchangeId`.
  */
 import type { Partitioning, PhysicalPlan } from "../physical/physical-plan.ts";
-import { numPartitions, physicalChildren, withPhysicalChildren } from "../physical/physical-plan.ts";
+import { describePhysical, numPartitions, physicalChildren, withPhysicalChildren } from "../physical/physical-plan.ts";
 import type { StageKind } from "../common/events.ts";
 import type { RangeBounds } from "../exec/range-partition.ts";
 import type { ReadSpec, SkewedPartition } from "./skew-join.ts";
@@ -98,4 +98,23 @@ export function memoryTablesOf(plan: PhysicalPlan): string[] {
   };
   visit(plan);
   return [...out];
+}
+
+/** Longest operator line a StageSubmitted event carries: enough to name the operator and its keys in a DAG box. */
+const OPERATOR_LINE_MAX = 96;
+
+/**
+ * The operators a stage's tasks run, root first, one line each (what Spark's
+ * UI draws inside a stage's box); Exchanges are the shuffles it reads.
+ */
+export function stageOperators(fragment: PhysicalPlan): string[] {
+  const out: string[] = [];
+  const visit = (p: PhysicalPlan) => {
+    if (p.type === "EmptyExec") return;
+    const line = describePhysical(p);
+    out.push(line.length > OPERATOR_LINE_MAX ? `${line.slice(0, OPERATOR_LINE_MAX - 1)}…` : line);
+    if (p.type !== "ShuffleExchangeExec" && p.type !== "BroadcastExchangeExec") physicalChildren(p).forEach(visit);
+  };
+  visit(fragment);
+  return out;
 }

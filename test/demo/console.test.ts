@@ -1,4 +1,4 @@
-/** `npm start` (demo/main.ts) runs to the end and prints DuckDB's answers for the bundled data, even with an executor killed mid-job. */
+/** `npm run demo` (demo/console.ts) runs to the end and prints DuckDB's answers for the bundled data, even with an executor killed mid-job. */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -7,9 +7,9 @@ import { duckRows } from "../support/duckdb-oracle.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
-describe("npm start (the demo)", () => {
+describe("npm run demo (the console job)", () => {
   it("prints the borough table twice (local and on executors) with DuckDB's counts, and recovers from the killed executor", async () => {
-    const run = spawnSync(process.execPath, ["--import", "tsx", "demo/main.ts", "--executors", "2"], { cwd: root, encoding: "utf8", timeout: 120_000 });
+    const run = spawnSync(process.execPath, ["--import", "tsx", "demo/console.ts", "--executors", "2"], { cwd: root, encoding: "utf8", timeout: 120_000 });
     assert.equal(run.status, 0, run.stderr);
     const expected = await duckRows(`SELECT z.borough, count(*) FROM '${root}demo/data/trips.parquet' t
       JOIN '${root}demo/data/zones.parquet' z ON t.pickup_zone = z.zone_id GROUP BY z.borough`);

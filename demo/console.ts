@@ -1,11 +1,11 @@
 /**
- * `npm start`: the main job on the bundled sample dataset (50,000 taxi trips
+ * `npm run demo`: the console job on the bundled sample dataset (50,000 taxi trips
  * and 40 zones in demo/data, Parquet). It shows what Cinder is for: the
  * DataFrame API and SQL over Parquet, the plans a query becomes, and the
  * same job run as stages and tasks on worker-thread executors, with one
  * executor killed mid-job to show Spark-style recovery.
  *
- * `npm start -- --executors 4` sets the cluster size (default 2).
+ * `npm run demo -- --executors 4` sets the cluster size (default 2).
  */
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
