@@ -14,9 +14,8 @@ import { TPCH_TABLES, tpchSql } from "../test/support/tpch/generate.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", ".bench-data");
 
-/** The directory of one scale factor's eight `<table>.parquet` files, generated if missing or stale. */
-export async function tpchDataDir(sf: number, log: (line: string) => void = console.log): Promise<string> {
-  const dir = join(root, `tpch-sf${sf}`);
+/** The directory of one scale factor's eight `<table>.parquet` files (under .bench-data unless `dir` is given), generated if missing or stale. */
+export async function tpchDataDir(sf: number, log: (line: string) => void = console.log, dir = join(root, `tpch-sf${sf}`)): Promise<string> {
   const sql = tpchSql(sf);
   const stamp = createHash("sha256").update(JSON.stringify(sql)).digest("hex");
   const stampPath = join(dir, "GENERATOR");

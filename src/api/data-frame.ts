@@ -437,12 +437,14 @@ export class DataFrame {
   explain(extended?: boolean | "extended" | "simple"): string;
   explain(extended: boolean | "extended" | "simple" | "analyze" = true): string | Promise<string> {
     if (extended === "analyze") return this.session.explainAnalyze(this.plan);
-    const optimized = this.session.optimize(this.session.cacheManager.withCachedScans(this.plan));
+    const { plan: optimized, applied } = this.session.optimizeExplained(this.session.cacheManager.withCachedScans(this.plan));
     const physical = this.session.physicalPlanText(this.session.planPhysical(optimized));
     if (extended === false || extended === "simple") return `== Physical Plan ==\n${physical}`;
     return [
       "== Parsed Logical Plan ==", planToString(this.parsedPlan),
       "== Analyzed Logical Plan ==", planToString(this.plan),
+      // Which rules changed the plan, once per pass that they did (DataFusion's EXPLAIN VERBOSE shows the same).
+      "== Optimizer Rules Applied ==", applied.length ? applied.join(" -> ") : "(none changed the plan)",
       "== Optimized Logical Plan ==", planToString(optimized),
       "== Physical Plan ==", physical,
     ].join("\n");

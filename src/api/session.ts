@@ -22,7 +22,7 @@ import type { LogicalPlan } from "../plan/logical-plan.ts";
 import type { DataType, Field } from "../plan/types.ts";
 import { FLOAT64, INT64, parseTypeName, typeToString } from "../plan/types.ts";
 import { analyze, literalType } from "../plan/analyzer.ts";
-import { optimize } from "../optimizer/optimizer.ts";
+import { optimize, optimizeWithStats } from "../optimizer/optimizer.ts";
 import type { PhysicalPlan } from "../physical/physical-plan.ts";
 import { planPhysical } from "../physical/planner.ts";
 import { physicalToString } from "../physical/physical-plan.ts";
@@ -189,6 +189,9 @@ export class Session {
 
   /** @internal */
   optimize(plan: LogicalPlan): LogicalPlan { return optimize(plan); }
+
+  /** @internal The optimized plan and the names of the rules that changed it, in order (for `explain`). */
+  optimizeExplained(plan: LogicalPlan): { plan: LogicalPlan; applied: string[] } { return optimizeWithStats(plan); }
 
   /** @internal Plans with the session's config, settling `join.preferSortMerge` = -1 (auto) by the backend. */
   planPhysical(plan: LogicalPlan): PhysicalPlan {
