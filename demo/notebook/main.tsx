@@ -6,7 +6,7 @@
 import { render } from "preact";
 import { signal } from "@preact/signals";
 import { NotebookEngine } from "./engine.ts";
-import { registerSamples } from "./sample-data.ts";
+import { registerSamples, SAMPLE_FILES } from "./sample-data.ts";
 import { keptFiles } from "./dropped-files.ts";
 import { cells, settings } from "./notebook-state.ts";
 import { App, refreshTables, runCellById } from "./components/app.tsx";
@@ -27,4 +27,4 @@ refreshTables(engine);
 ready.value = true;
 for (const cell of cells.value) void runCellById(engine, cell.id);
 // Tests and automation read the engine from here.
-(globalThis as { cinderNotebook?: NotebookEngine }).cinderNotebook = engine;
+Object.assign(globalThis, { cinderNotebook: engine, cinderSamples: SAMPLE_FILES });

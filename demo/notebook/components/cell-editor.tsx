@@ -62,11 +62,13 @@ export function CellEditor({ language, source, schema, failure, onChange, onRun 
     const diagnostics = [];
     if (failure?.line !== undefined && failure.column !== undefined && failure.line <= v.state.doc.lines) {
       const line = v.state.doc.line(failure.line);
-      const from = Math.min(line.from + failure.column - 1, line.to);
+      // An error at the end of a line (a missing operand) marks the last character, so the mark is never empty.
+      const at = Math.min(line.from + failure.column - 1, line.to);
+      const from = at === line.to ? Math.max(line.from, at - 1) : at;
       const word = /^[\w.]+/.exec(v.state.sliceDoc(from, line.to))?.[0].length ?? 0;
       const to = Math.min(line.to, from + Math.max(1, word));
       const hint = failure.suggestions?.length ? ` Did you mean ${failure.suggestions.join(", ")}?` : "";
-      diagnostics.push({ from, to: Math.max(to, from), severity: "error" as const, message: `${failure.code}: ${failure.message}${hint}` });
+      diagnostics.push({ from, to, severity: "error" as const, message: `${failure.code}: ${failure.message}${hint}` });
     }
     v.dispatch(setDiagnostics(v.state, diagnostics));
   }, [failure]);
