@@ -147,9 +147,9 @@ describe("the notebook (npm start)", { timeout: 600_000 }, () => {
       if (scenario === "lost-executor") {
         assert.ok(await page.locator('[data-testid="executor"][data-state="lost"]').count() >= 1, "an executor is shown lost");
         assert.ok(await page.locator('[data-testid="job-view"] [data-testid="stage"][data-state="resubmitted"]').count() >= 1, "a stage is shown resubmitted");
-        await page.screenshot({ path: `${shots}scenario-lost-executor.png` });
+        await page.locator("aside.right").screenshot({ path: `${shots}scenario-lost-executor.png` });
       }
-      if (scenario === "skew") await page.screenshot({ path: `${shots}scenario-skew.png` });
+      if (scenario === "skew") await page.locator("aside.right").screenshot({ path: `${shots}scenario-skew.png` });
     });
   }
 

@@ -7,7 +7,7 @@ import { useEffect, useRef } from "preact/hooks";
 import * as Plot from "@observablehq/plot";
 import type * as arrow from "apache-arrow";
 import type { ChartKind, ChartSpec } from "../chart-kind.ts";
-import { chooseChart } from "../chart-kind.ts";
+import { chooseChart, roleOf } from "../chart-kind.ts";
 
 /** Points drawn at most: a chart of 100,000 marks would stall the page for nothing the eye can tell apart. */
 const MAX_POINTS = 5000;
@@ -29,9 +29,11 @@ export function ResultChart({ table, spec, onSpec }: { table: arrow.Table; spec:
     const x = table.getChild(spec.x)!, y = spec.y ? table.getChild(spec.y) : null;
     const reader = (name: string) => {
       const type = table.schema.fields.find((f) => f.name === name)!.type as { scale?: number };
-      // Arrow JS hands a decimal back as its unscaled integer.
+      // Arrow JS hands a decimal back as its unscaled integer, and a date or timestamp as epoch milliseconds.
       const scale = String(type).startsWith("Decimal") ? 10 ** (type.scale ?? 0) : 0;
-      return (v: unknown) => (v === null ? null : scale ? Number(String(v).replace(/"/g, "")) / scale : typeof v === "bigint" ? Number(v) : v);
+      const time = roleOf(String(type)) === "time";
+      return (v: unknown) => (v === null ? null : scale ? Number(String(v).replace(/"/g, "")) / scale
+        : time && typeof v === "number" ? new Date(v) : typeof v === "bigint" ? Number(v) : v);
     };
     const nx = reader(spec.x), ny = spec.y ? reader(spec.y) : null;
     const data = Array.from({ length: n }, (_, i) => ({ x: nx(x.get(i)), y: y && ny ? ny(y.get(i)) : undefined }));

@@ -1,0 +1,44 @@
+/**
+ * Cancelling (the notebook's Cancel button): `cluster.cancelAllJobs()`
+ * fails the running job at once with JOB_ABORTED, launches none of its
+ * remaining tasks, and leaves the cluster able to run the next job. Stage
+ * submissions name the operators their tasks run.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Session, sum, CinderError } from "../../src/index.ts";
+import { Cluster } from "../../src/cluster/cluster.ts";
+import { EventLog } from "../../src/scheduler/listener-bus.ts";
+import type { TaskDescription, TaskResult } from "../../src/executor/task.ts";
+
+type Patchable = { runTask(t: TaskDescription): Promise<TaskResult> };
+
+describe("cancelAllJobs", () => {
+  it("fails the running job with JOB_ABORTED, starts no more of its tasks, and the next job runs", async () => {
+    const session = new Session({ "shuffle.partitions": 4 });
+    const df = session.createDataFrame(Array.from({ length: 400 }, (_, i) => ({ k: i % 5, v: i })), { schema: { k: "int", v: "bigint" }, numPartitions: 8 });
+    const cluster = await Cluster.start({ executors: 2, kind: "in-process" });
+    session.backend = cluster.backend();
+    const log = new EventLog(cluster.bus);
+    try {
+      // Slow tasks: the first one to start cancels everything.
+      for (const e of cluster.executors as unknown as Patchable[]) {
+        const original = e.runTask.bind(e);
+        e.runTask = async (t) => { await new Promise((r) => setTimeout(r, 30)); return original(t); };
+      }
+      const stop = cluster.bus.on((e) => { if (e.type === "TaskStart") cluster.cancelAllJobs(); });
+      await assert.rejects(df.groupBy("k").agg(sum("v")).collect(), (e) => CinderError.is(e) && e.code === "JOB_ABORTED" && /cancelled/.test(e.message));
+      stop();
+      const startsAtCancel = log.of("TaskStart").length;
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(log.of("TaskStart").length, startsAtCancel, "no task of the cancelled job launched afterwards");
+      assert.equal(log.of("JobEnd").at(-1)!.result, "failed");
+
+      const rows = await df.groupBy("k").agg(sum("v").alias("s")).orderBy("k").collect();
+      assert.deepEqual(rows.map((r) => Number(r.s)), [0, 1, 2, 3, 4].map((k) => Array.from({ length: 80 }, (_, j) => k + 5 * j).reduce((a, b) => a + b, 0)));
+      const submitted = log.of("StageSubmitted");
+      assert.ok(submitted.some((s) => s.operators.some((o) => o.startsWith("HashAggregateExec(partial)"))), JSON.stringify(submitted.map((s) => s.operators)));
+      assert.ok(submitted.some((s) => s.kind === "result" && s.operators.some((o) => o.startsWith("Exchange hashpartitioning"))), "the reduce stage names the shuffle it reads");
+    } finally { await cluster.stop(); }
+  });
+});
