@@ -112,6 +112,23 @@ describe("the notebook (npm start)", { timeout: 600_000 }, () => {
     assert.match((await cell.locator('[data-testid="cell-error"]').textContent())!, /line 1, column 8.*payment/s);
   });
 
+  it("shows 100,000 rows in a virtualized table that scrolls to the last", async () => {
+    const cell = page.locator('[data-testid="cell"]').last();
+    await cell.locator("select").first().selectOption("js");
+    await cell.locator(".cm-content").click();
+    await page.keyboard.press("Control+a");
+    await page.keyboard.type("spark.range(100000).selectExpr(\"id\", \"id * 2 AS twice\")");
+    await page.keyboard.press("Control+Enter");
+    const id = (await cell.getAttribute("data-cell"))!;
+    assert.equal(await cellStatus(page, id), "done");
+    const table = cell.locator('[data-testid="result-table"]');
+    assert.equal(await table.getAttribute("data-rows"), "100000");
+    assert.ok(await table.locator(".rt-row").count() < 100, "only the rows in view are in the page");
+    await table.locator(".rt-body").evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await table.locator('.rt-row[data-row="99999"]').waitFor();
+    assert.deepEqual((await table.locator('.rt-row[data-row="99999"] span').allTextContents()), ["100000", "99999", "199998"]);
+  });
+
   it("stops a long job with Cancel", async () => {
     const cell = page.locator('[data-testid="cell"]').last();
     await cell.locator("select").first().selectOption("js");

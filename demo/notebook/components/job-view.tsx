@@ -49,11 +49,12 @@ function adaptiveNote(s: StageRecord): string {
   return notes.join("; ");
 }
 
-const BOX_WIDTH = 300;
+const BOX_WIDTH = 340;
 
 function StageDag({ stages }: { stages: StageRecord[] }) {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: "LR", nodesep: 24, ranksep: 70, marginx: 8, marginy: 8 });
+  // Top to bottom, as Spark's UI draws a job: the panel is narrow and a job is a chain of stages more often than a wide fan.
+  g.setGraph({ rankdir: "TB", nodesep: 20, ranksep: 36, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));
   const lines = (s: StageRecord) => s.operators.slice(0, 6);
   for (const s of stages) g.setNode(String(s.stageId), { width: BOX_WIDTH, height: 40 + 15 * lines(s).length });
@@ -81,7 +82,7 @@ function StageDag({ stages }: { stages: StageRecord[] }) {
           <g class={`stage-box ${s.state}`} data-testid="stage" data-stage={s.stageId} data-state={s.state} transform={`translate(${x},${y})`}>
             <rect width={n.width} height={n.height} rx="6" />
             <text x="8" y="17" class="stage-title">Stage {s.stageId} · {s.kind === "result" ? "result" : "shuffle map"} · {s.tasksDone}/{s.numTasks}{s.attempts > 1 ? ` · attempt ${s.attempts - 1}` : ""}</text>
-            {lines(s).map((op, i) => <text x="8" y={34 + 15 * i} class="op">{op.length > 44 ? `${op.slice(0, 43)}…` : op}<title>{op}</title></text>)}
+            {lines(s).map((op, i) => <text x="8" y={34 + 15 * i} class="op">{op.length > 52 ? `${op.slice(0, 51)}…` : op}<title>{op}</title></text>)}
           </g>
         );
       })}
@@ -118,7 +119,7 @@ const STAGE_COLOURS = ["#e8642c", "#3b82c4", "#4a9d5b", "#a25bc4", "#c4a23b", "#
 function TaskTimeline({ tasks, job }: { tasks: TaskRecord[]; job: JobRecord }) {
   const executors = [...new Set(tasks.map((t) => t.executorId))].sort();
   const start = job.start, end = Math.max(job.end ?? Date.now(), ...tasks.map((t) => t.end ?? Date.now()));
-  const span = Math.max(1, end - start), width = 640, lane = 22;
+  const span = Math.max(1, end - start), width = 420, lane = 22;
   const xOf = (t: number) => ((t - start) / span) * width;
   return (
     <svg class="timeline" data-testid="timeline" width={width + 90} height={executors.length * lane + 24}>
