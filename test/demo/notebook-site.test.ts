@@ -82,7 +82,7 @@ describe("the built notebook site", { timeout: 600_000 }, () => {
       await page.locator('[data-testid="isolation-banner"]').waitFor();
       for (const cell of ["c1", "c2", "c3", "c5"]) {
         const status = await cellStatus(page, cell);
-        assert.equal(status, "done", `${cell}: ${await page.locator(`[data-cell="${cell}"] [data-testid="cell-error"]`).textContent().catch(() => "")}`);
+        assert.equal(status, "done", `${cell}: ${(await page.locator(`[data-cell="${cell}"] [data-testid="cell-error"]`).allTextContents()).join("")}`);
       }
       assert.equal((await tableRows(page, "c2")).length, 5);
       assert.deepEqual(errors, []);
