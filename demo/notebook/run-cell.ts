@@ -13,7 +13,7 @@ import type * as arrowTypes from "apache-arrow";
 import * as arrow from "apache-arrow";
 import { transform } from "sucrase";
 import { parse } from "acorn";
-import type { Session } from "cinder";
+import type { Session, ScanMetricsSnapshot } from "cinder";
 
 export type CellLanguage = "sql" | "js";
 
@@ -29,6 +29,8 @@ export interface CellOutput {
   /** A value that is not a table (a number, a string, an object as JSON). */
   text: string | null;
   elapsedMs: number;
+  /** What the cell's last query read from files: bytes fetched, row groups read and skipped per scan. */
+  scans: ScanMetricsSnapshot[];
 }
 
 export interface CellFailure {
@@ -43,12 +45,14 @@ export interface CellFailure {
 /** Runs a cell; `scope` adds names a script cell sees (the notebook's `sample` file URLs). */
 export async function runCell(session: Session, language: CellLanguage, source: string, scope: Record<string, unknown> = {}): Promise<CellOutput> {
   const started = performance.now();
+  const before = session.lastQueryMetrics;
   const value = language === "sql" ? session.sql(source) : await runScript(session, source, scope);
   const out = await display(value);
-  return { ...out, elapsedMs: Math.round(performance.now() - started) };
+  const metrics = session.lastQueryMetrics;
+  return { ...out, elapsedMs: Math.round(performance.now() - started), scans: metrics && metrics !== before ? metrics.scans : [] };
 }
 
-async function display(value: unknown): Promise<Omit<CellOutput, "elapsedMs">> {
+async function display(value: unknown): Promise<Omit<CellOutput, "elapsedMs" | "scans">> {
   if (value instanceof DataFrame) {
     const table = await value.limit(MAX_DISPLAY_ROWS + 1).toArrow();
     const truncated = table.numRows > MAX_DISPLAY_ROWS;

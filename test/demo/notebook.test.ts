@@ -51,6 +51,7 @@ describe("the notebook (npm start)", { timeout: 600_000 }, () => {
     assert.deepEqual((await tableRows(page, "c3")).map((r) => [r[0], r[1]]), byPassengers.map((r) => [String(r[0]), String(r[1])]));
 
     assert.equal(await cellStatus(page, "c5"), "done", "TPC-H Q1");
+    assert.match((await page.locator('[data-cell="c5"] [data-testid="scans"]').textContent())!, /fetched in \d+ request\(s\), \d+ row group\(s\) read, \d+ skipped/);
     assert.equal(await page.locator('[data-cell="c5"] [data-testid="result-table"]').getAttribute("data-rows"), "4");
     await page.screenshot({ path: `${shots}notebook.png` });
   });

@@ -8,7 +8,7 @@ import { updateCell, removeCell } from "../notebook-state.ts";
 import { CellEditor } from "./cell-editor.tsx";
 import { ResultTable } from "./result-table.tsx";
 import { ResultChart, specFor } from "./result-chart.tsx";
-import { ProgressStrip } from "./job-view.tsx";
+import { ProgressStrip, formatBytes } from "./job-view.tsx";
 import type { NotebookEngine } from "../engine.ts";
 import { MAX_DISPLAY_ROWS } from "../run-cell.ts";
 
@@ -70,6 +70,13 @@ export function Cell({ cell, run, engine, schema, onRun, onOpenJob }: Props) {
                 <span class="downloads">Download <button onClick={() => download("csv")}>CSV</button><button onClick={() => download("parquet")}>Parquet</button><button onClick={() => download("arrow")}>Arrow</button></span>
               )}
             </div>
+            {output.scans.length > 0 && (
+              <ul class="scans" data-testid="scans">
+                {output.scans.map((scan) => (
+                  <li>{scan.source}: {formatBytes(scan.bytesFetched)} fetched in {scan.requests} request(s), {scan.rowGroupsRead} row group(s) read, {scan.rowGroupsSkipped} skipped by statistics{scan.notes.length ? ` (${scan.notes.join("; ")})` : ""}</li>
+                ))}
+              </ul>
+            )}
             {output.text !== null && <pre class="value">{output.text}</pre>}
             {output.table && view === "table" && <ResultTable table={output.table} />}
             {output.table && view === "chart" && <ResultChart table={output.table} spec={specFor(output.table, cell.chart)} onSpec={(chart) => updateCell(cell.id, { chart })} />}
