@@ -96,11 +96,6 @@ export class NotebookEngine {
     const df = await this.session.read.parquet(url);
     return this.register(tableNameOf(new URL(url).pathname.split("/").pop() || "remote"), df, url);
   }
-
-  /** Table name -> column names, for the editor's completion. */
-  completionSchema(): Record<string, string[]> {
-    return Object.fromEntries([...this.tables.values()].map((t) => [t.name, t.fields.map((f) => f.name)]));
-  }
 }
 
 /** A table name from a file name: its stem, made a SQL identifier. */

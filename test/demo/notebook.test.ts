@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { duckRows } from "../support/duckdb-oracle.ts";
-import { cellStatus, launchChromium, openNotebook, root, serveNotebook, tableRows } from "./support/notebook-page.ts";
+import { cellStatus, launchChromium, openNotebook, root, serveNotebook, tableRows, typeIntoLastCell } from "./support/notebook-page.ts";
 import type { Served } from "./support/notebook-page.ts";
 
 const shots = `${root}docs/screenshots/`;
@@ -90,11 +90,7 @@ describe("the notebook (npm start)", { timeout: 600_000 }, () => {
 
   it("marks a syntax error at its line and column", async () => {
     await page.locator('[data-testid="add-sql"]').click();
-    const cell = page.locator('[data-testid="cell"]').last();
-    await cell.locator(".cm-content").click();
-    await page.keyboard.type("SELECT payment\nFROM trips\nWHERE fare >");
-    await page.keyboard.press("Control+Enter");
-    const id = (await cell.getAttribute("data-cell"))!;
+    const { cell, id } = await typeIntoLastCell(page, "SELECT payment\nFROM trips\nWHERE fare >");
     assert.equal(await cellStatus(page, id), "failed");
     const error = cell.locator('[data-testid="cell-error"]');
     assert.equal(await error.getAttribute("data-code"), "PARSE_SYNTAX_ERROR");
@@ -103,24 +99,13 @@ describe("the notebook (npm start)", { timeout: 600_000 }, () => {
   });
 
   it("shows an unknown column with suggestions, at the column", async () => {
-    const cell = page.locator('[data-testid="cell"]').last();
-    await cell.locator(".cm-content").click();
-    await page.keyboard.press("Control+a");
-    await page.keyboard.type("SELECT paymnt FROM trips");
-    await page.keyboard.press("Control+Enter");
-    const id = (await cell.getAttribute("data-cell"))!;
+    const { cell, id } = await typeIntoLastCell(page, "SELECT paymnt FROM trips");
     await page.waitForFunction((cid) => document.querySelector(`[data-cell="${cid}"] [data-testid="cell-error"]`)?.getAttribute("data-code") === "UNRESOLVED_COLUMN", id);
     assert.match((await cell.locator('[data-testid="cell-error"]').textContent())!, /line 1, column 8.*payment/s);
   });
 
   it("shows 100,000 rows in a virtualized table that scrolls to the last", async () => {
-    const cell = page.locator('[data-testid="cell"]').last();
-    await cell.locator("select").first().selectOption("js");
-    await cell.locator(".cm-content").click();
-    await page.keyboard.press("Control+a");
-    await page.keyboard.type("spark.range(100000).selectExpr(\"id\", \"id * 2 AS twice\")");
-    await page.keyboard.press("Control+Enter");
-    const id = (await cell.getAttribute("data-cell"))!;
+    const { cell, id } = await typeIntoLastCell(page, "spark.range(100000).selectExpr(\"id\", \"id * 2 AS twice\")", "js");
     assert.equal(await cellStatus(page, id), "done");
     const table = cell.locator('[data-testid="result-table"]');
     assert.equal(await table.getAttribute("data-rows"), "100000");
@@ -131,13 +116,7 @@ describe("the notebook (npm start)", { timeout: 600_000 }, () => {
   });
 
   it("stops a long job with Cancel", async () => {
-    const cell = page.locator('[data-testid="cell"]').last();
-    await cell.locator("select").first().selectOption("js");
-    await cell.locator(".cm-content").click();
-    await page.keyboard.press("Control+a");
-    await page.keyboard.type("spark.range(0, 400000000, 1, 400).selectExpr(\"id % 7 AS k\").groupBy(\"k\").count()");
-    await page.keyboard.press("Control+Enter");
-    const id = (await cell.getAttribute("data-cell"))!;
+    const { cell, id } = await typeIntoLastCell(page, "spark.range(0, 400000000, 1, 400).selectExpr(\"id % 7 AS k\").groupBy(\"k\").count()", "js");
     await cell.locator('[data-testid="job-progress"][data-state="running"]').waitFor({ timeout: 30_000 });
     await page.locator('[data-testid="cancel"]').click();
     assert.equal(await cellStatus(page, id, 30_000), "failed");

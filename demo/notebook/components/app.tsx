@@ -102,7 +102,7 @@ export function App({ engine, isolated, ready }: { engine: NotebookEngine; isola
       )}
       <header><h1>Cinder notebook</h1><span class="muted">Spark-style jobs on {settings.value.executors} Web Worker executor(s), in this tab</span></header>
       <aside class="left">
-        <DataPanel engine={engine} tables={tables.value} onFiles={addFiles} onUrl={addUrl} message={message} />
+        <DataPanel tables={tables.value} onFiles={addFiles} onUrl={addUrl} message={message} />
         <Controls engine={engine} busy={busy.value > 0} onExecutors={setExecutors} />
       </aside>
       <main class="cells">

@@ -4,11 +4,10 @@
  * target for Parquet, CSV and Arrow files.
  */
 import { useState } from "preact/hooks";
-import type { NotebookEngine, TableInfo } from "../engine.ts";
+import type { TableInfo } from "../engine.ts";
 import { formatBytes } from "./job-view.tsx";
 
 interface Props {
-  engine: NotebookEngine;
   tables: TableInfo[];
   onFiles(files: File[]): void;
   onUrl(url: string): void;

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 
 export const root = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -64,4 +64,15 @@ export async function cellStatus(page: Page, cellId: string, timeout = 60_000): 
 export async function tableRows(page: Page, cellId: string): Promise<string[][]> {
   return page.locator(`[data-cell="${cellId}"] [data-testid="result-table"] .rt-row`).evaluateAll((rows) =>
     rows.map((r) => [...r.querySelectorAll("span")].slice(1).map((s) => s.textContent ?? "")));
+}
+
+/** Replaces the last cell's text with `source` as a user types it (in `language`), runs it with Ctrl+Enter, and returns the cell and its id. */
+export async function typeIntoLastCell(page: Page, source: string, language?: "sql" | "js"): Promise<{ cell: Locator; id: string }> {
+  const cell = page.locator('[data-testid="cell"]').last();
+  if (language) await cell.locator("select").first().selectOption(language);
+  await cell.locator(".cm-content").click();
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type(source);
+  await page.keyboard.press("Control+Enter");
+  return { cell, id: (await cell.getAttribute("data-cell"))! };
 }
