@@ -26,7 +26,7 @@ import { join } from "node:path";
 import { Session } from "../src/index.ts";
 import type { LogicalPlan } from "../src/plan/logical-plan.ts";
 import { parquetFormatReader } from "../src/io/parquet-source.ts";
-import { newTaskMetrics } from "../src/physical/task-context.ts";
+import { newTaskMetrics } from "../src/types/task-metrics.ts";
 import { startRangeServer } from "../test/io/range-server.ts";
 import { and, cmp, runWithMetrics, withPushedFilter } from "../test/io/support-plans.ts";
 

@@ -27,8 +27,8 @@ export {
 export type { ErrorCode, SerializedError } from "./common/errors.ts";
 export { Config, CONFIG_DEFAULTS } from "./common/config.ts";
 export type { ConfigValues, ConfigKey } from "./common/config.ts";
-export type { DataType, Field } from "./plan/types.ts";
-export { typeToString } from "./plan/types.ts";
+export type { DataType, Field } from "./types/data-types.ts";
+export { typeToString } from "./types/data-types.ts";
 export type { CellValue } from "./exec/values.ts";
 export { Cluster } from "./cluster/cluster.ts";
 export type { ClusterOptions, ExecutorKind } from "./cluster/cluster.ts";

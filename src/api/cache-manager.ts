@@ -19,12 +19,12 @@ import { outputSchema, planChildren, withChildren } from "../plan/logical-plan.t
 import type { Batch } from "../exec/column-vector.ts";
 import { batchByteSize, projectBatch } from "../exec/column-vector.ts";
 import type { DataSource } from "../plan/logical-plan.ts";
-import type { Field } from "../plan/types.ts";
+import type { Field } from "../types/data-types.ts";
 import type { Expr } from "../plan/expressions.ts";
 import type { PhysicalPlan } from "../physical/physical-plan.ts";
 import { numPartitions } from "../physical/physical-plan.ts";
 import { estimateStatistics } from "../plan/statistics.ts";
-import type { BatchStream } from "../physical/task-context.ts";
+import type { BatchStream } from "../exec/column-vector.ts";
 import type { FormatReader } from "../io/source-registry.ts";
 import { CACHED_FORMAT, cachedRddOf, cachedRddPartitions, newRddId } from "../executor/task.ts";
 import { IOError } from "../common/errors.ts";

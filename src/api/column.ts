@@ -2,10 +2,11 @@
  * `Column`: a handle on an expression, for the DataFrame API. Methods build
  * new expressions (PySpark's names in camelCase); nothing is evaluated here.
  */
-import type { ArithmeticOp, ComparisonOp, Expr, SortOrder } from "../plan/expressions.ts";
+import type { Expr, SortOrder } from "../plan/expressions.ts";
+import type { ArithmeticOp, ComparisonOp } from "../types/operations.ts";
 import { alias, exprToString } from "../plan/expressions.ts";
-import type { DataType } from "../plan/types.ts";
-import { parseTypeName } from "../plan/types.ts";
+import type { DataType } from "../types/data-types.ts";
+import { parseTypeName } from "../types/data-types.ts";
 import { literalType } from "../plan/analyzer.ts";
 import { AnalysisError } from "../common/errors.ts";
 import type { WindowSpec } from "./window.ts";

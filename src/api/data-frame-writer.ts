@@ -16,7 +16,7 @@
 import type { Batch } from "../exec/column-vector.ts";
 import { takeBatch } from "../exec/column-vector.ts";
 import { formatCell } from "../exec/values.ts";
-import type { Field } from "../plan/types.ts";
+import type { Field } from "../types/data-types.ts";
 import { AnalysisError, IOError } from "../common/errors.ts";
 import { encodeArrowFile, encodeCsv, encodeParquet } from "../io/file-writers.ts";
 import type { CsvWriteOptions, ParquetWriteOptions } from "../io/file-writers.ts";

@@ -7,11 +7,12 @@
 import type * as arrow from "apache-arrow";
 import type { Expr, SortOrder } from "../plan/expressions.ts";
 import { alias, newExprId, sortOrderToString, transformUp } from "../plan/expressions.ts";
-import type { JoinType, LogicalPlan } from "../plan/logical-plan.ts";
+import type { LogicalPlan } from "../plan/logical-plan.ts";
+import type { JoinType } from "../types/operations.ts";
 import { columnRef, outputSchema, planToString } from "../plan/logical-plan.ts";
 import { analyzeNode, resolveColumn } from "../plan/analyzer.ts";
-import type { Field } from "../plan/types.ts";
-import { typeToString } from "../plan/types.ts";
+import type { Field } from "../types/data-types.ts";
+import { typeToString } from "../types/data-types.ts";
 import { AnalysisError } from "../common/errors.ts";
 import type { Batch } from "../exec/column-vector.ts";
 import { columnValues } from "../exec/values.ts";

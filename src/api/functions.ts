@@ -7,8 +7,9 @@
  * import { col, lit, sum, when } from "cinder";
  * df.groupBy("k").agg(sum("v").alias("total"));
  */
-import type { AggregateFn, Expr } from "../plan/expressions.ts";
-import type { DataType } from "../plan/types.ts";
+import type { Expr } from "../plan/expressions.ts";
+import type { AggregateFn } from "../types/operations.ts";
+import type { DataType } from "../types/data-types.ts";
 import { AnalysisError } from "../common/errors.ts";
 import { Column, call, columnOf, toExpr } from "./column.ts";
 import type { ColumnLike } from "./column.ts";

@@ -19,8 +19,8 @@ import { AnalysisError, ResultTooLargeError } from "../common/errors.ts";
 import type { Expr } from "../plan/expressions.ts";
 import { newExprId } from "../plan/expressions.ts";
 import type { LogicalPlan } from "../plan/logical-plan.ts";
-import type { DataType, Field } from "../plan/types.ts";
-import { FLOAT64, INT64, parseTypeName, typeToString } from "../plan/types.ts";
+import type { DataType, Field } from "../types/data-types.ts";
+import { FLOAT64, INT64, parseTypeName, typeToString } from "../types/data-types.ts";
 import { analyze, literalType } from "../plan/analyzer.ts";
 import { optimize, optimizeWithStats } from "../optimizer/optimizer.ts";
 import type { PhysicalPlan } from "../physical/physical-plan.ts";
@@ -34,7 +34,7 @@ import { SourceRegistry, splitIntoPartitions } from "../io/source-registry.ts";
 import { runLocally } from "../executor/local-executor.ts";
 import { ListenerBus } from "../scheduler/listener-bus.ts";
 import type { ScanMetrics } from "../io/scan-metrics.ts";
-import { meterScans, scanAnnotator, scanSnapshots } from "../io/scan-metrics.ts";
+import { meterScans, scanAnnotator, scanSnapshots } from "../physical/scan-meter.ts";
 import { parseExpression, parseStatement } from "../sql/index.ts";
 import { Catalog } from "./catalog.ts";
 import { DataFrame } from "./data-frame.ts";
@@ -44,6 +44,11 @@ import { parallelize } from "../rdd/parallelize.ts";
 import type { Broadcast } from "../rdd/broadcast.ts";
 import { createBroadcast } from "../rdd/broadcast.ts";
 import { CacheManager } from "./cache-manager.ts";
+
+// rdd.toDF() returns this layer's DataFrame (see RDDFrameTypes).
+declare module "../rdd/rdd-context.ts" {
+  interface RDDFrameTypes { frame: DataFrame }
+}
 
 /** Column types for `createDataFrame`: a type name (`"int"`, `"decimal(10,2)"`, `"string"`) or a DataType. */
 export type SchemaSpec = Record<string, string | DataType>;

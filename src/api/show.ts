@@ -1,5 +1,5 @@
 /** The text table `show()` prints, laid out like Spark's. */
-import type { Field } from "../plan/types.ts";
+import type { Field } from "../types/data-types.ts";
 import type { Batch } from "../exec/column-vector.ts";
 import { formatCell } from "../exec/values.ts";
 

@@ -6,7 +6,8 @@
  * const w = Window.partitionBy("dept").orderBy(col("salary").desc());
  * df.withColumn("rank", rank().over(w));
  */
-import type { FrameBound, SortOrder, WindowFrame, WindowSpec as WindowSpecData } from "../plan/expressions.ts";
+import type { SortOrder, WindowSpec as WindowSpecData } from "../plan/expressions.ts";
+import type { FrameBound, WindowFrame } from "../types/operations.ts";
 import { Column, columnOf } from "./column.ts";
 
 export function orderOf(c: Column | string): SortOrder {

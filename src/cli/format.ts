@@ -5,7 +5,7 @@
  * numbers, NULL as null) and `csv` (RFC 4180 quoting, empty field for NULL).
  */
 import type { CellValue } from "../exec/values.ts";
-import type { Field } from "../plan/types.ts";
+import type { Field } from "../types/data-types.ts";
 
 export type OutputFormat = "table" | "json" | "csv";
 

@@ -19,7 +19,7 @@ import { batchByteSize } from "../exec/column-vector.ts";
 import type { DataSource } from "../plan/logical-plan.ts";
 import type { PhysicalPlan } from "../physical/physical-plan.ts";
 import { physicalChildren, withPhysicalChildren } from "../physical/physical-plan.ts";
-import type { SourceReader } from "../physical/task-context.ts";
+import type { SourceReader } from "../io/source-reader.ts";
 import { cachedRddOf } from "../executor/task.ts";
 import { isOpfsPath } from "../io/opfs.ts";
 import { noteScanPath } from "../io/scan-metrics.ts";

@@ -8,8 +8,8 @@
  * Decimals are unscaled doubles: exact while the unscaled value stays within
  * 2^53, and within one part in 2^53 beyond (documented in the README).
  */
-import type { DataType } from "../plan/types.ts";
-import { typeToString } from "../plan/types.ts";
+import type { DataType } from "../types/data-types.ts";
+import { typeToString } from "../types/data-types.ts";
 import { ExecutionError } from "../common/errors.ts";
 import type { ColumnVector } from "./column-vector.ts";
 import { allocateValues } from "./column-vector.ts";

@@ -6,8 +6,8 @@
  * `column-vector.ts`, and bit-packed validity becomes bytes.
  */
 import * as arrow from "apache-arrow";
-import type { DataType, Field } from "../plan/types.ts";
-import { decimal } from "../plan/types.ts";
+import type { DataType, Field } from "../types/data-types.ts";
+import { decimal } from "../types/data-types.ts";
 import { UnsupportedError, ExecutionError } from "../common/errors.ts";
 import type { Batch, ColumnVector, NumericArray } from "./column-vector.ts";
 import { decodeDictionary } from "./column-vector.ts";

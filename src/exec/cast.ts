@@ -13,8 +13,8 @@
  * A cast from string works once per dictionary entry when the column is
  * dictionary-encoded, and only rows that use an entry can fail on it.
  */
-import type { DataType } from "../plan/types.ts";
-import { isDecimal, isFloat, isInteger, isNumeric, typeEquals, typeToString } from "../plan/types.ts";
+import type { DataType } from "../types/data-types.ts";
+import { isDecimal, isFloat, isInteger, isNumeric, typeEquals, typeToString } from "../types/data-types.ts";
 import { ExecutionError, UnsupportedError } from "../common/errors.ts";
 import type { ColumnVector, NumericArray } from "./column-vector.ts";
 import { allocateValues, nullVector, Utf8Builder } from "./column-vector.ts";

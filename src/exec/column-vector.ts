@@ -18,7 +18,7 @@
  * - utf8: UTF-8 bytes plus Int32Array offsets, or dictionary codes
  *   (Int32Array) into a utf8 `dictionary` vector
  */
-import type { DataType } from "../plan/types.ts";
+import type { DataType } from "../types/data-types.ts";
 import { InternalError } from "../common/errors.ts";
 
 export type NumericArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
@@ -41,6 +41,9 @@ export interface Batch {
   readonly columns: ColumnVector[];
   readonly numRows: number;
 }
+
+/** The batches of one partition, pulled one at a time (operators are async generators). */
+export type BatchStream = AsyncIterable<Batch>;
 
 export const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder();

@@ -4,8 +4,8 @@
  * which orders them by code point as DuckDB and Spark do; a dictionary
  * column compared with a constant is compared once per dictionary entry.
  */
-import { BOOLEAN } from "../plan/types.ts";
-import type { ComparisonOp } from "../plan/expressions.ts";
+import { BOOLEAN } from "../types/data-types.ts";
+import type { ComparisonOp } from "../types/operations.ts";
 import type { ColumnVector } from "./column-vector.ts";
 import { mergeValidity } from "./validity.ts";
 import { stringSpan } from "./hash.ts";

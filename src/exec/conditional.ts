@@ -5,78 +5,15 @@
  * stay dictionary-encoded. IN follows SQL's three-valued logic: with no
  * match, a NULL on either side makes the answer NULL, not FALSE.
  */
-import type { DataType } from "../plan/types.ts";
-import { BOOLEAN } from "../plan/types.ts";
-import type { Expr } from "../plan/expressions.ts";
-import { exprType } from "../plan/expression-types.ts";
-import { ExecutionError } from "../common/errors.ts";
+import type { DataType } from "../types/data-types.ts";
+import { BOOLEAN } from "../types/data-types.ts";
 import type { Batch, ColumnVector } from "./column-vector.ts";
-import { take, takeBatch, utf8FromStrings } from "./column-vector.ts";
+import { take, utf8FromStrings } from "./column-vector.ts";
 import { compare } from "./compare.ts";
 import { or, not } from "./logic.ts";
 import { hashColumn, stringSpan } from "./hash.ts";
 import { allNull, constantNumber, isConstantString, liftFromDictionary, pickRows } from "./functions/vector-util.ts";
 import { spanToString } from "./functions/text-parse.ts";
-
-type CaseExpr = Extract<Expr, { type: "case" }>;
-
-/**
- * Evaluates a CASE expression over a batch. Branches are first computed
- * over every row (fast, vectorized); if that raises an execution error (a
- * cast of text that is not a number, sqrt of a negative...) it is redone
- * lazily, each THEN only over the rows its WHEN selects and each WHEN only
- * over the rows still undecided, so `CASE WHEN x > 0 THEN ln(x) END` and a
- * CAST guarded by a CASE behave as in DuckDB and Spark.
- */
-export function evaluateCase(e: CaseExpr, batch: Batch, evaluate: (e: Expr, batch: Batch) => ColumnVector): ColumnVector {
-  const type = exprType(e);
-  try {
-    return caseWhen(e.branches.map((b) => ({ when: evaluate(b.when, batch), then: evaluate(b.then, batch) })), e.otherwise ? evaluate(e.otherwise, batch) : null, type, batch.numRows);
-  } catch (err) {
-    if (!(err instanceof ExecutionError)) throw err;
-    return lazyCase(e, batch, evaluate, type);
-  }
-}
-
-function lazyCase(e: CaseExpr, batch: Batch, evaluate: (e: Expr, batch: Batch) => ColumnVector, type: DataType): ColumnVector {
-  const n = batch.numRows;
-  const pick = new Int32Array(n).fill(-1);
-  const sources: ColumnVector[] = [];
-  let rows = new Int32Array(n);
-  for (let i = 0; i < n; i++) rows[i] = i;
-  let count = n;
-  /** Evaluates `expr` on the undecided rows listed in `chosen` (positions into `rows`) and scatters it back to full length. */
-  const addSource = (expr: Expr, sub: Batch, chosen: Int32Array, c: number) => {
-    const value = evaluate(expr, c === sub.numRows ? sub : takeBatch(sub, chosen, c));
-    const back = new Int32Array(n).fill(-1);
-    for (let k = 0; k < c; k++) {
-      const row = rows[chosen[k]!]!;
-      back[row] = k;
-      pick[row] = sources.length;
-    }
-    sources.push(take(value, back));
-  };
-  for (const b of e.branches) {
-    if (count === 0) break;
-    const sub = count === n ? batch : takeBatch(batch, rows, count);
-    const cond = evaluate(b.when, sub), cv = cond.values, valid = cond.validity;
-    const chosen = new Int32Array(count), rest = new Int32Array(count);
-    let c = 0, r = 0;
-    for (let j = 0; j < count; j++) {
-      if (cv[j] === 1 && (!valid || valid[j] === 1)) chosen[c++] = j; else rest[r++] = rows[j]!;
-    }
-    if (c > 0) addSource(b.then, sub, chosen, c);
-    rows = rest;
-    count = r;
-  }
-  if (e.otherwise && count > 0) {
-    const sub = count === n ? batch : takeBatch(batch, rows, count);
-    const all = new Int32Array(count);
-    for (let j = 0; j < count; j++) all[j] = j;
-    addSource(e.otherwise, sub, all, count);
-  }
-  return pickRows(sources, pick, type, n);
-}
 
 /** CASE WHEN: the first branch whose condition is TRUE (not NULL, not FALSE) wins; no ELSE gives NULL. */
 export function caseWhen(branches: { when: ColumnVector; then: ColumnVector }[], otherwise: ColumnVector | null, type: DataType, length: number): ColumnVector {
@@ -95,27 +32,6 @@ export function caseWhen(branches: { when: ColumnVector; then: ColumnVector }[],
     for (let i = 0; i < length; i++) if (pick[i] === -1) pick[i] = k;
   }
   return pickRows(sources, pick, type, length);
-}
-
-/**
- * Evaluates COALESCE over a batch: every argument over every row first; if
- * that raises an execution error, lazily as the CASE it stands for, so an
- * argument is only computed for rows that every earlier argument left NULL
- * (`coalesce(x, cast(s AS int))` fails only where it must, as in DuckDB).
- */
-export function evaluateCoalesce(e: Extract<Expr, { type: "call" }>, batch: Batch, evaluate: (e: Expr, batch: Batch) => ColumnVector): ColumnVector {
-  const type = exprType(e);
-  try {
-    return coalesce(e.args.map((a) => evaluate(a, batch)), type, batch.numRows);
-  } catch (err) {
-    if (!(err instanceof ExecutionError)) throw err;
-    const asCase: CaseExpr = {
-      type: "case",
-      branches: e.args.slice(0, -1).map((a) => ({ when: { type: "isNull", expr: a, negated: true }, then: a })),
-      otherwise: e.args[e.args.length - 1]!,
-    };
-    return lazyCase(asCase, batch, evaluate, type);
-  }
 }
 
 /** COALESCE: the first non-NULL argument of each row. */

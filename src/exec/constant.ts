@@ -2,8 +2,8 @@
  * A column of one repeated value, for literals. Strings are held as a
  * one-entry dictionary, so a long constant column costs 4 bytes a row.
  */
-import type { LiteralValue } from "../plan/expressions.ts";
-import type { DataType } from "../plan/types.ts";
+import type { LiteralValue } from "../types/operations.ts";
+import type { DataType } from "../types/data-types.ts";
 import type { ColumnVector } from "./column-vector.ts";
 import { allocateValues, nullVector, utf8FromStrings } from "./column-vector.ts";
 

@@ -5,8 +5,8 @@
  * argument columns to the kernel family that implements it (strings, dates,
  * math in src/exec/functions/; coalesce and nullif in conditional.ts).
  */
-import type { DataType } from "../plan/types.ts";
-import { INT64 } from "../plan/types.ts";
+import type { DataType } from "../types/data-types.ts";
+import { INT64 } from "../types/data-types.ts";
 import { InternalError } from "../common/errors.ts";
 import type { ColumnVector } from "./column-vector.ts";
 import { hashRows } from "./hash.ts";

@@ -9,7 +9,7 @@
  * honoured as the case-insensitive flag, as in Java and RE2. Regexes run on
  * decoded strings, once per dictionary entry when the input is encoded.
  */
-import { BOOLEAN } from "../plan/types.ts";
+import { BOOLEAN } from "../types/data-types.ts";
 import { ExecutionError } from "../common/errors.ts";
 import type { ColumnVector } from "./column-vector.ts";
 import { stringSpan } from "./hash.ts";

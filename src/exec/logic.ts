@@ -1,5 +1,5 @@
 /** Boolean kernels with SQL's three-valued logic (NULL = unknown). */
-import { BOOLEAN } from "../plan/types.ts";
+import { BOOLEAN } from "../types/data-types.ts";
 import type { ColumnVector } from "./column-vector.ts";
 
 /** FALSE AND anything = FALSE; TRUE AND NULL = NULL. */

@@ -3,8 +3,8 @@
  * (`createDataFrame`) and reading cells back (`collect`). Not a hot path;
  * kernels never go through these.
  */
-import type { DataType } from "../plan/types.ts";
-import { isDecimal } from "../plan/types.ts";
+import type { DataType } from "../types/data-types.ts";
+import { isDecimal } from "../types/data-types.ts";
 import { AnalysisError, ExecutionError } from "../common/errors.ts";
 import type { ColumnVector } from "./column-vector.ts";
 import { allocateValues, isValidAt, stringAt, utf8FromStrings } from "./column-vector.ts";

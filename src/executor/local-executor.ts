@@ -6,7 +6,7 @@
  */
 import type { ConfigValues } from "../common/config.ts";
 import type { Batch } from "../exec/column-vector.ts";
-import { evaluate } from "../exec/evaluate.ts";
+import { evaluate } from "../physical/expressions/evaluate.ts";
 import { roundRobinPartitionIds, splitByPartition } from "../exec/partition.ts";
 import { partitionIds } from "./partition-ids.ts";
 import { scatterToPartitions } from "./shuffle-scatter.ts";
@@ -14,8 +14,11 @@ import { rangeBounds, rangePartitionIds, sampleKeys } from "../exec/range-partit
 import type { Partitioning, PhysicalOf, PhysicalPlan } from "../physical/physical-plan.ts";
 import { numPartitions } from "../physical/physical-plan.ts";
 import { collectPartition, execute } from "../physical/execute.ts";
-import type { BatchStream, ExchangeReader, SourceReader, TaskContext, TaskMetrics } from "../physical/task-context.ts";
-import { newTaskMetrics } from "../physical/task-context.ts";
+import type { ExchangeReader, TaskContext } from "../physical/task-context.ts";
+import type { TaskMetrics } from "../types/task-metrics.ts";
+import type { SourceReader } from "../io/source-reader.ts";
+import type { BatchStream } from "../exec/column-vector.ts";
+import { newTaskMetrics } from "../types/task-metrics.ts";
 
 /** Exchange outputs of one job, computed once and kept until the job ends. */
 class InMemoryExchanges implements ExchangeReader {

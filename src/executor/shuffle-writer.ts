@@ -6,7 +6,7 @@
  */
 import type { Batch } from "../exec/column-vector.ts";
 import { batchByteSize } from "../exec/column-vector.ts";
-import { evaluate } from "../exec/evaluate.ts";
+import { evaluate } from "../physical/expressions/evaluate.ts";
 import type { Partitioning, PhysicalPlan } from "../physical/physical-plan.ts";
 import { execute } from "../physical/execute.ts";
 import type { TaskContext } from "../physical/task-context.ts";

@@ -6,7 +6,7 @@
  * (`src/api/data-frame-writer.ts`).
  */
 import * as arrow from "apache-arrow";
-import type { Field } from "../plan/types.ts";
+import type { Field } from "../types/data-types.ts";
 import type { Batch } from "../exec/column-vector.ts";
 import { arrowTableOf } from "../exec/arrow-convert.ts";
 import { formatCell } from "../exec/values.ts";

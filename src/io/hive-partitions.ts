@@ -6,8 +6,8 @@
  * ISO dates, else string; `__HIVE_DEFAULT_PARTITION__` is NULL), the way
  * DuckDB's `hive_partitioning` and Spark's partition discovery read them.
  */
-import type { LiteralValue } from "../plan/expressions.ts";
-import type { DataType } from "../plan/types.ts";
+import type { LiteralValue } from "../types/operations.ts";
+import type { DataType } from "../types/data-types.ts";
 import { IOError } from "../common/errors.ts";
 import { nodeFs } from "./byte-source.ts";
 import { isOpfsPath, opfsFs } from "./opfs.ts";

@@ -8,8 +8,9 @@
  * (decimals divided by 10^scale), dates as days, timestamps as microseconds,
  * strings by UTF-8 bytes (Parquet's order for strings).
  */
-import type { Expr, LiteralValue } from "../plan/expressions.ts";
-import type { DataType, Field } from "../plan/types.ts";
+import type { Expr } from "../plan/expressions.ts";
+import type { LiteralValue } from "../types/operations.ts";
+import type { DataType, Field } from "../types/data-types.ts";
 import type { ChunkStats, LeafColumn } from "./parquet-metadata.ts";
 import { PhysicalType } from "./parquet-metadata.ts";
 

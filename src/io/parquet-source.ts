@@ -16,10 +16,11 @@
  */
 import * as arrow from "apache-arrow";
 import type { DataSource } from "../plan/logical-plan.ts";
-import type { Expr, LiteralValue } from "../plan/expressions.ts";
+import type { Expr } from "../plan/expressions.ts";
+import type { LiteralValue } from "../types/operations.ts";
 import { newExprId } from "../plan/expressions.ts";
-import type { DataType, Field } from "../plan/types.ts";
-import { typeToString, typeEquals } from "../plan/types.ts";
+import type { DataType, Field } from "../types/data-types.ts";
+import { typeToString, typeEquals } from "../types/data-types.ts";
 import { AnalysisError, CinderError, IOError } from "../common/errors.ts";
 import type { Batch, ColumnVector } from "../exec/column-vector.ts";
 import { sliceBatch } from "../exec/column-vector.ts";
@@ -27,7 +28,8 @@ import { constantVector } from "../exec/constant.ts";
 import { dataTypeFromArrow } from "../exec/arrow-convert.ts";
 import { sharedMemoryAvailable } from "../exec/shared-memory.ts";
 import { vectorOf } from "./parquet-vectors.ts";
-import type { BatchStream, TaskMetrics } from "../physical/task-context.ts";
+import type { TaskMetrics } from "../types/task-metrics.ts";
+import type { BatchStream } from "../exec/column-vector.ts";
 import { loadParquetWasm } from "../../wasm/parquet-wasm.ts";
 import type { ByteSource, FetchStats } from "./byte-source.ts";
 import { BlobByteSource, FileByteSource, MemoryByteSource } from "./byte-source.ts";

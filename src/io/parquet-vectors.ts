@@ -5,7 +5,7 @@
  * general converter (src/exec/arrow-convert.ts) for the rest.
  */
 import * as arrow from "apache-arrow";
-import type { DataType } from "../plan/types.ts";
+import type { DataType } from "../types/data-types.ts";
 import type { ColumnVector } from "../exec/column-vector.ts";
 import { vectorFromArrowData } from "../exec/arrow-convert.ts";
 

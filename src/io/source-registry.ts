@@ -4,12 +4,14 @@
  * file formats that register a reader for their `DataSource` kind.
  */
 import type { DataSource } from "../plan/logical-plan.ts";
-import type { Field } from "../plan/types.ts";
+import type { Field } from "../types/data-types.ts";
 import type { Expr } from "../plan/expressions.ts";
 import type { Batch } from "../exec/column-vector.ts";
 import { projectBatch, sliceBatch } from "../exec/column-vector.ts";
 import { IOError, InternalError } from "../common/errors.ts";
-import type { BatchStream, SourceReader, TaskMetrics } from "../physical/task-context.ts";
+import type { TaskMetrics } from "../types/task-metrics.ts";
+import type { SourceReader } from "./source-reader.ts";
+import type { BatchStream } from "../exec/column-vector.ts";
 import type { ScanMetrics } from "./scan-metrics.ts";
 import { scanPathNote } from "./scan-metrics.ts";
 

@@ -8,8 +8,8 @@
  */
 import * as arrow from "apache-arrow";
 import { IOError } from "../common/errors.ts";
-import type { DataType } from "../plan/types.ts";
-import { parseTypeName } from "../plan/types.ts";
+import type { DataType } from "../types/data-types.ts";
+import { parseTypeName } from "../types/data-types.ts";
 import type { ColumnVector } from "../exec/column-vector.ts";
 import { parseDate, parseTimestamp, vectorFromValues } from "../exec/values.ts";
 import { FileByteSource } from "./byte-source.ts";

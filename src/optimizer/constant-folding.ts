@@ -8,18 +8,19 @@
  * yet) is left as it is, so the error still happens at run time, for the
  * rows that meet it, exactly as without this rule.
  */
-import type { Expr, LiteralValue } from "../plan/expressions.ts";
+import type { Expr } from "../plan/expressions.ts";
+import type { LiteralValue } from "../types/operations.ts";
 import { exprChildren, mapChildren } from "../plan/expressions.ts";
 import { exprType } from "../plan/expression-types.ts";
 import type { LogicalPlan } from "../plan/logical-plan.ts";
 import { outputSchema } from "../plan/logical-plan.ts";
-import type { DataType } from "../plan/types.ts";
-import { BOOLEAN } from "../plan/types.ts";
+import type { DataType } from "../types/data-types.ts";
+import { BOOLEAN } from "../types/data-types.ts";
 // The optimizer folds constants with the same vectorized evaluator the
 // operators use (on a one-row batch with no columns), so a folded value can
 // never differ from the value the query would have computed. This is the
 // one import from src/exec/ in the optimizer, allowed for that reason.
-import { evaluate } from "../exec/evaluate.ts";
+import { evaluate } from "../physical/expressions/evaluate.ts";
 import { stringAt } from "../exec/column-vector.ts";
 import type { ColumnVector } from "../exec/column-vector.ts";
 import type { OptimizerRule } from "./rule.ts";

@@ -9,8 +9,8 @@ import type { Expr } from "../plan/expressions.ts";
 import { mapChildren, newExprId, someExpr } from "../plan/expressions.ts";
 import type { LogicalPlan } from "../plan/logical-plan.ts";
 import { outputSchema } from "../plan/logical-plan.ts";
-import type { Field } from "../plan/types.ts";
-import { INT64 } from "../plan/types.ts";
+import type { Field } from "../types/data-types.ts";
+import { INT64 } from "../types/data-types.ts";
 
 /**
  * Functions whose result differs from call to call. None are in the

@@ -17,7 +17,7 @@ import type { Expr } from "../plan/expressions.ts";
 import { referencedIds } from "../plan/expressions.ts";
 import type { LogicalPlan } from "../plan/logical-plan.ts";
 import { columnRef, fieldOf, outputSchema, planExpressions, withChildren } from "../plan/logical-plan.ts";
-import type { Field } from "../plan/types.ts";
+import type { Field } from "../types/data-types.ts";
 import type { OptimizerRule } from "./rule.ts";
 import { hasSubquery } from "./plan-util.ts";
 

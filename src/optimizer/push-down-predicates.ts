@@ -19,7 +19,8 @@
  */
 import type { Expr } from "../plan/expressions.ts";
 import { exprToString, isAggregateOrWindow, referencedIds, splitConjuncts, conjunction } from "../plan/expressions.ts";
-import type { JoinType, LogicalPlan, PlanOf } from "../plan/logical-plan.ts";
+import type { LogicalPlan, PlanOf } from "../plan/logical-plan.ts";
+import type { JoinType } from "../types/operations.ts";
 import { columnRef, outputSchema } from "../plan/logical-plan.ts";
 import type { OptimizerRule } from "./rule.ts";
 import { filterOf, hasSubquery, isMovable, outputIds, stripAlias, substituteColumns } from "./plan-util.ts";

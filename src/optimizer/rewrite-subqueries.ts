@@ -30,7 +30,7 @@ import { conjunction, exprChildren, exprToString, newExprId, someExpr, splitConj
 import type { LogicalPlan, PlanOf } from "../plan/logical-plan.ts";
 import { columnRef, fieldOf, outputSchema, planChildren, planExpressions } from "../plan/logical-plan.ts";
 import { exprNullable, exprType } from "../plan/expression-types.ts";
-import { INT64 } from "../plan/types.ts";
+import { INT64 } from "../types/data-types.ts";
 import { castTo } from "../plan/analyzer.ts";
 import { UnsupportedError } from "../common/errors.ts";
 import type { OptimizerRule } from "./rule.ts";

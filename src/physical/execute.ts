@@ -5,7 +5,9 @@
  * pipeline below it.
  */
 import type { PhysicalPlan } from "./physical-plan.ts";
-import type { BatchStream, TaskContext } from "./task-context.ts";
+import type { TaskContext } from "./task-context.ts";
+import type { Batch, BatchStream } from "../exec/column-vector.ts";
+import type { Operator } from "./operator.ts";
 import { scanExec } from "./operators/scan-exec.ts";
 import { filterExec } from "./operators/filter-exec.ts";
 import { projectExec } from "./operators/project-exec.ts";
@@ -20,27 +22,31 @@ import { windowExec } from "./operators/window-exec.ts";
 import { mapPartitionsExec } from "./operators/map-partitions-exec.ts";
 import { coalesceExec } from "./operators/coalesce-exec.ts";
 
+/** Each node kind's operator; Exchanges read what their map stage (or the broadcast) left. */
+const operators: { [K in PhysicalPlan["type"]]: Operator<K> } = {
+  ScanExec: scanExec,
+  FilterExec: filterExec,
+  ProjectExec: projectExec,
+  LocalLimitExec: localLimitExec,
+  GlobalLimitExec: globalLimitExec,
+  UnionExec: unionExec,
+  HashAggregateExec: hashAggregateExec,
+  HashJoinExec: hashJoinExec,
+  NestedLoopJoinExec: nestedLoopJoinExec,
+  SortMergeJoinExec: sortMergeJoinExec,
+  SortExec: sortExec,
+  TakeOrderedExec: takeOrderedExec,
+  WindowExec: windowExec,
+  ShuffleExchangeExec: (node, partition, ctx) => ctx.exchanges.readShuffle(node, partition, ctx),
+  BroadcastExchangeExec: (node, _partition, ctx) => broadcastStream(node, ctx),
+  EmptyExec: async function* () {},
+  MapPartitionsExec: mapPartitionsExec,
+  CoalesceExec: coalesceExec,
+};
+
 export function execute(plan: PhysicalPlan, partition: number, ctx: TaskContext): BatchStream {
-  switch (plan.type) {
-    case "ScanExec": return scanExec(plan, partition, ctx);
-    case "FilterExec": return filterExec(plan, partition, ctx);
-    case "ProjectExec": return projectExec(plan, partition, ctx);
-    case "LocalLimitExec": return localLimitExec(plan, partition, ctx);
-    case "GlobalLimitExec": return globalLimitExec(plan, partition, ctx);
-    case "UnionExec": return unionExec(plan, partition, ctx);
-    case "HashAggregateExec": return hashAggregateExec(plan, partition, ctx);
-    case "HashJoinExec": return hashJoinExec(plan, partition, ctx);
-    case "NestedLoopJoinExec": return nestedLoopJoinExec(plan, partition, ctx);
-    case "SortMergeJoinExec": return sortMergeJoinExec(plan, partition, ctx);
-    case "SortExec": return sortExec(plan, partition, ctx);
-    case "TakeOrderedExec": return takeOrderedExec(plan, partition, ctx);
-    case "WindowExec": return windowExec(plan, partition, ctx);
-    case "ShuffleExchangeExec": return ctx.exchanges.readShuffle(plan, partition, ctx);
-    case "BroadcastExchangeExec": return broadcastStream(plan, ctx);
-    case "EmptyExec": return (async function* () {})();
-    case "MapPartitionsExec": return mapPartitionsExec(plan, partition, ctx);
-    case "CoalesceExec": return coalesceExec(plan, partition, ctx);
-  }
+  const operator = operators[plan.type] as Operator<PhysicalPlan["type"]>;
+  return operator(plan, partition, ctx, (child, p) => execute(child, p, ctx));
 }
 
 async function* broadcastStream(plan: Extract<PhysicalPlan, { type: "BroadcastExchangeExec" }>, ctx: TaskContext): BatchStream {
@@ -48,7 +54,7 @@ async function* broadcastStream(plan: Extract<PhysicalPlan, { type: "BroadcastEx
 }
 
 /** All batches of one partition, in order. */
-export async function collectPartition(plan: PhysicalPlan, partition: number, ctx: TaskContext): Promise<import("../exec/column-vector.ts").Batch[]> {
+export async function collectPartition(plan: PhysicalPlan, partition: number, ctx: TaskContext): Promise<Batch[]> {
   const out = [];
   for await (const b of execute(plan, partition, ctx)) out.push(b);
   return out;

@@ -6,11 +6,13 @@
  * between partitions only through an Exchange node, which is where the
  * DAGScheduler cuts stages.
  */
-import type { AggregateFn, Expr, RankingFn, SortOrder, WindowFrame } from "../plan/expressions.ts";
+import type { Expr, SortOrder } from "../plan/expressions.ts";
+import type { AggregateFn, RankingFn, WindowFrame } from "../types/operations.ts";
 import { exprToString, sortOrderToString } from "../plan/expressions.ts";
-import type { DataSource, JoinType } from "../plan/logical-plan.ts";
+import type { DataSource } from "../plan/logical-plan.ts";
+import type { JoinType } from "../types/operations.ts";
 import { describeSource } from "../plan/logical-plan.ts";
-import type { DataType, Field } from "../plan/types.ts";
+import type { DataType, Field } from "../types/data-types.ts";
 import type { RDDLayout, RDDStep } from "./operators/rdd-steps.ts";
 import { describeSteps } from "./operators/rdd-steps.ts";
 

@@ -9,13 +9,14 @@
  */
 import type { ConfigValues } from "../common/config.ts";
 import { AnalysisError, InternalError, UnsupportedError } from "../common/errors.ts";
-import type { AggregateFn, Expr, SortOrder, WindowFrame } from "../plan/expressions.ts";
+import type { Expr, SortOrder } from "../plan/expressions.ts";
+import type { AggregateFn, WindowFrame } from "../types/operations.ts";
 import { defaultName, exprToString, newExprId, referencedIds, splitConjuncts, conjunction, transformDown, transformUp, sortOrderToString } from "../plan/expressions.ts";
 import { exprNullable, exprType } from "../plan/expression-types.ts";
 import type { LogicalPlan, PlanOf } from "../plan/logical-plan.ts";
 import { columnRef, fieldOf, outputSchema } from "../plan/logical-plan.ts";
-import type { DataType, Field } from "../plan/types.ts";
-import { BOOLEAN, INT64, typeEquals, typeToString } from "../plan/types.ts";
+import type { DataType, Field } from "../types/data-types.ts";
+import { BOOLEAN, INT64, typeEquals, typeToString } from "../types/data-types.ts";
 import { aggregateResultType } from "../plan/expression-types.ts";
 import { estimateStatistics } from "../plan/statistics.ts";
 import type { AggregateCall, Partitioning, PhysicalPlan, WindowCall } from "./physical-plan.ts";

@@ -9,11 +9,11 @@
 import { AnalysisError, closestNames } from "../common/errors.ts";
 import type { Expr, SortOrder } from "./expressions.ts";
 import { alias, defaultName, exprToString, isAggregateOrWindow, mapChildren, someExpr, transformDown } from "./expressions.ts";
-import type { Field, DataType } from "./types.ts";
+import type { Field, DataType } from "../types/data-types.ts";
 import {
   BOOLEAN, FLOAT64, INT64, NULL, UTF8, TIMESTAMP, commonType, commonTypeOf, isDecimal, isInteger, isNumeric,
   isTemporal, typeEquals, typeToString, widerNumericType, asDecimal, decimal,
-} from "./types.ts";
+} from "../types/data-types.ts";
 import type { LogicalPlan } from "./logical-plan.ts";
 import { columnRef, outputSchema, planChildren, withChildren } from "./logical-plan.ts";
 import { exprType } from "./expression-types.ts";

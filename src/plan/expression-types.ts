@@ -5,8 +5,8 @@
  */
 import type { Expr } from "./expressions.ts";
 import { exprToString } from "./expressions.ts";
-import type { DataType } from "./types.ts";
-import { BOOLEAN, FLOAT64, INT64, asDecimal, commonTypeOf, decimal, isDecimal, isFloat, isInteger } from "./types.ts";
+import type { DataType } from "../types/data-types.ts";
+import { BOOLEAN, FLOAT64, INT64, asDecimal, commonTypeOf, decimal, isDecimal, isFloat, isInteger } from "../types/data-types.ts";
 import { resolveFunction } from "./function-catalog.ts";
 import { outputSchema } from "./logical-plan.ts";
 import { InternalError } from "../common/errors.ts";

@@ -6,36 +6,14 @@
  * `nullable` of the field it names; physical planning then binds it to an
  * ordinal (`boundRef`).
  */
-import type { DataType } from "./types.ts";
+import type { DataType } from "../types/data-types.ts";
+import type { AggregateFn, BinaryOp, FrameBound, LiteralValue, RankingFn, WindowFrame } from "../types/operations.ts";
 import type { LogicalPlan } from "./logical-plan.ts";
-
-/** Literal values in their in-memory form: dates are days since epoch, timestamps microseconds, decimals unscaled. */
-export type LiteralValue = number | string | boolean | null;
-
-export type ArithmeticOp = "+" | "-" | "*" | "/" | "%";
-export type ComparisonOp = "=" | "!=" | "<" | "<=" | ">" | ">=" | "<=>";
-export type BinaryOp = ArithmeticOp | ComparisonOp | "and" | "or";
-
-export type AggregateFn = "sum" | "avg" | "count" | "min" | "max" | "first" | "count_star";
-export type RankingFn = "row_number" | "rank" | "dense_rank" | "lag" | "lead";
 
 export interface SortOrder {
   expr: Expr;
   ascending: boolean;
   nullsFirst: boolean;
-}
-
-/** A frame bound: unbounded, the current row, or an offset (negative = preceding). */
-export type FrameBound =
-  | { kind: "unboundedPreceding" }
-  | { kind: "unboundedFollowing" }
-  | { kind: "currentRow" }
-  | { kind: "offset"; value: number };
-
-export interface WindowFrame {
-  unit: "rows" | "range";
-  start: FrameBound;
-  end: FrameBound;
 }
 
 export interface WindowSpec {

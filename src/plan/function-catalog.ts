@@ -6,8 +6,8 @@
  * is loaded.
  */
 import { AnalysisError, closestNames } from "../common/errors.ts";
-import type { DataType } from "./types.ts";
-import { BOOLEAN, DATE32, FLOAT64, INT32, INT64, UTF8, commonTypeOf, isDecimal, isFloat, isInteger, isNumeric, typeToString, decimal } from "./types.ts";
+import type { DataType } from "../types/data-types.ts";
+import { BOOLEAN, DATE32, FLOAT64, INT32, INT64, UTF8, commonTypeOf, isDecimal, isFloat, isInteger, isNumeric, typeToString, decimal } from "../types/data-types.ts";
 
 export interface ResolvedSignature {
   /** Types the arguments are cast to before the call. */

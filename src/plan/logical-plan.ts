@@ -5,9 +5,11 @@
  * whose `id`s are stable through rewrites, so a rule can move a predicate
  * without renaming anything.
  */
-import type { Expr, LiteralValue, SortOrder } from "./expressions.ts";
+import type { Expr, SortOrder } from "./expressions.ts";
+import type { LiteralValue } from "../types/operations.ts";
 import { exprToString, sortOrderToString } from "./expressions.ts";
-import type { Field, Schema } from "./types.ts";
+import type { Field, Schema } from "../types/data-types.ts";
+import type { JoinType } from "../types/operations.ts";
 import { exprNullable, exprType } from "./expression-types.ts";
 import { InternalError } from "../common/errors.ts";
 
@@ -27,7 +29,6 @@ export type DataSource =
     }
   | { kind: "external"; format: string; id: string; rowCount?: number; sizeBytes?: number; options?: Record<string, unknown> };
 
-export type JoinType = "inner" | "left" | "right" | "full" | "left_semi" | "left_anti" | "cross";
 
 export type LogicalPlan =
   | { type: "Scan"; source: DataSource; schema: Field[]; projection: number[] | null; filters: Expr[]; limit?: number }

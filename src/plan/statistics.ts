@@ -7,7 +7,7 @@
  */
 import type { LogicalPlan } from "./logical-plan.ts";
 import { outputSchema } from "./logical-plan.ts";
-import type { DataType } from "./types.ts";
+import type { DataType } from "../types/data-types.ts";
 
 export interface PlanStatistics {
   rowCount: number;

@@ -10,17 +10,17 @@ import type { Batch } from "../exec/column-vector.ts";
 import { batchByteSize, utf8FromStrings } from "../exec/column-vector.ts";
 import type { PhysicalPlan } from "../physical/physical-plan.ts";
 import { encodeValue } from "../physical/operators/rdd-value-codec.ts";
-import type { Session } from "../api/session.ts";
+import type { RDDContext } from "./rdd-context.ts";
 import { RDD } from "./rdd.ts";
 import { field } from "./rdd-planner.ts";
 
 /** Spark's defaultParallelism: the cluster's task slots when configured, else 2. */
-export function defaultParallelism(session: Session): number {
+export function defaultParallelism(session: RDDContext): number {
   const instances = session.conf.get("executor.instances");
   return instances > 0 ? Math.max(1, instances * session.conf.get("executor.cores")) : 2;
 }
 
-export function parallelize<T>(session: Session, data: readonly T[], numSlices = defaultParallelism(session)): RDD<T> {
+export function parallelize<T>(session: RDDContext, data: readonly T[], numSlices = defaultParallelism(session)): RDD<T> {
   if (!Array.isArray(data)) throw new CinderError("WRONG_ARGUMENT", `parallelize expects an array, got ${typeof data}`, { details: {} });
   if (!Number.isInteger(numSlices) || numSlices < 1) {
     throw new CinderError("WRONG_ARGUMENT", `numSlices must be a positive integer, got ${numSlices}`, { details: { numSlices } });

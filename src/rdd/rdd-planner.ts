@@ -8,8 +8,8 @@
  */
 import type { Expr } from "../plan/expressions.ts";
 import { newExprId } from "../plan/expressions.ts";
-import type { Field } from "../plan/types.ts";
-import { UTF8 } from "../plan/types.ts";
+import type { Field } from "../types/data-types.ts";
+import { UTF8 } from "../types/data-types.ts";
 import type { PhysicalPlan } from "../physical/physical-plan.ts";
 import type { RDDLayout, RDDStep } from "../physical/operators/rdd-steps.ts";
 import type { FunctionBinding, SerializedFunction } from "../physical/operators/rdd-function.ts";

@@ -23,8 +23,7 @@ import type { PhysicalPlan } from "../physical/physical-plan.ts";
 import { decodeValue } from "../physical/operators/rdd-value-codec.ts";
 import type { RDDStep } from "../physical/operators/rdd-steps.ts";
 import { UserFunctionError } from "../physical/operators/rdd-function.ts";
-import type { DataFrame } from "../api/data-frame.ts";
-import type { Session } from "../api/session.ts";
+import type { RDDContext, RDDFrame } from "./rdd-context.ts";
 import type { FunctionEnv } from "./function-serializer.ts";
 import { serializeFunction } from "./function-serializer.ts";
 import type { CachedScans, Lineage } from "./rdd-planner.ts";
@@ -32,7 +31,7 @@ import { cachedRdds, field, lineagePartitions, planLineage } from "./rdd-planner
 
 export class RDD<T> {
   /** @internal Make RDDs with `session.parallelize` and transformations. */
-  constructor(readonly session: Session, readonly lineage: Lineage) {}
+  constructor(readonly session: RDDContext, readonly lineage: Lineage) {}
 
   getNumPartitions(): number { return lineagePartitions(this.lineage); }
 
@@ -196,7 +195,7 @@ export class RDD<T> {
    *
    * @example const df = await pairs.toDF("word", "count")
    */
-  async toDF(...names: string[]): Promise<DataFrame> {
+  async toDF(...names: string[]): Promise<RDDFrame> {
     const rows = (await this.collect()).map((e): Record<string, unknown> => {
       if (Array.isArray(e)) return Object.fromEntries(e.map((v, i) => [names[i] ?? `_${i + 1}`, v]));
       if (e !== null && typeof e === "object" && !(e instanceof Date)) return e as Record<string, unknown>;
@@ -218,7 +217,7 @@ export class RDD<T> {
 }
 
 /** Scans of the cached RDDs `lineage` reads, computing those not computed yet. */
-async function cachedScans(session: Session, lineage: Lineage): Promise<CachedScans> {
+async function cachedScans(session: RDDContext, lineage: Lineage): Promise<CachedScans> {
   const scans = new Map<number, PhysicalPlan>();
   for (const rddId of cachedRdds(lineage)) scans.set(rddId, await session.cacheManager.lineageScan(rddId));
   return scans;

@@ -7,7 +7,7 @@
  * expression tree stays plain `Expr`.
  */
 import type { Expr, SortOrder } from "../plan/expressions.ts";
-import type { JoinType } from "../plan/logical-plan.ts";
+import type { JoinType } from "../types/operations.ts";
 
 /** Source position of a node, for errors raised after parsing. */
 export interface Position {

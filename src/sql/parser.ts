@@ -12,10 +12,12 @@
  * precedence: OR < AND < NOT < comparison/IN/BETWEEN/LIKE/IS < || < + - <
  * * / % < unary minus < primary.
  */
-import type { AggregateFn, Expr, FrameBound, RankingFn, SortOrder, WindowFrame } from "../plan/expressions.ts";
-import type { DataType } from "../plan/types.ts";
-import { DATE32, FLOAT64, INT32, INT64, NULL, BOOLEAN, UTF8, TIMESTAMP, decimal, parseTypeName } from "../plan/types.ts";
-import type { JoinType, LogicalPlan } from "../plan/logical-plan.ts";
+import type { Expr, SortOrder } from "../plan/expressions.ts";
+import type { AggregateFn, FrameBound, RankingFn, WindowFrame } from "../types/operations.ts";
+import type { DataType } from "../types/data-types.ts";
+import { DATE32, FLOAT64, INT32, INT64, NULL, BOOLEAN, UTF8, TIMESTAMP, decimal, parseTypeName } from "../types/data-types.ts";
+import type { LogicalPlan } from "../plan/logical-plan.ts";
+import type { JoinType } from "../types/operations.ts";
 import { CinderError } from "../common/errors.ts";
 import type { Token } from "./lexer.ts";
 import { parseErrorAt, tokenize } from "./lexer.ts";

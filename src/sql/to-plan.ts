@@ -18,8 +18,8 @@ import type { Expr, SortOrder } from "../plan/expressions.ts";
 import { defaultName, exprToString, newExprId, someExpr, transformDown } from "../plan/expressions.ts";
 import type { LogicalPlan } from "../plan/logical-plan.ts";
 import { columnRef, outputSchema } from "../plan/logical-plan.ts";
-import type { Field } from "../plan/types.ts";
-import { INT64 } from "../plan/types.ts";
+import type { Field } from "../types/data-types.ts";
+import { INT64 } from "../types/data-types.ts";
 import { analyze } from "../plan/analyzer.ts";
 import type { CteAst, FromItem, Position, QueryAst, QueryBody, SelectAst } from "./ast.ts";
 

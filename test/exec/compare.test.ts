@@ -2,8 +2,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { UTF8 } from "../../src/plan/types.ts";
-import type { ComparisonOp } from "../../src/plan/expressions.ts";
+import { UTF8 } from "../../src/types/data-types.ts";
+import type { ComparisonOp } from "../../src/types/operations.ts";
 import type { ColumnVector } from "../../src/exec/column-vector.ts";
 import { utf8FromStrings } from "../../src/exec/column-vector.ts";
 import { constantVector } from "../../src/exec/constant.ts";

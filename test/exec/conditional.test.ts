@@ -4,7 +4,7 @@ import { Session, col, lit, when } from "../../src/index.ts";
 import type { DataFrame } from "../../src/index.ts";
 import { coalesce } from "../../src/api/functions.ts";
 import { Column, call } from "../../src/api/column.ts";
-import { BOOLEAN, UTF8 } from "../../src/plan/types.ts";
+import { BOOLEAN, UTF8 } from "../../src/types/data-types.ts";
 import { caseWhen } from "../../src/exec/conditional.ts";
 import { constantVector } from "../../src/exec/constant.ts";
 import { stringAt } from "../../src/exec/column-vector.ts";

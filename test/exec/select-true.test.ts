@@ -7,8 +7,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { selectTrue } from "../../src/exec/evaluate.ts";
-import { BOOLEAN } from "../../src/plan/types.ts";
+import { selectTrue } from "../../src/exec/select-true.ts";
+import { BOOLEAN } from "../../src/types/data-types.ts";
 
 describe("selectTrue", () => {
   it("equals the row-by-row reference at every offset, density and NULL pattern", () => {

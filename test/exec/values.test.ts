@@ -1,7 +1,7 @@
 /** Reading single cells out of column vectors (collect, show, CSV): NULLs come from row validity or a NULL dictionary entry. */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { UTF8 } from "../../src/plan/types.ts";
+import { UTF8 } from "../../src/types/data-types.ts";
 import type { ColumnVector } from "../../src/exec/column-vector.ts";
 import { isValidAt, utf8FromStrings } from "../../src/exec/column-vector.ts";
 import { formatCell, valueAt } from "../../src/exec/values.ts";

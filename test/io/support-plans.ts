@@ -4,11 +4,12 @@
  * a local run that returns the scan metrics next to the rows.
  */
 import type { DataFrame, Session } from "../../src/index.ts";
-import type { Expr, LiteralValue } from "../../src/plan/expressions.ts";
+import type { Expr } from "../../src/plan/expressions.ts";
+import type { LiteralValue } from "../../src/types/operations.ts";
 import type { LogicalPlan } from "../../src/plan/logical-plan.ts";
-import type { DataType } from "../../src/plan/types.ts";
+import type { DataType } from "../../src/types/data-types.ts";
 import { runLocally } from "../../src/executor/local-executor.ts";
-import type { TaskMetrics } from "../../src/physical/task-context.ts";
+import type { TaskMetrics } from "../../src/types/task-metrics.ts";
 import { valueAt } from "../../src/exec/values.ts";
 import type { CellValue } from "../../src/exec/values.ts";
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Session, col, lit, upper, CinderError } from "../../src/index.ts";
 import type { DataFrame } from "../../src/index.ts";
 import { constantFolding, simplify } from "../../src/optimizer/constant-folding.ts";
-import { evaluate } from "../../src/exec/evaluate.ts";
+import { evaluate } from "../../src/physical/expressions/evaluate.ts";
 import { loadTables } from "../support/datasets.ts";
 import { duckRows } from "../support/duckdb-oracle.ts";
 import { assertRowsEqual } from "../support/compare.ts";

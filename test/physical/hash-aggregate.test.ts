@@ -1,15 +1,16 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Session, sum, ExecutionError, CinderError } from "../../src/index.ts";
-import type { AggregateFn, Expr } from "../../src/plan/expressions.ts";
-import type { DataType, Field } from "../../src/plan/types.ts";
-import { BOOLEAN, DATE32, FLOAT64, INT32, INT64, UTF8, decimal } from "../../src/plan/types.ts";
+import type { Expr } from "../../src/plan/expressions.ts";
+import type { AggregateFn } from "../../src/types/operations.ts";
+import type { DataType, Field } from "../../src/types/data-types.ts";
+import { BOOLEAN, DATE32, FLOAT64, INT32, INT64, UTF8, decimal } from "../../src/types/data-types.ts";
 import { aggregateResultType } from "../../src/plan/expression-types.ts";
 import { stateTypes } from "../../src/physical/planner.ts";
 import type { AggregateCall, PhysicalOf } from "../../src/physical/physical-plan.ts";
-import { hashAggregateExec } from "../../src/physical/operators/hash-aggregate-exec.ts";
+import { execute } from "../../src/physical/execute.ts";
 import type { TaskContext } from "../../src/physical/task-context.ts";
-import { newTaskMetrics } from "../../src/physical/task-context.ts";
+import { newTaskMetrics } from "../../src/types/task-metrics.ts";
 import { CONFIG_DEFAULTS } from "../../src/common/config.ts";
 import type { Batch, ColumnVector } from "../../src/exec/column-vector.ts";
 import { utf8FromStrings } from "../../src/exec/column-vector.ts";
@@ -160,7 +161,7 @@ function contextOver(partitions: Batch[][], batchSize: number): TaskContext {
 
 async function run(node: PhysicalOf<"HashAggregateExec">, ctx: TaskContext, partition = 0): Promise<Batch[]> {
   const out: Batch[] = [];
-  for await (const b of hashAggregateExec(node, partition, ctx)) out.push(b);
+  for await (const b of execute(node, partition, ctx)) out.push(b);
   return out;
 }
 

@@ -10,7 +10,7 @@ import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { Session, col } from "../../src/index.ts";
 import type { ConfigValues, DataFrame } from "../../src/index.ts";
-import { INT32 } from "../../src/plan/types.ts";
+import { INT32 } from "../../src/types/data-types.ts";
 import type { ColumnVector } from "../../src/exec/column-vector.ts";
 import { utf8FromStrings } from "../../src/exec/column-vector.ts";
 import { JoinHashTable } from "../../src/exec/join/join-hash-table.ts";

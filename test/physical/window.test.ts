@@ -6,7 +6,7 @@ import type { ColumnVector } from "../../src/exec/column-vector.ts";
 import { utf8FromStrings } from "../../src/exec/column-vector.ts";
 import { groupBounds, groupStarts } from "../../src/exec/window/boundaries.ts";
 import { windowAggregate } from "../../src/exec/window/aggregates.ts";
-import { INT64, FLOAT64 } from "../../src/plan/types.ts";
+import { INT64, FLOAT64 } from "../../src/types/data-types.ts";
 import { runLocally } from "../../src/executor/local-executor.ts";
 import { dataFrameFromParquet } from "../support/datasets.ts";
 import { duckRows, duckRun, duckToParquet } from "../support/duckdb-oracle.ts";

@@ -13,7 +13,7 @@ import fc from "fast-check";
 import { hashPartitionIds } from "../../src/exec/partition.ts";
 import { utf8FromStrings } from "../../src/exec/column-vector.ts";
 import type { Batch, ColumnVector, NumericArray } from "../../src/exec/column-vector.ts";
-import type { DataType } from "../../src/plan/types.ts";
+import type { DataType } from "../../src/types/data-types.ts";
 import { partitionIds } from "../../src/executor/partition-ids.ts";
 import { scatterToPartitions } from "../../src/executor/shuffle-scatter.ts";
 import { wasmKernels } from "../../wasm/kernels.ts";

@@ -8,9 +8,9 @@
  * `stateTypes` in src/physical/planner.ts: count [int64], sum [sum],
  * avg [sum, count int64], min/max [value], first [value, seen boolean].
  */
-import type { AggregateFn } from "../../plan/expressions.ts";
-import type { DataType } from "../../plan/types.ts";
-import { BOOLEAN, INT64, isDecimal } from "../../plan/types.ts";
+import type { AggregateFn } from "../../types/operations.ts";
+import type { DataType } from "../../types/data-types.ts";
+import { BOOLEAN, INT64, isDecimal } from "../../types/data-types.ts";
 import { ExecutionError, InternalError } from "../../common/errors.ts";
 import type { ColumnVector, NumericArray } from "../column-vector.ts";
 import { allocateValues } from "../column-vector.ts";

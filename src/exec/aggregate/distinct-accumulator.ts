@@ -4,7 +4,7 @@
  * accumulator only the first time it appears, so the wrapped one sees every
  * distinct value of each group exactly once.
  */
-import { INT32 } from "../../plan/types.ts";
+import { INT32 } from "../../types/data-types.ts";
 import { InternalError } from "../../common/errors.ts";
 import type { ColumnVector } from "../column-vector.ts";
 import { take } from "../column-vector.ts";

@@ -7,7 +7,7 @@
  * reaching back into old input batches, which is what made the general
  * table miss the cache on every lookup.
  */
-import type { DataType } from "../../plan/types.ts";
+import type { DataType } from "../../types/data-types.ts";
 import type { ColumnVector, NumericArray } from "../column-vector.ts";
 import { allocateValues } from "../column-vector.ts";
 import { hashRows } from "../hash.ts";

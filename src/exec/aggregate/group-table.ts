@@ -7,7 +7,7 @@
  * integer-like key, one string key (plain or dictionary-encoded), keys that
  * are all fixed-width, or the general table (keys that mix in strings). NULL keys form one group, as in SQL GROUP BY.
  */
-import type { DataType } from "../../plan/types.ts";
+import type { DataType } from "../../types/data-types.ts";
 import type { ColumnVector } from "../column-vector.ts";
 import { IntKeyTable } from "./int-key-table.ts";
 import { StringKeyTable } from "./string-key-table.ts";

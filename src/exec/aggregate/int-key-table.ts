@@ -6,7 +6,7 @@
  * range grows past `DIRECT_LIMIT` it switches for good to open addressing
  * with linear probing over a power-of-two slot array.
  */
-import type { DataType } from "../../plan/types.ts";
+import type { DataType } from "../../types/data-types.ts";
 import type { ColumnVector, NumericArray } from "../column-vector.ts";
 import { allocateValues } from "../column-vector.ts";
 import { mix32 } from "../hash.ts";

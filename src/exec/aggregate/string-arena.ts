@@ -5,7 +5,7 @@
  * and leaves the old ones as garbage, which is compacted away once it
  * outweighs the live bytes. No per-group JS objects.
  */
-import { UTF8 } from "../../plan/types.ts";
+import { UTF8 } from "../../types/data-types.ts";
 import type { ColumnVector } from "../column-vector.ts";
 import { compareBytes } from "../compare.ts";
 import { grow, nextCapacity } from "./growable.ts";

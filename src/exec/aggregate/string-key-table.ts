@@ -5,7 +5,7 @@
  * used (a code -> group map kept while consecutive batches share the
  * dictionary), after which each row costs one array read.
  */
-import { UTF8 } from "../../plan/types.ts";
+import { UTF8 } from "../../types/data-types.ts";
 import type { ColumnVector } from "../column-vector.ts";
 import { hashColumn } from "../hash.ts";
 import type { GroupTable } from "./group-table.ts";

@@ -6,8 +6,8 @@
  * dayofweek is Spark's (1 = Sunday .. 7 = Saturday), which is DuckDB's
  * `dayofweek(d) + 1`.
  */
-import type { DataType } from "../../plan/types.ts";
-import { DATE32, INT32 } from "../../plan/types.ts";
+import type { DataType } from "../../types/data-types.ts";
+import { DATE32, INT32 } from "../../types/data-types.ts";
 import { ExecutionError } from "../../common/errors.ts";
 import type { ColumnVector } from "../column-vector.ts";
 import { mergeValidity } from "../validity.ts";

@@ -7,8 +7,8 @@
  * a negative number are errors (Spark returns NaN / NULL); overflow to
  * infinity in exp and pow is not an error, as in both engines.
  */
-import type { DataType } from "../../plan/types.ts";
-import { isDecimal, isInteger, typeToString } from "../../plan/types.ts";
+import type { DataType } from "../../types/data-types.ts";
+import { isDecimal, isInteger, typeToString } from "../../types/data-types.ts";
 import { ExecutionError } from "../../common/errors.ts";
 import type { ColumnVector } from "../column-vector.ts";
 import { allocateValues } from "../column-vector.ts";

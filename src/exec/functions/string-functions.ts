@@ -7,7 +7,7 @@
  * not bytes. Case mapping decodes to JS strings (per entry when it can)
  * only for non-ASCII text; ASCII is mapped byte by byte.
  */
-import { BOOLEAN, INT32, UTF8 } from "../../plan/types.ts";
+import { BOOLEAN, INT32, UTF8 } from "../../types/data-types.ts";
 import type { ColumnVector } from "../column-vector.ts";
 import { Utf8Builder } from "../column-vector.ts";
 import { stringSpan } from "../hash.ts";

@@ -5,7 +5,7 @@
  * result back to rows, and assembling an output column by picking, row by
  * row, which input column supplies the value (CASE, COALESCE, NULLIF).
  */
-import type { DataType } from "../../plan/types.ts";
+import type { DataType } from "../../types/data-types.ts";
 import type { ColumnVector, NumericArray } from "../column-vector.ts";
 import { allocateValues, nullVector, Utf8Builder } from "../column-vector.ts";
 import { hashColumn } from "../hash.ts";

@@ -4,7 +4,7 @@
  * rows still yields a batch of the right column types, so output columns
  * can be NULL-extended from it.
  */
-import type { Field } from "../../plan/types.ts";
+import type { Field } from "../../types/data-types.ts";
 import type { Batch } from "../column-vector.ts";
 import { concatBatches, nullVector } from "../column-vector.ts";
 

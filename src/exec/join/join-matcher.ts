@@ -11,10 +11,10 @@
  * which may be the left one. Output is always left columns then right ones
  * (left only for semi/anti), in batches of at most `batchSize` rows.
  */
-import type { Expr } from "../../plan/expressions.ts";
-import type { JoinType } from "../../plan/logical-plan.ts";
+import type { JoinType } from "../../types/operations.ts";
 import { InternalError } from "../../common/errors.ts";
 import type { Batch } from "../column-vector.ts";
+import type { PairPredicate } from "./join-output.ts";
 import { PairFilter, assembleRows, minusOnes, rowsWhere } from "./join-output.ts";
 
 /**
@@ -29,7 +29,7 @@ export type PairCounter = () => number;
 export interface JoinSpec {
   joinType: JoinType;
   /** Residual condition bound to left.schema ++ right.schema, or null. */
-  condition: Expr | null;
+  condition: PairPredicate | null;
   leftWidth: number;
   rightWidth: number;
   /** Ordinals of the full output (left ++ right, left only for semi/anti) to emit; absent: all. */

@@ -5,19 +5,28 @@
  * gather the output columns with `take`, where an index of -1 stands for
  * the NULL-extended side of an outer join.
  */
-import type { Expr } from "../../plan/expressions.ts";
-import { referencedBoundIndices } from "./join-condition.ts";
 import type { Batch, ColumnVector } from "../column-vector.ts";
 import { slice, take } from "../column-vector.ts";
-import { evaluate, selectTrue } from "../evaluate.ts";
+import { selectTrue } from "../select-true.ts";
 
-/** A residual condition bound to left.schema ++ right.schema, with the columns it reads. */
+/**
+ * A residual join condition as the kernels see it: the ordinals of
+ * left.schema ++ right.schema it reads, and its TRUE/FALSE/NULL mask over a
+ * batch laid out that way. The physical layer binds it from an expression,
+ * so the join kernels never walk expression trees.
+ */
+export interface PairPredicate {
+  readonly columns: readonly number[];
+  test(batch: Batch): ColumnVector;
+}
+
+/** Keeps the candidate pairs that pass a residual condition. */
 export class PairFilter {
   private readonly leftUsed: number[];
   private readonly rightUsed: number[];
 
-  constructor(private readonly condition: Expr, private readonly leftWidth: number, private readonly rightWidth: number) {
-    const used = referencedBoundIndices(condition);
+  constructor(private readonly condition: PairPredicate, private readonly leftWidth: number, private readonly rightWidth: number) {
+    const used = condition.columns;
     this.leftUsed = used.filter((i) => i < leftWidth);
     this.rightUsed = used.filter((i) => i >= leftWidth).map((i) => i - leftWidth);
   }
@@ -35,7 +44,7 @@ export class PairFilter {
     columns.fill(placeholder);
     for (const c of this.leftUsed) columns[c] = take(left.columns[c]!, leftRows, count);
     for (const c of this.rightUsed) columns[this.leftWidth + c] = take(right.columns[c]!, rightRows, count);
-    const mask = evaluate(this.condition, { columns, numRows: count });
+    const mask = this.condition.test({ columns, numRows: count });
     const { indices, count: kept } = selectTrue(mask);
     for (let k = 0; k < kept; k++) {
       const i = indices[k]!;

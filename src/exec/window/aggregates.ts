@@ -6,8 +6,8 @@
  * and a direct scan otherwise. min/max pick a row index and gather it, so
  * they work for every type; strings compare by their byte-order rank.
  */
-import type { DataType } from "../../plan/types.ts";
-import { isDecimal } from "../../plan/types.ts";
+import type { DataType } from "../../types/data-types.ts";
+import { isDecimal } from "../../types/data-types.ts";
 import type { ColumnVector } from "../column-vector.ts";
 import { take } from "../column-vector.ts";
 import { ExecutionError } from "../../common/errors.ts";

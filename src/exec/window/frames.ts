@@ -7,7 +7,7 @@
  * row whose ORDER BY key is NULL has its NULL peers as its offset frame,
  * as in DuckDB. Empty frames have `end === start`.
  */
-import type { FrameBound, WindowFrame } from "../../plan/expressions.ts";
+import type { FrameBound, WindowFrame } from "../../types/operations.ts";
 import type { NumericArray } from "../column-vector.ts";
 import { InternalError } from "../../common/errors.ts";
 import type { GroupBounds } from "./boundaries.ts";

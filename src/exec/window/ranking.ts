@@ -4,7 +4,7 @@
  * row `offset` away inside the partition, or the default (or NULL) where
  * that row falls outside. None of them looks at the frame, as in SQL.
  */
-import { INT64 } from "../../plan/types.ts";
+import { INT64 } from "../../types/data-types.ts";
 import type { ColumnVector } from "../column-vector.ts";
 import { concat, take } from "../column-vector.ts";
 import type { GroupBounds } from "./boundaries.ts";

@@ -5,10 +5,11 @@
  */
 import type { PhysicalOf } from "../physical-plan.ts";
 import { coalescedInputs, numPartitions } from "../physical-plan.ts";
-import type { BatchStream, TaskContext } from "../task-context.ts";
-import { execute } from "../execute.ts";
+import type { TaskContext } from "../task-context.ts";
+import type { BatchStream } from "../../exec/column-vector.ts";
+import type { ExecuteChild } from "../operator.ts";
 
-export async function* coalesceExec(node: PhysicalOf<"CoalesceExec">, partition: number, ctx: TaskContext): BatchStream {
+export async function* coalesceExec(node: PhysicalOf<"CoalesceExec">, partition: number, ctx: TaskContext, execute: ExecuteChild): BatchStream {
   const [start, end] = coalescedInputs(partition, numPartitions(node.input), node.numPartitions);
-  for (let p = start; p < end; p++) yield* execute(node.input, p, ctx);
+  for (let p = start; p < end; p++) yield* execute(node.input, p);
 }

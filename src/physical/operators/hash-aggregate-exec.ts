@@ -9,9 +9,10 @@
  * slices of at most `batch.size` rows.
  */
 import type { PhysicalOf } from "../physical-plan.ts";
-import type { BatchStream, TaskContext } from "../task-context.ts";
-import { execute } from "../execute.ts";
-import { evaluate } from "../../exec/evaluate.ts";
+import type { TaskContext } from "../task-context.ts";
+import type { BatchStream } from "../../exec/column-vector.ts";
+import type { ExecuteChild } from "../operator.ts";
+import { evaluate } from "../expressions/evaluate.ts";
 import type { Batch, ColumnVector } from "../../exec/column-vector.ts";
 import { slice, sliceBatch } from "../../exec/column-vector.ts";
 import type { GroupTable } from "../../exec/aggregate/group-table.ts";
@@ -23,7 +24,7 @@ import { exprToString } from "../../plan/expressions.ts";
 /** Rows mapped to group ids and folded at a time: 64 KiB of ids. */
 const CHUNK_ROWS = 1 << 14;
 
-export async function* hashAggregateExec(node: PhysicalOf<"HashAggregateExec">, partition: number, ctx: TaskContext): BatchStream {
+export async function* hashAggregateExec(node: PhysicalOf<"HashAggregateExec">, partition: number, ctx: TaskContext, execute: ExecuteChild): BatchStream {
   const numKeys = node.groupBy.length;
   const table = createGroupTable(node.schema.slice(0, numKeys).map((f) => f.type));
   // Over raw rows, calls on the same argument may share state (avg(v) reads sum(v)'s sums); partial states never do.
@@ -43,7 +44,7 @@ export async function* hashAggregateExec(node: PhysicalOf<"HashAggregateExec">, 
   // through as its own group's state (DataFusion's skip_partial_aggregation_probe_*).
   let probing = node.mode === "partial" && !oneGroup && accumulators.every((a) => a.rowStates !== undefined);
   let rowsSeen = 0, passThrough = false;
-  for await (const batch of execute(node.input, partition, ctx)) {
+  for await (const batch of execute(node.input, partition)) {
     const n = batch.numRows;
     if (n === 0) continue;
     if (oneGroup) {

@@ -7,15 +7,17 @@
  * semi/anti emit a left row at most once; outer joins NULL-extend).
  */
 import type { PhysicalOf, PhysicalPlan } from "../physical-plan.ts";
-import type { BatchStream, TaskContext } from "../task-context.ts";
-import { execute } from "../execute.ts";
+import type { TaskContext } from "../task-context.ts";
+import type { BatchStream } from "../../exec/column-vector.ts";
+import type { ExecuteChild } from "../operator.ts";
 import { InternalError } from "../../common/errors.ts";
 import type { Batch, ColumnVector } from "../../exec/column-vector.ts";
 import type { Expr } from "../../plan/expressions.ts";
-import { evaluate } from "../../exec/evaluate.ts";
+import { evaluate } from "../expressions/evaluate.ts";
 import { hashRows } from "../../exec/hash.ts";
 import { JoinHashTable, newProbeCursor } from "../../exec/join/join-hash-table.ts";
 import { keysNullMask } from "../../exec/join/join-keys.ts";
+import { bindPairPredicate } from "../expressions/bound-predicate.ts";
 import { JoinMatcher } from "../../exec/join/join-matcher.ts";
 import { collectSide, emptyBatch } from "../../exec/join/join-input.ts";
 
@@ -53,7 +55,7 @@ function broadcastRelation(plan: PhysicalOf<"BroadcastExchangeExec">, keyExprs: 
   });
 }
 
-export async function* hashJoinExec(node: PhysicalOf<"HashJoinExec">, partition: number, ctx: TaskContext): BatchStream {
+export async function* hashJoinExec(node: PhysicalOf<"HashJoinExec">, partition: number, ctx: TaskContext, execute: ExecuteChild): BatchStream {
   const buildLeft = node.buildSide === "left";
   const buildPlan: PhysicalPlan = buildLeft ? node.left : node.right;
   const probePlan: PhysicalPlan = buildLeft ? node.right : node.left;
@@ -62,15 +64,15 @@ export async function* hashJoinExec(node: PhysicalOf<"HashJoinExec">, partition:
 
   const { build, table } = node.broadcast && buildPlan.type === "BroadcastExchangeExec"
     ? await broadcastRelation(buildPlan, buildKeyExprs, ctx)
-    : buildRelation(await collectSide(execute(buildPlan, partition, ctx), buildPlan.schema), buildKeyExprs);
+    : buildRelation(await collectSide(execute(buildPlan, partition), buildPlan.schema), buildKeyExprs);
   const matcher = new JoinMatcher(
-    { joinType: node.joinType, condition: node.condition, leftWidth: node.left.schema.length, rightWidth: node.right.schema.length, projection: node.projection },
+    { joinType: node.joinType, condition: bindPairPredicate(node.condition), leftWidth: node.left.schema.length, rightWidth: node.right.schema.length, projection: node.projection },
     node.buildSide, build, emptyBatch(probePlan.schema), ctx.config["batch.size"]);
   if (node.broadcast && matcher.emitsBuildRows) {
     throw new InternalError(`a ${node.joinType} join cannot emit unmatched rows of a broadcast build side`);
   }
 
-  for await (const probe of execute(probePlan, partition, ctx)) {
+  for await (const probe of execute(probePlan, partition)) {
     if (probe.numRows === 0) continue;
     const probeKeys = probeKeyExprs.map((k) => evaluate(k, probe));
     // A direct (perfect-hash) table indexes by key value and never reads probe hashes.

@@ -4,16 +4,17 @@
  * input as soon as they have enough, which stops the scan below.
  */
 import type { PhysicalOf } from "../physical-plan.ts";
-import type { BatchStream, TaskContext } from "../task-context.ts";
-import { execute } from "../execute.ts";
+import type { TaskContext } from "../task-context.ts";
+import type { BatchStream } from "../../exec/column-vector.ts";
+import type { ExecuteChild } from "../operator.ts";
 import { sliceBatch } from "../../exec/column-vector.ts";
 
-export async function* localLimitExec(node: PhysicalOf<"LocalLimitExec">, partition: number, ctx: TaskContext): BatchStream {
-  yield* limitStream(execute(node.input, partition, ctx), node.limit, 0);
+export async function* localLimitExec(node: PhysicalOf<"LocalLimitExec">, partition: number, ctx: TaskContext, execute: ExecuteChild): BatchStream {
+  yield* limitStream(execute(node.input, partition), node.limit, 0);
 }
 
-export async function* globalLimitExec(node: PhysicalOf<"GlobalLimitExec">, partition: number, ctx: TaskContext): BatchStream {
-  yield* limitStream(execute(node.input, partition, ctx), node.limit, node.offset);
+export async function* globalLimitExec(node: PhysicalOf<"GlobalLimitExec">, partition: number, ctx: TaskContext, execute: ExecuteChild): BatchStream {
+  yield* limitStream(execute(node.input, partition), node.limit, node.offset);
 }
 
 async function* limitStream(input: BatchStream, limit: number, offset: number): BatchStream {

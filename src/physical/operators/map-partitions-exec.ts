@@ -13,8 +13,9 @@
  * are the user's); the DataFrame operators stay columnar.
  */
 import type { PhysicalOf } from "../physical-plan.ts";
-import type { BatchStream, TaskContext } from "../task-context.ts";
-import { execute } from "../execute.ts";
+import type { TaskContext } from "../task-context.ts";
+import type { BatchStream } from "../../exec/column-vector.ts";
+import type { ExecuteChild } from "../operator.ts";
 import type { Batch } from "../../exec/column-vector.ts";
 import { isValidAt, stringAt, utf8FromStrings } from "../../exec/column-vector.ts";
 import { CinderError } from "../../common/errors.ts";
@@ -25,12 +26,12 @@ import type { RDDLayout, RDDStep } from "./rdd-steps.ts";
 
 type Transform = (elements: Iterable<unknown>) => Iterable<unknown>;
 
-export async function* mapPartitionsExec(node: PhysicalOf<"MapPartitionsExec">, partition: number, ctx: TaskContext): BatchStream {
-  const broadcasts = await readBroadcasts(node, ctx);
+export async function* mapPartitionsExec(node: PhysicalOf<"MapPartitionsExec">, partition: number, ctx: TaskContext, execute: ExecuteChild): BatchStream {
+  const broadcasts = await readBroadcasts(node, execute);
   const transforms = node.steps.map((s) => compileStep(s, broadcasts, partition));
   // The partition's input stays encoded until a step pulls each element.
   const batches: Batch[] = [];
-  for await (const b of execute(node.input, partition, ctx)) if (b.numRows > 0) batches.push(b);
+  for await (const b of execute(node.input, partition)) if (b.numRows > 0) batches.push(b);
   if (node.steps.length === 1 && node.steps[0]!.kind === "count") {
     // count() straight after a shuffle or a scan needs no element decoded.
     yield* encodeElements([batches.reduce((n, b) => n + b.numRows, 0)], node.outputLayout, 1);
@@ -41,11 +42,11 @@ export async function* mapPartitionsExec(node: PhysicalOf<"MapPartitionsExec">, 
   yield* encodeElements(elements, node.outputLayout, Math.max(1, ctx.config["batch.size"]));
 }
 
-async function readBroadcasts(node: PhysicalOf<"MapPartitionsExec">, ctx: TaskContext): Promise<BroadcastValues> {
+async function readBroadcasts(node: PhysicalOf<"MapPartitionsExec">, execute: ExecuteChild): Promise<BroadcastValues> {
   const values = new Map<string, unknown>();
   for (const scan of node.broadcasts) {
     if (scan.type !== "ScanExec" || scan.source.kind !== "memory") continue;
-    for await (const b of execute(scan, 0, ctx)) {
+    for await (const b of execute(scan, 0)) {
       if (b.numRows > 0) values.set(scan.source.tableId, decodeValue(stringAt(b.columns[0]!, 0)));
     }
   }

@@ -1,11 +1,12 @@
 /** ProjectExec: computes the output columns from each input batch. */
 import type { PhysicalOf } from "../physical-plan.ts";
-import type { BatchStream, TaskContext } from "../task-context.ts";
-import { execute } from "../execute.ts";
-import { evaluate } from "../../exec/evaluate.ts";
+import type { TaskContext } from "../task-context.ts";
+import type { BatchStream } from "../../exec/column-vector.ts";
+import type { ExecuteChild } from "../operator.ts";
+import { evaluate } from "../expressions/evaluate.ts";
 
-export async function* projectExec(node: PhysicalOf<"ProjectExec">, partition: number, ctx: TaskContext): BatchStream {
-  for await (const batch of execute(node.input, partition, ctx)) {
+export async function* projectExec(node: PhysicalOf<"ProjectExec">, partition: number, ctx: TaskContext, execute: ExecuteChild): BatchStream {
+  for await (const batch of execute(node.input, partition)) {
     yield { numRows: batch.numRows, columns: node.exprs.map((e) => evaluate(e, batch)) };
   }
 }

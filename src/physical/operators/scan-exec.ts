@@ -1,6 +1,7 @@
 /** ScanExec: reads one split of a source through the task's SourceReader. */
 import type { PhysicalOf } from "../physical-plan.ts";
-import type { BatchStream, TaskContext } from "../task-context.ts";
+import type { TaskContext } from "../task-context.ts";
+import type { BatchStream } from "../../exec/column-vector.ts";
 
 export async function* scanExec(node: PhysicalOf<"ScanExec">, partition: number, ctx: TaskContext): BatchStream {
   for await (const batch of ctx.sources.read(node.source, node.sourceSchema, node.projection, node.filters, partition, node.limit, ctx.metrics)) {

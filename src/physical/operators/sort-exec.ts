@@ -11,9 +11,10 @@
  */
 import type { SortOrder } from "../../plan/expressions.ts";
 import type { PhysicalOf } from "../physical-plan.ts";
-import type { BatchStream, TaskContext } from "../task-context.ts";
-import { execute } from "../execute.ts";
-import { evaluate } from "../../exec/evaluate.ts";
+import type { TaskContext } from "../task-context.ts";
+import type { BatchStream } from "../../exec/column-vector.ts";
+import type { ExecuteChild } from "../operator.ts";
+import { evaluate } from "../expressions/evaluate.ts";
 import type { Batch } from "../../exec/column-vector.ts";
 import type { ColumnVector } from "../../exec/column-vector.ts";
 import { concatBatches, decodeDictionary, isValidAt, sliceBatch, takeBatch } from "../../exec/column-vector.ts";
@@ -39,15 +40,15 @@ function* inBatches(batch: Batch, size: number): Generator<Batch> {
   for (let start = 0; start < batch.numRows; start += step) yield sliceBatch(batch, start, Math.min(batch.numRows, start + step));
 }
 
-export async function* sortExec(node: PhysicalOf<"SortExec">, partition: number, ctx: TaskContext): BatchStream {
+export async function* sortExec(node: PhysicalOf<"SortExec">, partition: number, ctx: TaskContext, execute: ExecuteChild): BatchStream {
   const batches: Batch[] = [];
-  for await (const b of execute(node.input, partition, ctx)) if (b.numRows > 0) batches.push(b);
+  for await (const b of execute(node.input, partition)) if (b.numRows > 0) batches.push(b);
   if (batches.length === 0) return;
   const all = concatBatches(batches, node.schema.length);
   yield* inBatches(sortBatch(all, node.orders), ctx.config["batch.size"]);
 }
 
-export async function* takeOrderedExec(node: PhysicalOf<"TakeOrderedExec">, partition: number, ctx: TaskContext): BatchStream {
+export async function* takeOrderedExec(node: PhysicalOf<"TakeOrderedExec">, partition: number, ctx: TaskContext, execute: ExecuteChild): BatchStream {
   const limit = node.limit;
   if (limit <= 0) return;
   const width = node.schema.length;
@@ -56,7 +57,7 @@ export async function* takeOrderedExec(node: PhysicalOf<"TakeOrderedExec">, part
   let kept: Batch | null = null;
   let pending: Batch[] = [];
   let pendingRows = 0;
-  for await (const input of execute(node.input, partition, ctx)) {
+  for await (const input of execute(node.input, partition)) {
     // Once `limit` rows are kept, only rows that sort strictly before the last kept one can enter.
     const b = kept !== null && kept.numRows >= limit ? rowsBefore(input, kept, limit - 1, node.orders) : input;
     if (b.numRows === 0) continue;

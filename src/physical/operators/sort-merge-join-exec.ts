@@ -8,24 +8,26 @@
  * condition and every join type, with the left side as the probe side.
  */
 import type { PhysicalOf } from "../physical-plan.ts";
-import type { BatchStream, TaskContext } from "../task-context.ts";
-import { execute } from "../execute.ts";
+import type { TaskContext } from "../task-context.ts";
+import type { BatchStream } from "../../exec/column-vector.ts";
+import type { ExecuteChild } from "../operator.ts";
 import type { ColumnVector } from "../../exec/column-vector.ts";
-import { evaluate } from "../../exec/evaluate.ts";
+import { evaluate } from "../expressions/evaluate.ts";
 import { compareKeyRows } from "../../exec/join/join-keys.ts";
 import { compareNumbers } from "../../exec/compare.ts";
 import { sortRowsByKeys } from "../../exec/join/key-sort.ts";
+import { bindPairPredicate } from "../expressions/bound-predicate.ts";
 import { JoinMatcher } from "../../exec/join/join-matcher.ts";
 import type { PairSource } from "../../exec/join/join-matcher.ts";
 import { collectSide } from "../../exec/join/join-input.ts";
 
-export async function* sortMergeJoinExec(node: PhysicalOf<"SortMergeJoinExec">, partition: number, ctx: TaskContext): BatchStream {
-  const left = await collectSide(execute(node.left, partition, ctx), node.left.schema);
-  const right = await collectSide(execute(node.right, partition, ctx), node.right.schema);
+export async function* sortMergeJoinExec(node: PhysicalOf<"SortMergeJoinExec">, partition: number, ctx: TaskContext, execute: ExecuteChild): BatchStream {
+  const left = await collectSide(execute(node.left, partition), node.left.schema);
+  const right = await collectSide(execute(node.right, partition), node.right.schema);
   const leftKeys = node.leftKeys.map((k) => evaluate(k, left));
   const rightKeys = node.rightKeys.map((k) => evaluate(k, right));
   const matcher = new JoinMatcher(
-    { joinType: node.joinType, condition: node.condition, leftWidth: node.left.schema.length, rightWidth: node.right.schema.length, ...(node.projection ? { projection: node.projection } : {}) },
+    { joinType: node.joinType, condition: bindPairPredicate(node.condition), leftWidth: node.left.schema.length, rightWidth: node.right.schema.length, ...(node.projection ? { projection: node.projection } : {}) },
     "right", right, left, ctx.config["batch.size"]);
   yield* matcher.probe(left, mergePairs(leftKeys, sortRowsByKeys(leftKeys, left.numRows), rightKeys, sortRowsByKeys(rightKeys, right.numRows), matcher.firstMatchOnly));
   yield* matcher.finish();

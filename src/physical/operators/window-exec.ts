@@ -6,11 +6,13 @@
  * computes each distinct frame once, runs each function as a column kernel
  * and emits the input columns followed by one column per window function.
  */
-import type { FrameBound, SortOrder, WindowFrame } from "../../plan/expressions.ts";
+import type { SortOrder } from "../../plan/expressions.ts";
+import type { FrameBound, WindowFrame } from "../../types/operations.ts";
 import type { PhysicalOf, WindowCall } from "../physical-plan.ts";
-import type { BatchStream, TaskContext } from "../task-context.ts";
-import { execute } from "../execute.ts";
-import { evaluate } from "../../exec/evaluate.ts";
+import type { TaskContext } from "../task-context.ts";
+import type { BatchStream } from "../../exec/column-vector.ts";
+import type { ExecuteChild } from "../operator.ts";
+import { evaluate } from "../expressions/evaluate.ts";
 import type { Batch, ColumnVector } from "../../exec/column-vector.ts";
 import { concatBatches, sliceBatch } from "../../exec/column-vector.ts";
 import type { GroupBounds } from "../../exec/window/boundaries.ts";
@@ -21,9 +23,9 @@ import { denseRank, rank, rowNumber, shifted } from "../../exec/window/ranking.t
 import { windowAggregate } from "../../exec/window/aggregates.ts";
 import { UnsupportedError } from "../../common/errors.ts";
 
-export async function* windowExec(node: PhysicalOf<"WindowExec">, partition: number, ctx: TaskContext): BatchStream {
+export async function* windowExec(node: PhysicalOf<"WindowExec">, partition: number, ctx: TaskContext, execute: ExecuteChild): BatchStream {
   const batches: Batch[] = [];
-  for await (const b of execute(node.input, partition, ctx)) if (b.numRows > 0) batches.push(b);
+  for await (const b of execute(node.input, partition)) if (b.numRows > 0) batches.push(b);
   if (batches.length === 0) return;
   const input = concatBatches(batches, node.input.schema.length);
   const out: Batch = { numRows: input.numRows, columns: [...input.columns, ...computeWindows(node, input)] };

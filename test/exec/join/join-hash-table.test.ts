@@ -11,7 +11,7 @@ import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { Session } from "../../../src/index.ts";
 import type { DataFrame } from "../../../src/index.ts";
-import { FLOAT64, INT32 } from "../../../src/plan/types.ts";
+import { FLOAT64, INT32 } from "../../../src/types/data-types.ts";
 import type { ColumnVector } from "../../../src/exec/column-vector.ts";
 import { hashRows } from "../../../src/exec/hash.ts";
 import { JoinHashTable } from "../../../src/exec/join/join-hash-table.ts";

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { radixSortRows, sortRowsByKeys } from "../../../src/exec/join/key-sort.ts";
 import type { ColumnVector } from "../../../src/exec/column-vector.ts";
-import { FLOAT64, INT32, INT64 } from "../../../src/plan/types.ts";
+import { FLOAT64, INT32, INT64 } from "../../../src/types/data-types.ts";
 
 function reference(values: ArrayLike<number>, valid: (i: number) => boolean): number[] {
   const rows = Array.from({ length: values.length }, (_, i) => i).filter(valid);
