@@ -7,8 +7,8 @@
  */
 import type { DataType } from "../types/data-types.ts";
 import { BOOLEAN } from "../types/data-types.ts";
-import type { Batch, ColumnVector } from "./column-vector.ts";
-import { take, utf8FromStrings } from "./column-vector.ts";
+import type { ColumnVector } from "./column-vector.ts";
+import { utf8FromStrings } from "./column-vector.ts";
 import { compare } from "./compare.ts";
 import { or, not } from "./logic.ts";
 import { hashColumn, stringSpan } from "./hash.ts";

@@ -8,7 +8,7 @@
  */
 import { AnalysisError, closestNames } from "../common/errors.ts";
 import type { Expr, SortOrder } from "./expressions.ts";
-import { alias, defaultName, exprToString, isAggregateOrWindow, mapChildren, someExpr, transformDown } from "./expressions.ts";
+import { alias, defaultName, exprToString, mapChildren, someExpr, transformDown } from "./expressions.ts";
 import type { Field, DataType } from "../types/data-types.ts";
 import {
   BOOLEAN, FLOAT64, INT64, NULL, UTF8, TIMESTAMP, commonType, commonTypeOf, isDecimal, isInteger, isNumeric,

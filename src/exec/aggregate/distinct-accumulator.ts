@@ -8,7 +8,7 @@ import { INT32 } from "../../types/data-types.ts";
 import { InternalError } from "../../common/errors.ts";
 import type { ColumnVector } from "../column-vector.ts";
 import { take } from "../column-vector.ts";
-import type { Accumulator } from "./accumulators.ts";
+import type { Accumulator } from "./accumulator.ts";
 import type { GroupTable } from "./group-table.ts";
 import { createGroupTable } from "./group-table.ts";
 

@@ -17,7 +17,7 @@ import type { Batch, ColumnVector } from "../../exec/column-vector.ts";
 import { slice, sliceBatch } from "../../exec/column-vector.ts";
 import type { GroupTable } from "../../exec/aggregate/group-table.ts";
 import { GlobalGroupTable, createGroupTable } from "../../exec/aggregate/group-table.ts";
-import type { Accumulator } from "../../exec/aggregate/accumulators.ts";
+import type { Accumulator } from "../../exec/aggregate/accumulator.ts";
 import { createAccumulators } from "../../exec/aggregate/accumulators.ts";
 import { exprToString } from "../../plan/expressions.ts";
 
