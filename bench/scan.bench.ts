@@ -25,7 +25,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { Session } from "../src/index.ts";
 import type { LogicalPlan } from "../src/plan/logical-plan.ts";
-import { parquetFormatReader } from "../src/io/parquet-source.ts";
+import { parquetFormatReader } from "../src/io/parquet-reader.ts";
 import { newTaskMetrics } from "../src/types/task-metrics.ts";
 import { startRangeServer } from "../test/io/range-server.ts";
 import { and, cmp, runWithMetrics, withPushedFilter } from "../test/io/support-plans.ts";

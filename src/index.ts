@@ -34,7 +34,7 @@ export { Cluster } from "./cluster/cluster.ts";
 export type { ClusterOptions, ExecutorKind } from "./cluster/cluster.ts";
 export type { CinderEvent, CinderEventType, ScanMetricsSnapshot } from "./common/events.ts";
 export type { ByteSource, ByteRange, FetchStats } from "./io/byte-source.ts";
-export type { ParquetInput, ParquetReadOptions } from "./io/parquet-source.ts";
+export type { ParquetInput, ParquetReadOptions } from "./io/parquet-footers.ts";
 export { RDD } from "./rdd/rdd.ts";
 export { Broadcast } from "./rdd/broadcast.ts";
 export { NotSerializableError } from "./rdd/function-serializer.ts";

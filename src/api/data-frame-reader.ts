@@ -2,8 +2,9 @@
 import type * as arrow from "apache-arrow";
 import type { DataFrame } from "./data-frame.ts";
 import type { Session } from "./session.ts";
-import { openParquet, parquetFormatReader } from "../io/parquet-source.ts";
-import type { ParquetInput, ParquetReadOptions } from "../io/parquet-source.ts";
+import { openParquet } from "../io/parquet-source.ts";
+import { parquetFormatReader } from "../io/parquet-reader.ts";
+import type { ParquetInput, ParquetReadOptions } from "../io/parquet-footers.ts";
 import { arrowTableFromIpc, csvColumns, parseJsonLines, readWhole } from "../io/text-sources.ts";
 import type { CsvReadOptions, TextInput } from "../io/text-sources.ts";
 import { newExprId } from "../plan/expressions.ts";

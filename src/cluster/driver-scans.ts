@@ -23,7 +23,7 @@ import type { SourceReader } from "../io/source-reader.ts";
 import { cachedRddOf } from "../executor/task.ts";
 import { isOpfsPath } from "../io/opfs.ts";
 import { noteScanPath } from "../io/scan-metrics.ts";
-import { shippableInput } from "../io/parquet-source.ts";
+import { shippableInput } from "../io/parquet-footers.ts";
 import type { Executor } from "../executor/executor.ts";
 
 /** The driver's source registry, as far as this module needs it. */

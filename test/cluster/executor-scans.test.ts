@@ -11,7 +11,7 @@ import { Session, col, sum, count } from "../../src/index.ts";
 import type { DataFrame } from "../../src/index.ts";
 import type { CinderEvent } from "../../src/common/events.ts";
 import type { DataSource, LogicalPlan } from "../../src/plan/logical-plan.ts";
-import { fetchedBytes } from "../../src/io/parquet-source.ts";
+import { fetchedBytes } from "../../src/io/parquet-footers.ts";
 import { MemoryByteSource } from "../../src/io/byte-source.ts";
 import type { ByteSource } from "../../src/io/byte-source.ts";
 import { Cluster } from "../../src/cluster/cluster.ts";

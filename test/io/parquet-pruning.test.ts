@@ -6,7 +6,7 @@ import type { DataFrame } from "../../src/index.ts";
 import type { Expr } from "../../src/plan/expressions.ts";
 import type { Field } from "../../src/types/data-types.ts";
 import { mayMatch, rowGroupMayMatch } from "../../src/io/parquet-pruning.ts";
-import { parquetFormatReader } from "../../src/io/parquet-source.ts";
+import { parquetFormatReader } from "../../src/io/parquet-reader.ts";
 import { newTaskMetrics } from "../../src/types/task-metrics.ts";
 import type { LogicalPlan } from "../../src/plan/logical-plan.ts";
 import type { ColumnStats } from "../../src/io/parquet-pruning.ts";

@@ -11,7 +11,7 @@ import type { CinderEvent } from "../../src/common/events.ts";
 import type { ByteRange, ByteSource, FetchStats } from "../../src/io/byte-source.ts";
 import { MemoryByteSource } from "../../src/io/byte-source.ts";
 import type { DataSource, LogicalPlan } from "../../src/plan/logical-plan.ts";
-import { planParquetScan } from "../../src/io/parquet-source.ts";
+import { planParquetScan } from "../../src/io/parquet-reader.ts";
 import { duckRows, duckRun, scratchDir } from "../support/duckdb-oracle.ts";
 import { assertRowsEqual } from "../support/compare.ts";
 import { Cluster } from "../../src/cluster/cluster.ts";
