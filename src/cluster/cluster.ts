@@ -21,7 +21,7 @@ import { cachedRddOf } from "../executor/task.ts";
 import type { Executor } from "../executor/executor.ts";
 import type { BlockFetcher } from "../executor/shuffle-reader.ts";
 import { DAGScheduler } from "../scheduler/dag-scheduler.ts";
-import type { TableProvider } from "../scheduler/dag-scheduler.ts";
+import type { TableProvider } from "../scheduler/table-shipper.ts";
 import { ListenerBus } from "../scheduler/listener-bus.ts";
 import { InProcessExecutor } from "./in-process-executor.ts";
 import { DriverScans } from "./driver-scans.ts";

@@ -7,43 +7,35 @@
  * scheduling state. A fetch failure forgets the lost map output, reruns the
  * parent stage for its missing partitions only, then the child; a stage
  * that keeps failing aborts its job after `stage.maxConsecutiveAttempts`.
+ * Beside it: where tasks prefer to run (task-locality.ts), what a task is
+ * told (task-description.ts), adaptive re-planning of a stage's reads
+ * (adaptive-reads.ts), shipping memory tables (table-shipper.ts) and which
+ * errors end a job (job-errors.ts).
  */
 import type { ConfigValues } from "../common/config.ts";
-import { CinderError, ExecutorLostError, FetchFailedError, ResultTooLargeError, registerErrorClass } from "../common/errors.ts";
-import type { SerializedError } from "../common/errors.ts";
+import { CinderError, ExecutorLostError, FetchFailedError, ResultTooLargeError } from "../common/errors.ts";
 import type { TaskMetricsSnapshot } from "../common/events.ts";
 import type { Batch, ColumnVector } from "../exec/column-vector.ts";
 import { concat } from "../exec/column-vector.ts";
 import { rangeBounds } from "../exec/range-partition.ts";
 import type { Partitioning, PhysicalPlan } from "../physical/physical-plan.ts";
 import type { Executor } from "../executor/executor.ts";
-import type { ShuffleInput, TaskDescription, TaskResult } from "../executor/task.ts";
+import type { TaskResult } from "../executor/task.ts";
 import { ListenerBus } from "./listener-bus.ts";
 import { MapOutputTracker } from "./map-output-tracker.ts";
 import { SplitTracker } from "./split-tracker.ts";
-import { scanTableId } from "../io/scan-metrics.ts";
 import { CacheTracker } from "./cache-tracker.ts";
-import { cachedRddOf } from "../executor/task.ts";
-import { coalescedInputs, numPartitions, physicalChildren } from "../physical/physical-plan.ts";
-import { skewJoinSides, splitSkewedPartitions } from "./skew-join.ts";
 import type { Stage } from "./stage.ts";
-import { allStages, buildStages, memoryTablesOf, stageOperators } from "./stage.ts";
+import { allStages, buildStages, stageOperators } from "./stage.ts";
 import { TaskScheduler } from "./task-scheduler.ts";
 import type { TaskLaunch } from "./task-scheduler.ts";
 import { TaskSetManager } from "./task-set-manager.ts";
-
-/** A job was given up: a stage or task failed too often, or it was cancelled. */
-export class JobAbortedError extends CinderError {}
-registerErrorClass(JobAbortedError);
-
-/** Errors that rerunning cannot fix: the job fails at once with the error itself. */
-const DETERMINISTIC = new Set(["UNRESOLVED_COLUMN", "AMBIGUOUS_REFERENCE", "UNRESOLVED_TABLE", "UNRESOLVED_FUNCTION", "DATATYPE_MISMATCH",
-  "WRONG_ARGUMENT", "INVALID_PLAN", "PARSE_SYNTAX_ERROR", "UNSUPPORTED", "ARITHMETIC_OVERFLOW", "CAST_INVALID_INPUT", "RESULT_TOO_LARGE", "NOT_SERIALIZABLE"]);
-
-/** Where a job's memory tables come from (the driver's SourceRegistry). */
-export interface TableProvider {
-  tablePartitions(tableId: string): Batch[][] | undefined;
-}
+import { adaptiveReads } from "./adaptive-reads.ts";
+import { preferredLocations } from "./task-locality.ts";
+import { describeTask } from "./task-description.ts";
+import type { TableProvider } from "./table-shipper.ts";
+import { TableShipper } from "./table-shipper.ts";
+import { DETERMINISTIC, JobAbortedError, reason, serialize } from "./job-errors.ts";
 
 type DAGEvent =
   | { type: "JobSubmitted"; job: ActiveJob }
@@ -70,16 +62,6 @@ interface ActiveJob {
   reject(error: unknown): void;
 }
 
-function serialize(e: unknown): SerializedError {
-  if (CinderError.is(e)) return e.toJSON();
-  const err = e instanceof Error ? e : new Error(String(e));
-  return { name: err.name, code: "TASK_FAILED", message: err.message, stack: err.stack };
-}
-
-function reason(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
-
 export class DAGScheduler {
   readonly bus: ListenerBus;
   readonly tracker = new MapOutputTracker();
@@ -102,14 +84,14 @@ export class DAGScheduler {
   /** Key samples of a range stage's sampling pass, by partition. */
   private readonly samples = new Map<Stage, (ColumnVector[] | undefined)[]>();
   private readonly executors = new Map<string, Executor>();
-  private readonly shippedTables = new Map<string, Map<string, Promise<void>>>();
+  private readonly tableShipper = new TableShipper();
   private localityWaitMs = 0;
 
   constructor(bus = new ListenerBus()) {
     this.bus = bus;
     this.taskScheduler = new TaskScheduler({
-      describe: (l) => this.describe(l),
-      prepare: (e, t) => this.shipTables(e, t),
+      describe: (l) => describeTask(l, this.jobs.get(l.taskSet.stage.jobId)!, this.tracker, this.cacheTracker),
+      prepare: (e, t) => { const job = this.jobs.get(t.jobId); return job ? this.tableShipper.ship(e, t, job.tables) : Promise.resolve(); },
       started: (l) => this.bus.post({
         type: "TaskStart", jobId: l.taskSet.stage.jobId, stageId: l.taskSet.stage.id, stageAttempt: l.taskSet.stageAttempt,
         taskId: l.taskId, partition: l.partition, attempt: l.attempt, executorId: l.executorId, time: Date.now(),
@@ -247,58 +229,32 @@ export class DAGScheduler {
     if (partitions.length === 0) { this.markStageDone(stage); return this.afterStageDone(stage, job); }
     this.running.add(stage);
     if (stage.kind === "shuffleMap") this.pendingMaps.set(stage, new Set(partitions));
-    const ts = new TaskSetManager(stage, stage.attempt, partitions, (p) => this.preferredLocations(stage, p), job.config["locality.wait"], Date.now());
+    const ts = new TaskSetManager(stage, stage.attempt, partitions, (p) => preferredLocations(stage, p, this), job.config["locality.wait"], Date.now());
     this.taskSets.set(stage, ts);
     this.taskScheduler.submit(ts);
   }
 
   /**
-   * Spark's adaptive coalescing of shuffle partitions: once a stage's parent map stages are done their
-   * MapStatus sizes are known, and neighbouring shuffle partitions are merged into tasks of about
-   * `adaptive.advisoryPartitionSizeInBytes`, but never fewer tasks than the cluster has cores (Spark's
-   * parallelism-first default), so 200 tiny partitions run as a few tasks. Only a stage whose every row
-   * comes from shuffles of its own partition count (no scans) qualifies; reading neighbours together keeps
-   * keys within a task and range-partitioned order. A map stage so merged writes fewer map outputs (its
-   * shuffle is registered again, before any reader exists); persist jobs and jobs for chosen partitions
-   * keep their partitions. A join stage then has its skewed partitions split (see skew-join.ts).
+   * Adaptive execution re-plans a stage's reads from its parents' map output sizes (adaptive-reads.ts).
+   * A map stage so merged writes fewer map outputs (its shuffle is registered again, before any reader
+   * exists); persist jobs and jobs for chosen partitions keep their partitions.
    */
   private coalescePartitions(stage: Stage, job: ActiveJob): void {
-    if (!job.config["adaptive.enabled"]) return;
     if (stage.kind === "result" && (job.persistAs !== undefined || job.results.some((r) => r !== undefined))) return;
-    if (stage.inputs.size === 0 || !readsOnlyShuffles(stage.fragment, stage.numTasks)) return;
-    const n = stage.numTasks;
-    const mapBytes = (exchangeId: number, r: number): number[] => this.tracker.mapSizes(stage.inputs.get(exchangeId)!, r);
-    const sideBytes = (exchangeId: number, r: number): number => mapBytes(exchangeId, r).reduce((a, b) => a + b, 0);
-    const sizes = new Array<number>(n).fill(0);
-    for (const exchangeId of stage.inputs.keys()) for (let r = 0; r < n; r++) sizes[r] += sideBytes(exchangeId, r);
     const cores = this.taskScheduler.aliveExecutors().reduce((c, e) => c + e.cores, 0);
-    const total = sizes.reduce((a, b) => a + b, 0);
-    const advisory = job.config["adaptive.advisoryPartitionSizeInBytes"];
-    const target = Math.max(1, Math.min(advisory, Math.ceil(total / Math.max(1, cores))));
-    const merged: [number, number][] = [];
-    let start = 0, bytes = 0;
-    for (let r = 0; r < n; r++) {
-      if (r > start && bytes + sizes[r]! > target) { merged.push([start, r]); start = r; bytes = 0; }
-      bytes += sizes[r]!;
-    }
-    merged.push([start, n]);
-    const sides = job.config["adaptive.skewJoin.enabled"] ? skewJoinSides(stage.fragment) : null;
-    const { specs, skewed } = sides
-      ? splitSkewedPartitions(merged, n, sides, sideBytes, mapBytes, {
-        factor: job.config["adaptive.skewJoin.skewedPartitionFactor"], thresholdBytes: job.config["adaptive.skewJoin.skewedPartitionThresholdInBytes"], advisoryBytes: advisory,
-      })
-      : { specs: merged.map((range) => ({ range })), skewed: [] };
-    if (skewed.length === 0 && specs.length >= n) return;
-    stage.reads = specs;
-    stage.coalescedFrom = n;
-    stage.skewed = skewed;
-    stage.numTasks = specs.length;
+    const reads = adaptiveReads(stage, job.config, this.tracker, cores);
+    if (!reads) return;
+    const count = reads.specs.length;
+    stage.coalescedFrom = stage.numTasks;
+    stage.reads = reads.specs;
+    stage.skewed = reads.skewed;
+    stage.numTasks = count;
     if (stage.kind === "result") {
-      job.results = new Array<Batch[] | undefined>(specs.length).fill(undefined);
-      job.remaining = specs.length;
+      job.results = new Array<Batch[] | undefined>(count).fill(undefined);
+      job.remaining = count;
     } else {
       this.tracker.unregisterShuffle(stage.shuffle!.shuffleId);
-      this.tracker.registerShuffle(stage.shuffle!.shuffleId, specs.length);
+      this.tracker.registerShuffle(stage.shuffle!.shuffleId, count);
     }
   }
 
@@ -327,97 +283,6 @@ export class DAGScheduler {
     if (ts) { ts.zombie = true; this.taskScheduler.remove(ts); this.taskSets.delete(stage); }
     this.running.delete(stage);
     this.submitMissingTasks(stage, job);
-  }
-
-  /** Executors holding at least a fifth of a reduce partition's input (Spark's REDUCER_PREF_LOCS_FRACTION). */
-  private preferredLocations(stage: Stage, partition: number): string[] {
-    const cached = this.cachedPartitionHolder(stage, partition);
-    if (cached) return [cached];
-    if (stage.inputs.size === 0) return [];
-    const bytes = new Map<string, number>();
-    let total = 0;
-    const [start, end] = stage.reads?.[partition]?.range ?? [partition, partition + 1];
-    for (const shuffleId of stage.inputs.values()) {
-      for (let r = start; r < end; r++) {
-        for (const [e, n] of this.tracker.bytesByExecutor(shuffleId, r)) { bytes.set(e, (bytes.get(e) ?? 0) + n); total += n; }
-      }
-    }
-    if (total === 0) return [];
-    return [...bytes].filter(([, n]) => n >= 0.2 * total).sort((a, b) => b[1] - a[1]).map(([e]) => e);
-  }
-
-  /**
-   * The executor holding the cached partition that task `partition` of the
-   * stage scans, when the path from the fragment's root to that cached scan
-   * keeps partition numbers (narrow nodes, the streamed side of a broadcast
-   * join), or the executor that read the file-scan split before (SplitTracker).
-   */
-  private cachedPartitionHolder(stage: Stage, partition: number): string | null {
-    let p: PhysicalPlan = stage.fragment;
-    for (;;) {
-      if (p.type === "ScanExec") {
-        const rddId = cachedRddOf(p.source);
-        if (rddId === null) return p.source.kind === "parquet" ? this.splitTracker.holder(scanTableId(p.source), partition) : null;
-        return this.cacheTracker.locations(rddId)[partition] ?? null;
-      }
-      if (p.type === "HashJoinExec" && p.broadcast) { p = p.buildSide === "left" ? p.right : p.left; continue; }
-      // A coalesced task reads a run of input partitions; prefer where the first one is.
-      if (p.type === "CoalesceExec") { partition = coalescedInputs(partition, numPartitions(p.input), p.numPartitions)[0]; p = p.input; continue; }
-      const children = physicalChildren(p);
-      if (children.length !== 1 || p.type === "ShuffleExchangeExec" || p.type === "BroadcastExchangeExec" || p.type === "GlobalLimitExec") return null;
-      p = children[0]!;
-    }
-  }
-
-  /** Cached RDDs a fragment scans, with where each partition is. */
-  private cachedInputs(fragment: PhysicalPlan): Record<number, (string | null)[]> | undefined {
-    let out: Record<number, (string | null)[]> | undefined;
-    const visit = (p: PhysicalPlan) => {
-      if (p.type === "ScanExec") {
-        const rddId = cachedRddOf(p.source);
-        if (rddId !== null) (out ??= {})[rddId] = this.cacheTracker.locations(rddId);
-      }
-      physicalChildren(p).forEach(visit);
-    };
-    visit(fragment);
-    return out;
-  }
-
-  private describe(l: TaskLaunch): TaskDescription {
-    const stage = l.taskSet.stage;
-    const job = this.jobs.get(stage.jobId)!;
-    const shuffles: Record<number, ShuffleInput> = {};
-    for (const [exchangeId, shuffleId] of stage.inputs) shuffles[exchangeId] = { shuffleId, locations: this.tracker.locations(shuffleId) };
-    const cached = this.cachedInputs(stage.fragment);
-    return {
-      jobId: stage.jobId, stageId: stage.id, stageAttempt: l.taskSet.stageAttempt, taskId: l.taskId, attempt: l.attempt, partition: l.partition,
-      plan: stage.fragment, shuffles, config: job.config, ...(cached ? { cached } : {}),
-      ...(stage.reads ? { reduceRange: stage.reads[l.partition]!.range } : {}),
-      ...(stage.reads?.[l.partition]?.mapRanges ? { mapRanges: stage.reads[l.partition]!.mapRanges } : {}),
-      output: !stage.shuffle ? (job.persistAs !== undefined ? { kind: "cache", rddId: job.persistAs } : { kind: "result" })
-        : l.taskSet.sampling ? { kind: "sample", partitioning: stage.shuffle.partitioning as Extract<Partitioning, { kind: "range" }> }
-        : { kind: "shuffle", shuffleId: stage.shuffle.shuffleId, partitioning: stage.shuffle.partitioning, ...(stage.rangeBounds ? { rangeBounds: stage.rangeBounds } : {}) },
-    };
-  }
-
-  /** Ships the memory tables a task scans, once per executor. */
-  private shipTables(executor: Executor, task: TaskDescription): Promise<void> {
-    const job = this.jobs.get(task.jobId);
-    if (!job) return Promise.resolve();
-    let shipped = this.shippedTables.get(executor.id);
-    if (!shipped) this.shippedTables.set(executor.id, shipped = new Map());
-    const waits: Promise<void>[] = [];
-    for (const tableId of memoryTablesOf(task.plan)) {
-      let p = shipped.get(tableId);
-      if (!p) {
-        const partitions = job.tables.tablePartitions(tableId);
-        p = partitions ? executor.putTable(tableId, partitions) : Promise.resolve();
-        shipped.set(tableId, p);
-        p.catch(() => shipped!.delete(tableId));
-      }
-      waits.push(p);
-    }
-    return Promise.all(waits).then(() => undefined);
   }
 
   private taskEnd(l: TaskLaunch, result: "success" | "failed" | "fetchFailed" | "executorLost", extra: { error?: unknown; metrics?: TaskMetricsSnapshot }): void {
@@ -569,7 +434,7 @@ export class DAGScheduler {
   private onExecutorLost(executorId: string, why: string): void {
     if (!this.executors.has(executorId)) return;
     this.executors.delete(executorId);
-    this.shippedTables.delete(executorId);
+    this.tableShipper.forget(executorId);
     this.taskScheduler.removeExecutor(executorId);
     this.bus.post({ type: "ExecutorRemoved", executorId, reason: why, time: Date.now() });
     const lost = this.tracker.removeOutputsOnExecutor(executorId);
@@ -623,17 +488,4 @@ export class DAGScheduler {
       }
     }
   }
-}
-
-/**
- * True when every row of `fragment`'s partition p comes from partition p of a
- * shuffle of `numPartitions` (broadcasts aside): nothing else in it (a scan, a
- * coalesce, an RDD function) reads by partition number.
- */
-function readsOnlyShuffles(fragment: PhysicalPlan, numPartitions: number): boolean {
-  if (fragment.type === "ShuffleExchangeExec") return fragment.partitioning.kind !== "single" && fragment.partitioning.numPartitions === numPartitions;
-  if (fragment.type === "BroadcastExchangeExec") return true;
-  if (fragment.type === "ScanExec" || fragment.type === "CoalesceExec" || fragment.type === "MapPartitionsExec") return false;
-  const children = physicalChildren(fragment);
-  return children.length > 0 && children.every((c) => readsOnlyShuffles(c, numPartitions));
 }
