@@ -28,9 +28,30 @@ import { DriverScans } from "./driver-scans.ts";
 import { trackExecutorScans } from "./executor-scans.ts";
 import type { DriverSources } from "./driver-scans.ts";
 import { HeartbeatReceiver } from "../scheduler/heartbeat-receiver.ts";
+import { HttpExecutor } from "./http-executor.ts";
+import { BlockTransport } from "./http/block-transport.ts";
+import type { TransportOptions } from "./http/block-transport.ts";
+import { JobTokenSigner } from "./http/job-token.ts";
 import type { HeartbeatOptions } from "../scheduler/heartbeat-receiver.ts";
 
 export type ExecutorKind = "in-process" | "worker-thread" | "web-worker";
+
+export interface ConnectOptions {
+  /** Base URLs of running edge executors (`npm run edge` prints them). */
+  executors: readonly string[];
+  /** The secret the executors were started with; job tokens are signed with it. */
+  secret: string;
+  transport?: TransportOptions;
+  heartbeat?: Partial<HeartbeatOptions>;
+  /** Called when `kill` drops an executor (a harness that started it may stop it there). */
+  onKill?: (url: string, reason: string) => void;
+}
+
+/** An executor URL `Cluster.connect` left out, and why. */
+export interface UnreachableExecutor {
+  url: string;
+  reason: string;
+}
 
 export interface ClusterOptions {
   /** Executors to start (default: the machine's parallelism for thread kinds, 2 in-process). */
@@ -80,7 +101,10 @@ export class Cluster {
   private nextExecutorId = 0;
   private readonly heartbeats: HeartbeatReceiver;
 
-  private constructor(readonly kind: ExecutorKind, readonly cores: number, readonly bus: ListenerBus, heartbeat: Partial<HeartbeatOptions> = {}) {
+  /** URLs `connect` could not reach (reported and left out). */
+  readonly unreachable: UnreachableExecutor[] = [];
+
+  private constructor(readonly kind: ExecutorKind | "edge", readonly cores: number, readonly bus: ListenerBus, heartbeat: Partial<HeartbeatOptions> = {}) {
     this.scheduler = new DAGScheduler(bus);
     this.driverScans = new DriverScans(kind === "in-process", () => this.pool);
     trackExecutorScans(bus, this.scheduler.splitTracker);
@@ -107,6 +131,37 @@ export class Cluster {
   }
 
   /**
+   * Connects to edge executors already running (edge/executor-app.ts on
+   * Node or workerd). A URL whose health check does not answer is reported
+   * in `unreachable` and left out; the jobs run on the others.
+   *
+   * @example
+   * const cluster = await Cluster.connect({ executors: ["http://127.0.0.1:8787", "http://127.0.0.1:8788"], secret });
+   * session.backend = cluster.backend();
+   */
+  static async connect(options: ConnectOptions): Promise<Cluster> {
+    const signer = await JobTokenSigner.create(options.secret);
+    const cluster = new Cluster("edge", 1, new ListenerBus(), options.heartbeat);
+    const peers = new Map<string, string>();
+    const transport = new BlockTransport(options.transport);
+    const connected = await Promise.all(options.executors.map(async (url) => {
+      try {
+        return await HttpExecutor.connect(url, { signer, peers, transport, onKill: (reason) => options.onKill?.(url, reason) });
+      } catch (e) {
+        cluster.unreachable.push({ url, reason: e instanceof Error ? e.message : String(e) });
+        return null;
+      }
+    }));
+    for (const executor of connected) if (executor) cluster.adopt(executor);
+    if (cluster.pool.length === 0) {
+      throw new ExecutorLostError("EXECUTOR_LOST", `no edge executor answered: ${cluster.unreachable.map((u) => `${u.url} (${u.reason})`).join(", ")}; start them with \`npm run edge\` and pass the URLs it prints`,
+        { details: { unreachable: cluster.unreachable } });
+    }
+    cluster.heartbeats.start();
+    return cluster;
+  }
+
+  /**
    * Starts a cluster sized by the session's `executor.instances` (0: the
    * machine's parallelism) and `executor.cores`, and makes it the session's
    * backend.
@@ -129,8 +184,12 @@ export class Cluster {
 
   /** Starts one more executor of the cluster's kind. */
   async addExecutor(): Promise<Executor> {
+    if (this.kind === "edge") throw new CinderError("WRONG_ARGUMENT", "an edge cluster connects to running executors; start another with `npm run edge` and connect to it");
     const id = `exec-${this.nextExecutorId++}`;
-    const executor = await startExecutor(this.kind, id, this.cores, this.router);
+    return this.adopt(await startExecutor(this.kind, id, this.cores, this.router));
+  }
+
+  private adopt(executor: Executor): Executor {
     this.pool.push(executor);
     this.scheduler.addExecutor(executor);
     return executor;
