@@ -131,17 +131,28 @@ export class HttpExecutor implements Executor {
     await this.request("PUT", `/v1/sources?path=${encodeURIComponent(path)}`, "driver", bytes);
   }
 
-  async removeShuffle(shuffleId: number): Promise<void> {
-    await this.request("DELETE", `/v1/shuffles/${shuffleId}`, "driver");
+  removeShuffle(shuffleId: number): Promise<void> {
+    return this.removal(this.request("DELETE", `/v1/shuffles/${shuffleId}`, "driver"));
   }
 
-  async removeRdd(rddId: number): Promise<void> {
-    await this.request("DELETE", `/v1/rdds/${rddId}`, "driver");
+  removeRdd(rddId: number): Promise<void> {
+    return this.removal(this.request("DELETE", `/v1/rdds/${rddId}`, "driver"));
+  }
+
+  /** Removals still in flight: a heartbeat after a removal waits for it, so what it reports includes it. */
+  private readonly removals = new Set<Promise<unknown>>();
+
+  private removal(request: Promise<unknown>): Promise<void> {
+    const done = request.then(() => undefined);
+    const tracked = done.catch(() => undefined).finally(() => this.removals.delete(tracked));
+    this.removals.add(tracked);
+    return done;
   }
 
   /** The health check as a heartbeat; another id at this URL means this executor is gone. */
   heartbeat(): Promise<ExecutorHeartbeat> {
     return this.life.guard(async () => {
+      await Promise.all(this.removals);
       let health: EdgeHealth;
       try { health = await edgeHealth(this.url, this.options.requestTimeoutMs ?? 30_000); } catch (e) {
         this.life.die(`${this.url} does not answer its health check`);
