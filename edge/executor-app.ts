@@ -13,6 +13,7 @@
  *
  * Routes:
  *   GET    /v1/health              id, runtime, cores, memory, blocks and bytes held, tasks run (no token)
+ *   GET    /v1/auth                200 when the token is good (the driver checks its secret on connect)
  *   POST   /v1/tasks               run one task: body and reply are wire messages (src/cluster/http/wire.ts)
  *   GET    /v1/blocks/:blockId     one block as Arrow IPC streams, with Content-Length and a checksum header
  *   POST   /v1/blocks/fetch        several blocks in one reply
@@ -144,6 +145,8 @@ export async function createExecutorApp(options: EdgeExecutorOptions): Promise<{
     if (job === undefined || claims.job === "driver" || claims.job === job) return null;
     return c.json({ error: { name: "CinderError", code: "UNAUTHORIZED", message: `the job token is for job ${claims.job}, not job ${job}` } }, 401);
   };
+
+  app.get("/v1/auth", (c) => c.json({ executor: id, job: c.get("claims").job }));
 
   app.post("/v1/tasks", async (c) => {
     const { task, peers: known } = decodeMessage(new Uint8Array(await c.req.arrayBuffer())) as TaskRequest;

@@ -7,7 +7,10 @@
  * An in-process run uses one shuffle partition unless `--conf` says otherwise.
  * `--workers N` runs the query on a cluster of N worker-thread executors
  * (0, the default, runs it in-process); with workers and a terminal on
- * stderr, a progress line shows stages and tasks done. Errors are one line
+ * stderr, a progress line shows stages and tasks done. `--executors
+ * URL,URL,...` runs it on running edge executors instead (`npm run edge`
+ * starts some), signing job tokens with `--secret` or `CINDER_EDGE_SECRET`;
+ * a URL that does not answer is reported and left out. Errors are one line
  * on stderr (a SQL syntax error adds its caret excerpt) and a non-zero exit
  * code; stdout carries only the result.
  */
@@ -35,8 +38,8 @@ export interface CliIO {
 }
 
 const USAGE = `usage: cinder sql ("SELECT ..." | -f FILE) [--tables DIR] [--table NAME=PATH]... [--format table|json|csv]
-                  [--conf KEY=VALUE]... [--workers N] [--explain]
-       cinder shell [--tables DIR] [--table NAME=PATH]... [--format table|json|csv] [--conf KEY=VALUE]... [--workers N]
+                  [--conf KEY=VALUE]... [--workers N | --executors URL,URL,... [--secret S]] [--explain]
+       cinder shell [--tables DIR] [--table NAME=PATH]... [--format table|json|csv] [--conf KEY=VALUE]... [--workers N | --executors URL,...]
 (with --workers 0, the default, shuffle.partitions defaults to 1: one thread gains nothing from more)`;
 
 /** `shuffle.partitions` of an in-process run (`--workers 0`) unless `--conf` sets it. */
@@ -77,6 +80,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         format: { type: "string", default: "table" },
         conf: { type: "string", multiple: true },
         workers: { type: "string", default: "0" },
+        executors: { type: "string" },
+        secret: { type: "string" },
         explain: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -103,6 +108,15 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (!["table", "json", "csv"].includes(format)) throw new UsageError(`unknown --format '${values.format}'; use table, json or csv`);
   const workers = Number(values.workers);
   if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers must be a whole number >= 0, got '${values.workers}'`);
+  const edgeUrls = values.executors ? values.executors.split(",").map((u) => u.trim()).filter(Boolean) : [];
+  if (values.executors !== undefined) {
+    if (edgeUrls.length === 0) throw new UsageError("--executors expects URL,URL,... of running edge executors");
+    if (workers > 0) throw new UsageError("give either --workers or --executors, not both");
+    for (const u of edgeUrls) if (!/^https?:\/\//.test(u)) throw new UsageError(`--executors: '${u}' is not an http(s) URL`);
+  }
+  const secret = values.secret ?? process.env.CINDER_EDGE_SECRET;
+  if (edgeUrls.length && !secret) throw new UsageError("--executors needs the executors' secret: --secret S or CINDER_EDGE_SECRET");
+  const backend: BackendChoice = edgeUrls.length ? { edge: edgeUrls, secret: secret! } : { workers };
 
   const session = new Session();
   // In-process (no workers) every task runs on this one thread, so reduce
@@ -110,7 +124,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   // small shuffle partitions yet (Spark's AQE): with the default 200, each
   // shuffled batch is cut into 200 slivers and TPC-H SF 1 queries spent 2-3x
   // the CPU. A --conf value still wins.
-  if (workers === 0) session.conf.set("shuffle.partitions", IN_PROCESS_SHUFFLE_PARTITIONS);
+  if (workers === 0 && !edgeUrls.length) session.conf.set("shuffle.partitions", IN_PROCESS_SHUFFLE_PARTITIONS);
   for (const kv of values.conf ?? []) {
     const eq = kv.indexOf("=");
     if (eq <= 0) throw new UsageError(`--conf expects KEY=VALUE, got '${kv}'`);
@@ -138,29 +152,30 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     if (!io.stdin) throw new UsageError("'shell' needs an input stream");
     const stdin = io.stdin;
     // No progress line: it would be drawn over the prompt.
-    return withBackend(session, workers, { ...io, stderrIsTTY: false }, () =>
+    return withBackend(session, backend, { ...io, stderrIsTTY: false }, () =>
       runShell(session, (s, t) => runStatement(s, t, format), { input: stdin, interactive: io.stdinIsTTY === true, stdout: io.stdout, stderr: io.stderr }));
   }
   const df = session.sql(text);
   if (values.explain) { io.stdout(`${df.explain(true)}\n`); return 0; }
-  const cluster = workers > 0 ? await Cluster.start({ executors: workers, kind: "worker-thread", cores: session.conf.get("executor.cores") }) : null;
-  const stopProgress = cluster && io.stderrIsTTY ? showProgress(cluster, io) : () => undefined;
-  try {
-    if (cluster) session.backend = cluster.backend() as Session["backend"];
-    let out: string;
-    if (format === "table") {
-      out = formatShow(df.schema, await df.collectBatches(), Infinity, false);
-    } else {
-      const rows = await df.collectArrays();
-      out = format === "json" ? formatJson(df.schema, rows) : formatCsv(df.schema, rows);
-    }
-    stopProgress();
-    io.stdout(`${out}\n`);
-  } finally {
-    stopProgress();
-    await cluster?.stop();
-  }
+  const out = await withBackend(session, backend, io, async () => {
+    if (format === "table") return formatShow(df.schema, await df.collectBatches(), Infinity, false);
+    const rows = await df.collectArrays();
+    return format === "json" ? formatJson(df.schema, rows) : formatCsv(df.schema, rows);
+  });
+  io.stdout(`${out}\n`);
   return 0;
+}
+
+/** Where the CLI runs queries: in-process (0 workers), on worker threads, or on running edge executors. */
+type BackendChoice = { workers: number } | { edge: string[]; secret: string };
+
+async function startCluster(session: Session, backend: BackendChoice, io: CliIO): Promise<Cluster | null> {
+  if ("edge" in backend) {
+    const cluster = await Cluster.connect({ executors: backend.edge, secret: backend.secret });
+    for (const u of cluster.unreachable) io.stderr(`cinder: executor ${u.url} did not answer its health check (${u.reason}); running on the others\n`);
+    return cluster;
+  }
+  return backend.workers > 0 ? Cluster.start({ executors: backend.workers, kind: "worker-thread", cores: session.conf.get("executor.cores") }) : null;
 }
 
 /** Draws "stages a/b, tasks c/d" on one stderr line as the cluster's events arrive; returns a function that clears it. */
@@ -180,9 +195,9 @@ function showProgress(cluster: Cluster, io: CliIO): () => void {
   };
 }
 
-/** Runs `body` with the session on `workers` worker-thread executors (none: in-process), stopping them after. */
-async function withBackend<T>(session: Session, workers: number, io: CliIO, body: () => Promise<T>): Promise<T> {
-  const cluster = workers > 0 ? await Cluster.start({ executors: workers, kind: "worker-thread", cores: session.conf.get("executor.cores") }) : null;
+/** Runs `body` with the session on the chosen backend, stopping (or leaving) its executors after. */
+async function withBackend<T>(session: Session, backend: BackendChoice, io: CliIO, body: () => Promise<T>): Promise<T> {
+  const cluster = await startCluster(session, backend, io);
   const stopProgress = cluster && io.stderrIsTTY ? showProgress(cluster, io) : () => undefined;
   try {
     if (cluster) session.backend = cluster.backend() as Session["backend"];

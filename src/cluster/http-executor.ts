@@ -68,9 +68,19 @@ export class HttpExecutor implements Executor {
     this.life = new Lifeline(id);
   }
 
-  /** Connects to the executor at `url` (its health check gives its id, runtime and cores). */
+  /**
+   * Connects to the executor at `url`: its health check gives its id,
+   * runtime and cores, and one signed request checks that it takes this
+   * driver's secret.
+   */
   static async connect(url: string, options: HttpExecutorOptions): Promise<HttpExecutor> {
     const health = await edgeHealth(url);
+    const token = await options.signer.sign({ job: "driver", executor: health.id, exp: Date.now() + TOKEN_TTL_MS });
+    const auth = await fetch(new URL("/v1/auth", url), { headers: { [TOKEN_HEADER]: `Bearer ${token}` }, signal: AbortSignal.timeout(5000) });
+    if (!auth.ok) {
+      const why = await auth.json().then((b: { error?: { message?: string } }) => b.error?.message, () => undefined);
+      throw new CinderError("UNAUTHORIZED", `${url} refused this driver's job token (${why ?? `status ${auth.status}`})`, { details: { url } });
+    }
     options.peers.set(health.id, url);
     return new HttpExecutor(health.id, url, health, options);
   }

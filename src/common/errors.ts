@@ -30,6 +30,14 @@ export type ErrorCode =
   | "TASK_FAILED"
   | "JOB_ABORTED"
   | "NOT_SERIALIZABLE"
+  /** An edge executor refused a request's job token (missing, forged, expired, another executor's or job's). */
+  | "UNAUTHORIZED"
+  /** A request body over an edge executor's limit. */
+  | "PAYLOAD_TOO_LARGE"
+  /** No such route on an edge executor. */
+  | "NOT_FOUND"
+  /** An edge executor holds no block of that id. */
+  | "BLOCK_NOT_FOUND"
   | "INTERNAL";
 
 /** Plain-data form of an error, as it crosses a worker or HTTP boundary. */

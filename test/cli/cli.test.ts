@@ -1,7 +1,7 @@
 /**
  * The `cinder` command line, spawned as a process on small Parquet files
  * (written by DuckDB): JSON output equals DuckDB's rows, CSV and table
- * formats, --tables DIR naming, --conf, --explain, --workers, and errors as one line on
+ * formats, --tables DIR naming, --conf, --explain, --workers, --executors, and errors as one line on
  * stderr with a non-zero exit (a syntax error with its caret excerpt).
  */
 import { describe, it, before } from "node:test";
@@ -14,6 +14,7 @@ import { Session } from "../../src/index.ts";
 import { loadTables } from "../support/datasets.ts";
 import { duckRows, scratchDir } from "../support/duckdb-oracle.ts";
 import { assertRowsEqual } from "../support/compare.ts";
+import { startLocalExecutors, stopLocalExecutors } from "../../edge/local-executors.ts";
 
 function cinder(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { encoding: "utf8" });
@@ -84,6 +85,26 @@ describe("cinder CLI", () => {
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stderr, "", "no progress line when stderr is not a terminal");
     assertRowsEqual((JSON.parse(r.stdout) as { rows: unknown[][] }).rows, await duckRows(sql), { ordered: true });
+  });
+
+  it("runs on edge executors with --executors URL,URL (secret from CINDER_EDGE_SECRET), leaving out one that does not answer", async () => {
+    const executors = await startLocalExecutors({ executors: 2, runtime: "node", secret: "cli-secret" });
+    try {
+      const sql = "SELECT k, count(*) AS n, sum(v) AS total FROM facts GROUP BY k ORDER BY k NULLS FIRST";
+      const urls = [...executors.map((e) => e.url), "http://127.0.0.1:9"].join(",");
+      const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "sql", sql, "--tables", dir, "--format", "json", "--executors", urls],
+        { encoding: "utf8", env: { ...process.env, CINDER_EDGE_SECRET: "cli-secret" } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /^cinder: executor http:\/\/127\.0\.0\.1:9 did not answer its health check .*; running on the others\n$/);
+      assertRowsEqual((JSON.parse(r.stdout) as { rows: unknown[][] }).rows, await duckRows(sql), { ordered: true });
+      const wrong = cinder("sql", sql, "--tables", dir, "--executors", executors[0]!.url, "--secret", "not-the-secret");
+      assert.equal(wrong.status, 1);
+      assert.match(wrong.stderr, /refused this driver.s job token \(the job token is forged/);
+    } finally { await stopLocalExecutors(executors); }
+    const noSecret = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "sql", "SELECT 1", "--executors", "http://127.0.0.1:9"],
+      { encoding: "utf8", env: { ...process.env, CINDER_EDGE_SECRET: "" } });
+    assert.equal(noSecret.status, 2);
+    assert.match(noSecret.stderr, /--executors needs the executors' secret/);
   });
 
   it("reports a syntax error with its caret excerpt on stderr and exits non-zero", () => {
