@@ -46,11 +46,15 @@ export interface LocalExecutorOptions {
 
 const here = import.meta.dirname;
 
-/** Bundles the workerd executor the way a deployment would (esbuild, parquet-wasm left as a CompiledWasm module). */
-export async function bundleWorkerdExecutor(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "cinder-workerd-"));
+/**
+ * Bundles an edge module worker (`workerd-executor` or `driver-worker`) into
+ * a fresh directory the way a deployment would: esbuild, with parquet-wasm
+ * left as a CompiledWasm module beside it. Returns the directory.
+ */
+export async function bundleForWorkerd(entry: "workerd-executor" | "driver-worker"): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), `cinder-${entry}-`));
   await build({
-    entryPoints: [join(here, "workerd-executor.ts")], outfile: join(dir, "workerd-executor.js"),
+    entryPoints: [join(here, `${entry}.ts`)], outfile: join(dir, `${entry}.js`),
     bundle: true, format: "esm", platform: "browser", target: "es2022",
     conditions: ["workerd", "worker", "browser"], external: ["./parquet_wasm_bg.wasm"], logLevel: "silent",
   });
@@ -87,7 +91,7 @@ function launch(child: ChildProcess, runtime: EdgeRuntime): Promise<LocalExecuto
 /** Starts the executors (in parallel) and resolves once each listens. */
 export async function startLocalExecutors(options: LocalExecutorOptions): Promise<LocalExecutor[]> {
   const kinds = runtimes(Math.max(1, options.executors), options.runtime ?? "mixed");
-  const bundle = kinds.includes("workerd") ? await bundleWorkerdExecutor() : null;
+  const bundle = kinds.includes("workerd") ? await bundleForWorkerd("workerd-executor") : null;
   const env = { ...process.env, CINDER_EDGE_SECRET: options.secret };
   const started = await Promise.allSettled(kinds.map((runtime) => {
     const args = runtime === "node"

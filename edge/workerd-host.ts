@@ -1,7 +1,7 @@
 /**
  * Runs one workerd edge executor on 127.0.0.1 through Miniflare, as its own
  * process (so it has a pid to report and to stop). Takes the directory
- * `bundleWorkerdExecutor` wrote. Prints `executor <id> workerd <url> pid
+ * `bundleForWorkerd("workerd-executor")` wrote. Prints `executor <id> workerd <url> pid
  * <pid>` once the executor answers, and stops on SIGINT/SIGTERM.
  */
 import { parseArgs } from "node:util";

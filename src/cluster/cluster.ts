@@ -300,8 +300,19 @@ export class Cluster {
   };
 }
 
+/**
+ * The worker-thread backend, loaded by a specifier bundlers do not follow:
+ * it imports node:worker_threads, which a page or a workerd isolate (the
+ * edge driver bundles this module) does not have, and would fail to load.
+ * The extension follows this file's (.ts from source, .js in dist/).
+ */
+function workerThreads(): Promise<typeof import("./worker-thread-executor.ts")> {
+  const specifier = `./worker-thread-executor${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`;
+  return import(/* @vite-ignore */ specifier) as Promise<typeof import("./worker-thread-executor.ts")>;
+}
+
 async function defaultExecutors(kind: ExecutorKind): Promise<number> {
-  if (kind === "worker-thread") return (await import("./worker-thread-executor.ts")).defaultWorkerThreads();
+  if (kind === "worker-thread") return (await workerThreads()).defaultWorkerThreads();
   if (kind === "web-worker") return (await import("./web-worker-executor.ts")).defaultWebWorkers();
   return 2;
 }
@@ -309,7 +320,7 @@ async function defaultExecutors(kind: ExecutorKind): Promise<number> {
 async function startExecutor(kind: ExecutorKind, id: string, cores: number, router: BlockFetcher): Promise<Executor> {
   switch (kind) {
     case "in-process": return new InProcessExecutor(id, cores, router);
-    case "worker-thread": return (await import("./worker-thread-executor.ts")).startWorkerThreadExecutor(id, cores, router);
+    case "worker-thread": return (await workerThreads()).startWorkerThreadExecutor(id, cores, router);
     case "web-worker": return (await import("./web-worker-executor.ts")).startWebWorkerExecutor(id, cores, router);
   }
 }
