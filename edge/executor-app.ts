@@ -16,7 +16,7 @@
  *   GET    /v1/auth                200 when the token is good (the driver checks its secret on connect)
  *   POST   /v1/tasks               run one task: body and reply are wire messages (src/cluster/http/wire.ts)
  *   GET    /v1/blocks/:blockId     one block as Arrow IPC streams, with Content-Length and a checksum header
- *   POST   /v1/blocks/fetch        several blocks in one reply
+ *   POST   /v1/blocks/fetch        several blocks in one reply, each batch with its checksum (block-frames.ts)
  *   PUT    /v1/tables/:tableId     a driver's memory table (all partitions)
  *   PUT    /v1/sources?path=P      a driver-held file input (Parquet bytes)
  *   DELETE /v1/shuffles/:id        drop a shuffle's blocks
@@ -35,6 +35,7 @@ import type { TaskDescription } from "../src/executor/task.ts";
 import type { PhysicalPlan } from "../src/physical/physical-plan.ts";
 import { physicalChildren } from "../src/physical/physical-plan.ts";
 import { BlockTransport, CHECKSUM_HEADER, checksumOf } from "../src/cluster/http/block-transport.ts";
+import { blockFrames } from "../src/cluster/http/block-frames.ts";
 import type { TransportOptions } from "../src/cluster/http/block-transport.ts";
 import type { JobClaims } from "../src/cluster/http/job-token.ts";
 import { JobTokenSigner } from "../src/cluster/http/job-token.ts";
@@ -180,9 +181,8 @@ export async function createExecutorApp(options: EdgeExecutorOptions): Promise<{
       const refused = forJob(c, shuffle === null ? undefined : shuffleJobs.get(shuffle));
       if (refused) return refused;
     }
-    const blocks = core.fetchBlocks(blockIds).map((b) => (b ? encodeBlock(b) : null));
-    const bytes = encodeMessage({ blocks });
-    return binary(c, bytes, { [CHECKSUM_HEADER]: await checksumOf(bytes) });
+    // Encoded, digested and sent one batch at a time (block-frames.ts).
+    return c.body(blockFrames(core.fetchBlocks(blockIds)), 200, { "content-type": "application/octet-stream" });
   });
 
   app.put("/v1/tables/:tableId", async (c) => {

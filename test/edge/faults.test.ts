@@ -15,9 +15,8 @@ import { Session, sum, count, lit, CinderError } from "../../src/index.ts";
 import { EventLog } from "../../src/scheduler/listener-bus.ts";
 import { Cluster } from "../../src/cluster/cluster.ts";
 import type { Batch } from "../../src/exec/column-vector.ts";
-import { encodeBlock } from "../../src/exec/block-ipc.ts";
-import { BlockTransport, CHECKSUM_HEADER, checksumOf } from "../../src/cluster/http/block-transport.ts";
-import { encodeMessage } from "../../src/cluster/http/wire.ts";
+import { BlockTransport } from "../../src/cluster/http/block-transport.ts";
+import { blockFrames } from "../../src/cluster/http/block-frames.ts";
 import { startLocalExecutors, stopLocalExecutors } from "../../edge/local-executors.ts";
 import { makeTables, assertSameRows } from "../cluster/executor-conformance.ts";
 import { TEST_SECRET, startEdgeCluster } from "./support/edge-cluster.ts";
@@ -67,8 +66,9 @@ describe("block fetches that go wrong (a misbehaving server on 127.0.0.1)", { ti
   const block: Batch[] = [{ numRows: 3, columns: [{ type: { kind: "int32" }, length: 3, values: new Int32Array([7, 8, 9]), validity: null }] }];
 
   before(async () => {
-    const body = encodeMessage({ blocks: [encodeBlock(block), null] });
-    const checksum = await checksumOf(body);
+    const body = new Uint8Array(await new Response(blockFrames([block, null])).arrayBuffer());
+    const corrupt = body.slice();
+    corrupt[body.length >> 1] ^= 0xff;
     server = createServer((req, res) => {
       req.resume();
       req.on("end", () => {
@@ -77,13 +77,13 @@ describe("block fetches that go wrong (a misbehaving server on 127.0.0.1)", { ti
         if (fault === "timeout") return; // never answers; the client's AbortSignal ends it
         if (fault === "500") { res.writeHead(500, { "content-type": "application/json" }); res.end('{"error":{"code":"INTERNAL"}}'); return; }
         if (fault === "cut") {
-          res.writeHead(200, { "content-length": String(body.length), [CHECKSUM_HEADER]: checksum });
+          res.writeHead(200, { "content-length": String(body.length) });
           res.write(body.subarray(0, body.length >> 1));
           setTimeout(() => res.socket?.destroy(), 10);
           return;
         }
-        res.writeHead(200, { "content-length": String(body.length), [CHECKSUM_HEADER]: fault === "checksum" ? `sha256-${"0".repeat(64)}` : checksum });
-        res.end(body);
+        res.writeHead(200, { "content-length": String(body.length) });
+        res.end(fault === "checksum" ? corrupt : body);
       });
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

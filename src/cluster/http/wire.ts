@@ -31,8 +31,12 @@ function typedName(v: unknown): TypedName | null {
   return name in CONSTRUCTORS ? name : null;
 }
 
-/** `value` (plain data with typed arrays anywhere in it) as one binary body. */
-export function encodeMessage(value: unknown): Uint8Array {
+/**
+ * `value` as the chunks of one body: the header (length, JSON, padding)
+ * and then each typed array as a view of its own memory with its padding,
+ * so a large body can be sent without being copied into one buffer.
+ */
+function encodeMessageParts(value: unknown): Uint8Array[] {
   const arrays: TypedArray[] = [];
   let tail = 0;
   const json = JSON.stringify(value, (_key, v: unknown) => {
@@ -52,15 +56,25 @@ export function encodeMessage(value: unknown): Uint8Array {
     return ref;
   });
   const text = new TextEncoder().encode(json);
-  const head = pad8(4 + text.length);
-  const out = new Uint8Array(head + tail);
-  new DataView(out.buffer).setUint32(0, text.length, true);
-  out.set(text, 4);
-  let at = head;
+  const header = new Uint8Array(pad8(4 + text.length));
+  new DataView(header.buffer).setUint32(0, text.length, true);
+  header.set(text, 4);
+  const parts: Uint8Array[] = [header];
   for (const a of arrays) {
-    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
-    at = pad8(at + a.byteLength);
+    parts.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    const gap = pad8(a.byteLength) - a.byteLength;
+    if (gap) parts.push(new Uint8Array(gap));
   }
+  return parts;
+}
+
+/** `value` (plain data with typed arrays anywhere in it) as one binary body. */
+export function encodeMessage(value: unknown): Uint8Array {
+  const parts = encodeMessageParts(value);
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
   return out;
 }
 
