@@ -61,11 +61,9 @@ export function arrowTypeOf(t: DataType): arrow.DataType {
   }
 }
 
-function validityFromBitmap(data: arrow.Data): Uint8Array | null {
-  if (data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.length === 0) {
-    if (data.typeId === arrow.Type.Null) return new Uint8Array(data.length);
-    return null;
-  }
+/** A byte per row (1 = valid) from an Arrow validity bitmap; null when every row is valid. */
+export function validityOf(data: arrow.Data): Uint8Array | null {
+  if (data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.length === 0) return null;
   const bits = data.nullBitmap, offset = data.offset, n = data.length;
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -75,7 +73,13 @@ function validityFromBitmap(data: arrow.Data): Uint8Array | null {
   return out;
 }
 
-function bitmapFromValidity(validity: Uint8Array | null, length: number): Uint8Array | undefined {
+function validityFromBitmap(data: arrow.Data): Uint8Array | null {
+  if (data.typeId === arrow.Type.Null && (data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.length === 0)) return new Uint8Array(data.length);
+  return validityOf(data);
+}
+
+/** An Arrow validity bitmap from a byte per row; undefined when every row is valid. */
+export function bitmapFromValidity(validity: Uint8Array | null, length: number): Uint8Array | undefined {
   if (!validity) return undefined;
   const bits = new Uint8Array((length + 7) >> 3);
   for (let i = 0; i < length; i++) if (validity[i]) bits[i >> 3]! |= 1 << (i & 7);

@@ -20,6 +20,7 @@ import * as arrow from "apache-arrow";
 import type { DataType } from "../types/data-types.ts";
 import { InternalError } from "../common/errors.ts";
 import type { Batch, ColumnVector, NumericArray } from "./column-vector.ts";
+import { bitmapFromValidity, validityOf } from "./arrow-convert.ts";
 
 const TYPE_KEY = "cinder.type";
 
@@ -35,24 +36,10 @@ function physicalType(values: NumericArray): arrow.DataType {
   return new arrow.Uint32();
 }
 
-function bitmap(validity: Uint8Array | null, length: number): Uint8Array | undefined {
-  if (!validity) return undefined;
-  const bits = new Uint8Array((length + 7) >> 3);
-  for (let i = 0; i < length; i++) bits[i >> 3]! |= validity[i]! << (i & 7);
-  return bits;
-}
-
-function nullCountOf(validity: Uint8Array | null, length: number): number {
-  if (!validity) return 0;
-  let valid = 0;
-  for (let i = 0; i < length; i++) valid += validity[i]!;
-  return length - valid;
-}
-
 function dataOf(col: ColumnVector): arrow.Data {
   const { length } = col;
-  const nullBitmap = bitmap(col.validity, length);
-  const nullCount = nullCountOf(col.validity, length);
+  const nullBitmap = bitmapFromValidity(col.validity, length);
+  const nullCount = col.validity ? length - col.validity.reduce((a, b) => a + b, 0) : 0;
   if (col.dictionary) {
     const dictionary = arrow.makeVector(dataOf(col.dictionary) as arrow.Data<arrow.Utf8>);
     return arrow.makeData({ type: new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32()), length, nullCount, nullBitmap, data: col.values as Int32Array, dictionary });
@@ -75,14 +62,6 @@ export function encodeBlock(batches: readonly Batch[]): Uint8Array {
   const out = new Uint8Array(streams.reduce((n, s) => n + s.length, 0));
   let at = 0;
   for (const s of streams) { out.set(s, at); at += s.length; }
-  return out;
-}
-
-function validityOf(data: arrow.Data): Uint8Array | null {
-  if (data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.length === 0) return null;
-  const bits = data.nullBitmap, offset = data.offset, n = data.length;
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) { const b = offset + i; out[i] = (bits[b >> 3]! >> (b & 7)) & 1; }
   return out;
 }
 

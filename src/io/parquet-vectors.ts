@@ -7,15 +7,7 @@
 import * as arrow from "apache-arrow";
 import type { DataType } from "../types/data-types.ts";
 import type { ColumnVector } from "../exec/column-vector.ts";
-import { vectorFromArrowData } from "../exec/arrow-convert.ts";
-
-function validityOf(data: arrow.Data): Uint8Array | null {
-  if (data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.length === 0) return null;
-  const n = data.length, off = data.offset, bits = data.nullBitmap;
-  const validity = new Uint8Array(n);
-  for (let i = 0; i < n; i++) { const b = off + i; validity[i] = (bits[b >> 3]! >> (b & 7)) & 1; }
-  return validity;
-}
+import { validityOf, vectorFromArrowData } from "../exec/arrow-convert.ts";
 
 /**
  * Signed 64-bit integers and 128-bit decimals (`stride` 2 or 4 int32 words
