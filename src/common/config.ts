@@ -4,7 +4,7 @@
  * names a Spark user knows (`shuffle.partitions` is Spark's
  * `spark.sql.shuffle.partitions`).
  */
-import { CinderError } from "./errors.ts";
+import { CinderError, closestNames } from "./errors.ts";
 
 export interface ConfigValues {
   /** Partitions an Exchange produces. Spark's default; small data wants fewer. */
@@ -98,6 +98,51 @@ export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
 
 export type ConfigKey = keyof ConfigValues;
 
+/** What values a key takes: whole numbers from `min`, any number from `min`, or one of `values`. */
+type Rule = { kind: "integer"; min: number } | { kind: "number"; min: number } | { kind: "choice"; values: readonly number[]; meaning: string };
+
+const count = (min: number): Rule => ({ kind: "integer", min });
+const RULES: Record<ConfigKey, Rule> = {
+  "shuffle.partitions": count(1),
+  autoBroadcastJoinThreshold: count(0),
+  "locality.wait": count(0),
+  "task.maxFailures": count(1),
+  "stage.maxConsecutiveAttempts": count(1),
+  maxResultSize: count(0),
+  "executor.cores": count(1),
+  "executor.instances": count(0),
+  "batch.size": count(1),
+  "join.preferSortMerge": { kind: "choice", values: [-1, 0, 1], meaning: "-1 (auto), 0 (shuffled hash join) or 1 (sort-merge join)" },
+  "shuffle.memoryPool": count(0),
+  "adaptive.enabled": { kind: "choice", values: [0, 1], meaning: "0 (off) or 1 (on)" },
+  "adaptive.advisoryPartitionSizeInBytes": count(1),
+  "adaptive.skewJoin.enabled": { kind: "choice", values: [0, 1], meaning: "0 (off) or 1 (on)" },
+  "adaptive.skewJoin.skewedPartitionFactor": { kind: "number", min: 1 },
+  "adaptive.skewJoin.skewedPartitionThresholdInBytes": count(0),
+  "aggregate.skipPartialRatio": { kind: "number", min: 0 },
+  "aggregate.skipPartialProbeRows": count(1),
+  "executor.heartbeatInterval": count(1),
+  "network.timeout": count(1),
+};
+
+/** Why `value` is not a valid value of `key`, or null when it is. */
+function invalidValue(key: ConfigKey, value: number): string | null {
+  const rule = RULES[key];
+  if (rule.kind === "choice") return rule.values.includes(value) ? null : `must be ${rule.meaning}`;
+  if (rule.kind === "integer" && !Number.isInteger(value)) return `must be a whole number${rule.min > 0 ? ` of at least ${rule.min}` : " (0 or more)"}`;
+  if (value < rule.min) return `must be at least ${rule.min}`;
+  return null;
+}
+
+/** The error for a key Cinder does not know, naming the closest ones (and Spark's prefixes dropped). */
+function unknownKey(key: string): CinderError {
+  const keys = Object.keys(CONFIG_DEFAULTS);
+  const bare = key.replace(/^spark\.(sql\.)?/, "");
+  const near = bare !== key && keys.includes(bare) ? [bare] : closestNames(bare, keys, 1);
+  const hint = near.length ? `did you mean ${near.map((k) => `'${k}'`).join(" or ")}?` : `the keys are: ${keys.join(", ")}`;
+  return new CinderError("INVALID_CONFIG", `unknown config key '${key}'; ${hint}${bare !== key ? " (Cinder's keys drop Spark's spark. / spark.sql. prefix)" : ""}`, { details: { key, suggestions: near } });
+}
+
 /**
  * A session's configuration.
  *
@@ -116,15 +161,17 @@ export class Config {
     return this.values[key];
   }
 
-  /** Sets a key; string values (from a command line) are parsed as numbers. */
+  /**
+   * Sets a key; string values (from a command line) are parsed as numbers.
+   * An unknown key or a value the key cannot take throws INVALID_CONFIG
+   * naming the closest keys or the values allowed, and changes nothing.
+   */
   set(key: string, value: number | string): void {
-    if (!(key in CONFIG_DEFAULTS)) {
-      throw new CinderError("WRONG_ARGUMENT", `unknown config key '${key}'; known keys: ${Object.keys(CONFIG_DEFAULTS).join(", ")}`, { details: { key } });
-    }
-    const parsed = typeof value === "number" ? value : Number(value);
-    // -1 is "auto" for the keys whose default is auto.
-    if (!Number.isFinite(parsed) || (parsed < 0 && !(parsed === -1 && CONFIG_DEFAULTS[key as ConfigKey] === -1))) {
-      throw new CinderError("WRONG_ARGUMENT", `config '${key}' must be a non-negative number${CONFIG_DEFAULTS[key as ConfigKey] === -1 ? " or -1 (auto)" : ""}, got '${value}'`, { details: { key, value } });
+    if (!(key in CONFIG_DEFAULTS)) throw unknownKey(key);
+    const parsed = typeof value === "number" ? value : value.trim() === "" ? NaN : Number(value);
+    const why = Number.isFinite(parsed) ? invalidValue(key as ConfigKey, parsed) : "must be a number";
+    if (why) {
+      throw new CinderError("INVALID_CONFIG", `config '${key}' ${why}, got '${value}'; its default is ${CONFIG_DEFAULTS[key as ConfigKey]}`, { details: { key, value } });
     }
     (this.values as unknown as Record<string, number>)[key] = parsed;
   }

@@ -30,6 +30,8 @@ export type ErrorCode =
   | "TASK_FAILED"
   | "JOB_ABORTED"
   | "NOT_SERIALIZABLE"
+  /** An unknown config key, or a value the key cannot take. */
+  | "INVALID_CONFIG"
   /** An edge executor refused a request's job token (missing, forged, expired, another executor's or job's). */
   | "UNAUTHORIZED"
   /** A request body over an edge executor's limit. */
