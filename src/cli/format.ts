@@ -4,6 +4,7 @@
  * dates as `YYYY-MM-DD`, timestamps ISO 8601, decimals and floats as
  * numbers, NULL as null) and `csv` (RFC 4180 quoting, empty field for NULL).
  */
+import { CinderError } from "../common/errors.ts";
 import type { CellValue } from "../exec/values.ts";
 import type { Field } from "../types/data-types.ts";
 
@@ -31,4 +32,24 @@ export function formatCsv(schema: readonly Field[], rows: CellValue[][]): string
   const lines = [schema.map((f) => csvField(f.name)).join(",")];
   for (const r of rows) lines.push(r.map((v, i) => csvField(jsonCell(v, schema[i]!))).join(","));
   return lines.join("\n");
+}
+
+/**
+ * An error as the command line prints it: `error CODE: message`, one line
+ * (a ParseError's caret excerpt follows on the next ones), never a stack.
+ * Errors that are not Cinder's are INTERNAL.
+ */
+export function errorLine(e: unknown): string {
+  const { code, message } = errorParts(e);
+  return `error ${code}: ${message}\n`;
+}
+
+/** The same error as `--format json` prints it: one object `{"error": {"code", "message"}}`. */
+export function errorJson(e: unknown): string {
+  return `${JSON.stringify({ error: errorParts(e) })}\n`;
+}
+
+function errorParts(e: unknown): { code: string; message: string } {
+  if (CinderError.is(e)) return { code: e.code, message: e.message };
+  return { code: "INTERNAL", message: e instanceof Error ? e.message : String(e) };
 }

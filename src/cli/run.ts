@@ -10,9 +10,11 @@
  * stderr, a progress line shows stages and tasks done. `--executors
  * URL,URL,...` runs it on running edge executors instead (`npm run edge`
  * starts some), signing job tokens with `--secret` or `CINDER_EDGE_SECRET`;
- * a URL that does not answer is reported and left out. Errors are one line
- * on stderr (a SQL syntax error adds its caret excerpt) and a non-zero exit
- * code; stdout carries only the result.
+ * a URL that does not answer is reported and left out. An error is one
+ * line on stderr, `error CODE: message` (a SQL syntax error adds its caret
+ * excerpt), never a stack trace, with a non-zero exit code (2 for a usage
+ * mistake); with `--format json` it is `{"error": {"code", "message"}}` on
+ * stdout instead. stdout otherwise carries only the result.
  */
 import { parseArgs } from "node:util";
 import { readFileSync, readdirSync, statSync } from "node:fs";
@@ -20,7 +22,7 @@ import { basename, extname, join } from "node:path";
 import { Session } from "../api/session.ts";
 import { CinderError } from "../common/errors.ts";
 import type { OutputFormat } from "./format.ts";
-import { formatCsv, formatJson } from "./format.ts";
+import { errorJson, errorLine, formatCsv, formatJson } from "./format.ts";
 import { formatShow } from "../api/show.ts";
 import { Cluster } from "../cluster/cluster.ts";
 import { runShell } from "./shell.ts";
@@ -50,19 +52,17 @@ class UsageError extends Error {}
 
 /** Runs the command line; returns the process exit code. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  // Known before parsing, so even a mistake in the other arguments is reported in the format asked for.
+  const json = argv.some((a, i) => a === "--format=json" || (a === "--format" && argv[i + 1] === "json"));
+  const report = (e: unknown) => (json ? io.stdout(errorJson(e)) : io.stderr(errorLine(e)));
   try {
     return await run(argv, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`cinder: ${e.message}\n${USAGE}\n`);
+      report(new CinderError("WRONG_ARGUMENT", `${e.message} (cinder --help shows the usage)`));
       return 2;
     }
-    if (CinderError.is(e)) {
-      // A ParseError's message carries its caret excerpt on the following lines.
-      io.stderr(`cinder: ${e.name} [${e.code}]: ${e.message}\n`);
-      return 1;
-    }
-    io.stderr(`cinder: ${e instanceof Error ? e.message : String(e)}\n`);
+    report(e);
     return 1;
   }
 }
@@ -172,7 +172,7 @@ type BackendChoice = { workers: number } | { edge: string[]; secret: string };
 async function startCluster(session: Session, backend: BackendChoice, io: CliIO): Promise<Cluster | null> {
   if ("edge" in backend) {
     const cluster = await Cluster.connect({ executors: backend.edge, secret: backend.secret });
-    for (const u of cluster.unreachable) io.stderr(`cinder: executor ${u.url} did not answer its health check (${u.reason}); running on the others\n`);
+    for (const u of cluster.unreachable) io.stderr(`warning: executor ${u.url} did not answer its health check (${u.reason}); running on the others\n`);
     return cluster;
   }
   return backend.workers > 0 ? Cluster.start({ executors: backend.workers, kind: "worker-thread", cores: session.conf.get("executor.cores") }) : null;

@@ -13,7 +13,7 @@ import { appendFileSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Session } from "../api/session.ts";
-import { CinderError } from "../common/errors.ts";
+import { errorLine } from "./format.ts";
 import { StatementSplitter } from "./statements.ts";
 
 export interface ShellIO {
@@ -57,7 +57,7 @@ export async function runShell(session: Session, run: StatementRunner, io: Shell
       failed = false;
     } catch (e) {
       failed = true;
-      io.stderr(CinderError.is(e) ? `${e.name} [${e.code}]: ${e.message}\n` : `error: ${e instanceof Error ? e.message : String(e)}\n`);
+      io.stderr(errorLine(e));
     }
   };
   if (io.interactive) io.stdout(`Cinder SQL shell. ${HELP}\n`);

@@ -95,7 +95,7 @@ describe("cinder CLI", () => {
       const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "sql", sql, "--tables", dir, "--format", "json", "--executors", urls],
         { encoding: "utf8", env: { ...process.env, CINDER_EDGE_SECRET: "cli-secret" } });
       assert.equal(r.status, 0, r.stderr);
-      assert.match(r.stderr, /^cinder: executor http:\/\/127\.0\.0\.1:9 did not answer its health check .*; running on the others\n$/);
+      assert.match(r.stderr, /^warning: executor http:\/\/127\.0\.0\.1:9 did not answer its health check .*; running on the others\n$/);
       assertRowsEqual((JSON.parse(r.stdout) as { rows: unknown[][] }).rows, await duckRows(sql), { ordered: true });
       const wrong = cinder("sql", sql, "--tables", dir, "--executors", executors[0]!.url, "--secret", "not-the-secret");
       assert.equal(wrong.status, 1);
@@ -108,20 +108,20 @@ describe("cinder CLI", () => {
   });
 
   it("reports a syntax error with its caret excerpt on stderr and exits non-zero", () => {
-    const r = cinder("sql", "SELECT k FROM facts WHERE", "--tables", dir, "--format", "json");
+    const r = cinder("sql", "SELECT k FROM facts WHERE", "--tables", dir);
     assert.equal(r.status, 1);
     assert.equal(r.stdout, "");
-    assert.equal(r.stderr, "cinder: ParseError [PARSE_SYNTAX_ERROR]: expected an expression, found end of input (line 1, column 26)\nSELECT k FROM facts WHERE\n                         ^\n");
+    assert.equal(r.stderr, "error PARSE_SYNTAX_ERROR: expected an expression, found end of input (line 1, column 26)\nSELECT k FROM facts WHERE\n                         ^\n");
   });
 
   it("reports unknown tables and columns with suggestions", () => {
     const table = cinder("sql", "SELECT * FROM fact", "--tables", dir);
     assert.equal(table.status, 1);
-    assert.match(table.stderr, /^cinder: AnalysisError \[UNRESOLVED_TABLE\]: unknown table or view 'fact'; did you mean facts\?/);
+    assert.match(table.stderr, /^error UNRESOLVED_TABLE: unknown table or view 'fact'; did you mean facts\?/);
     assert.equal(table.stderr.trim().split("\n").length, 1);
     const column = cinder("sql", "SELECT nmae FROM dims", "--tables", dir);
     assert.equal(column.status, 1);
-    assert.match(column.stderr, /UNRESOLVED_COLUMN\]: unknown column 'nmae'; did you mean 'name'/);
+    assert.match(column.stderr, /^error UNRESOLVED_COLUMN: unknown column 'nmae'; did you mean 'name'/);
   });
 
   it("rejects usage mistakes with exit code 2", () => {
@@ -129,6 +129,23 @@ describe("cinder CLI", () => {
     assert.equal(cinder("query", "SELECT 1").status, 2);
     const f = cinder("sql", "SELECT 1", "--format", "xml");
     assert.equal(f.status, 2);
-    assert.match(f.stderr, /unknown --format 'xml'/);
+    assert.match(f.stderr, /^error WRONG_ARGUMENT: unknown --format 'xml'; use table, json or csv \(cinder --help shows the usage\)\n$/);
+  });
+
+  it("gives errors as one JSON object on stdout with --format json, and never a stack trace", () => {
+    const r = cinder("sql", "SELECT nmae FROM dims", "--tables", dir, "--format", "json");
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, "");
+    const body = JSON.parse(r.stdout) as { error: { code: string; message: string } };
+    assert.deepEqual(Object.keys(body.error), ["code", "message"]);
+    assert.equal(body.error.code, "UNRESOLVED_COLUMN");
+    const conf = cinder("sql", "SELECT 1", "--conf", "shuffle.partitions=0", "--format=json");
+    assert.equal(conf.status, 1);
+    assert.match((JSON.parse(conf.stdout) as { error: { code: string; message: string } }).error.message, /'shuffle.partitions' must be at least 1/);
+    const missing = cinder("sql", "SELECT 1", "--table", "t=/no/such/file.parquet");
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^error IO_ERROR: /);
+    assert.doesNotMatch(missing.stderr, /\n\s+at /);
+    assert.equal(missing.stderr.trim().split("\n").length, 1);
   });
 });

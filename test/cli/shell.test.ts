@@ -67,7 +67,7 @@ describe("cinder shell", () => {
     assertRowsEqual(JSON.parse(lines[1]!).rows, await duckRows(sql), { ordered: true });
     assert.equal(lines[2], "OK");
     assert.deepEqual(JSON.parse(lines[3]!).rows, await duckRows("SELECT count(*) FROM dims WHERE k > 25"));
-    assert.match(r.stderr, /^AnalysisError \[UNRESOLVED_COLUMN\]: unknown column 'nope'/);
+    assert.match(r.stderr, /^error UNRESOLVED_COLUMN: unknown column 'nope'/);
     assert.equal(r.stderr.trim().split("\n").length, 1);
   });
 
@@ -78,7 +78,7 @@ describe("cinder shell", () => {
     const bad = shell("SELECT 1 AS one;\nSELECT FROM;\n", "--format", "csv");
     assert.equal(bad.status, 1);
     assert.equal(bad.stdout, "one\n1\n");
-    assert.match(bad.stderr, /^ParseError \[PARSE_SYNTAX_ERROR\]: .*\(line 1, column \d+\)\nSELECT FROM\n +\^\n$/);
+    assert.match(bad.stderr, /^error PARSE_SYNTAX_ERROR: .*\(line 1, column \d+\)\nSELECT FROM\n +\^\n$/);
   });
 
   it("rejects a query argument: the shell reads its statements from input", () => {
