@@ -137,7 +137,7 @@ export class HttpExecutor implements Executor {
   }
 
   async putSource(path: string, data: Uint8Array | Blob): Promise<void> {
-    const bytes = data instanceof Uint8Array ? data.slice() : new Uint8Array(await data.arrayBuffer());
+    const bytes = data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer());
     await this.request("PUT", `/v1/sources?path=${encodeURIComponent(path)}`, "driver", bytes);
   }
 

@@ -39,7 +39,8 @@ function physicalType(values: NumericArray): arrow.DataType {
 function dataOf(col: ColumnVector): arrow.Data {
   const { length } = col;
   const nullBitmap = bitmapFromValidity(col.validity, length);
-  const nullCount = col.validity ? length - col.validity.reduce((a, b) => a + b, 0) : 0;
+  let nullCount = 0;
+  if (col.validity) for (let i = 0; i < length; i++) nullCount += col.validity[i]! ^ 1;
   if (col.dictionary) {
     const dictionary = arrow.makeVector(dataOf(col.dictionary) as arrow.Data<arrow.Utf8>);
     return arrow.makeData({ type: new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32()), length, nullCount, nullBitmap, data: col.values as Int32Array, dictionary });
