@@ -32,7 +32,6 @@ const INT_RANGE: Record<string, [number, number]> = {
   int8: [-128, 127], int16: [-32768, 32767], int32: [-2147483648, 2147483647],
   int64: [-(2 ** 53), 2 ** 53], uint8: [0, 255], uint16: [0, 65535], uint32: [0, 4294967295], uint64: [0, 2 ** 53],
 };
-const FLOAT32_MAX = 3.4028234663852886e38;
 
 export function castVector(col: ColumnVector, to: DataType): ColumnVector {
   const from = col.type;
@@ -91,7 +90,7 @@ function castNumeric(col: ColumnVector, to: DataType): ColumnVector {
     if (to.kind === "float32" && from.kind === "float64") {
       for (let i = 0; i < n; i++) {
         const x = v[i]!;
-        if (Math.abs(x) > FLOAT32_MAX && Number.isFinite(x) && (!valid || valid[i])) overflow(x, from, to);
+        if (Number.isFinite(x) && !Number.isFinite(Math.fround(x)) && (!valid || valid[i])) overflow(x, from, to);
       }
     }
     return { type: to, length: n, values: out, validity: valid };
@@ -191,7 +190,7 @@ function parseStrings(col: ColumnVector, to: DataType): { out: ColumnVector; bad
       x = parseIntegerBytes(bytes, s, e);
       if (x !== x) {
         const p = parseDoubleText(spanToString(bytes, s, e));
-        if (!p.valid || (to.kind === "float32" && Number.isFinite(p.value) && Math.abs(p.value) > FLOAT32_MAX)) { mark(i); continue; }
+        if (!p.valid || (to.kind === "float32" && Number.isFinite(p.value) && !Number.isFinite(Math.fround(p.value)))) { mark(i); continue; }
         x = p.value;
       }
     } else if (to.kind === "decimal") {

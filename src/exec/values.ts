@@ -17,10 +17,11 @@ export type CellValue = number | string | boolean | Date | null;
 export function parseDate(text: string): number | null {
   const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text.trim());
   if (!m) return null;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  const d = new Date(ms);
-  if (d.getUTCDate() !== Number(m[3])) return null;
-  return Math.round(ms / DAY_MS);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
+  const d = new Date(0);
+  d.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  if (d.getUTCDate() !== Number(m[3]) || d.getUTCMonth() !== Number(m[2]) - 1) return null;
+  return Math.round(d.getTime() / DAY_MS);
 }
 
 export function parseTimestamp(text: string): number | null {

@@ -73,6 +73,9 @@ export function columnStatsOf(stats: ChunkStats | null, leaf: LeafColumn, type: 
   if (leaf.physicalType === PhysicalType.INT96) return out;
   out.min = decodeStatValue(stats.min, leaf, type);
   out.max = decodeStatValue(stats.max, leaf, type);
+  // Writers leave NaN out of float min/max, and NaN sorts above every number (Spark's rule), so a
+  // float chunk's true maximum may be NaN: only the minimum bounds it.
+  if ((leaf.physicalType === PhysicalType.FLOAT || leaf.physicalType === PhysicalType.DOUBLE) && out.max !== null) out.max = Infinity;
   if (out.min === null || out.max === null) { out.min = null; out.max = null; }
   return out;
 }
@@ -159,7 +162,7 @@ export function mayMatch(e: Expr, lookup: StatsLookup): boolean {
       if (!(e.op in FLIP)) return true;
       let op = e.op as string, s = statsOfOperand(e.left, lookup), lit = literalOf(e.right);
       if (!s || lit === undefined) { s = statsOfOperand(e.right, lookup); lit = literalOf(e.left); op = FLIP[op]!; }
-      if (!s || lit === undefined) return true;
+      if (!s || lit === undefined || Number.isNaN(lit)) return true;
       return comparisonMayMatch(op, s, lit);
     }
     case "not": {
@@ -184,7 +187,7 @@ export function mayMatch(e: Expr, lookup: StatsLookup): boolean {
       if (!s) return true;
       return e.list.some((item) => {
         const lit = literalOf(item);
-        return lit === undefined || comparisonMayMatch("=", s, lit);
+        return lit === undefined || Number.isNaN(lit) || comparisonMayMatch("=", s, lit);
       });
     }
     default: return true;

@@ -37,10 +37,11 @@ export class LiteralParser extends TokenCursor {
 
   protected dateLiteral(s: Token): Expr {
     const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s.text.trim());
-    const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
-    const check = new Date(ms);
-    if (!m || Number.isNaN(ms) || check.getUTCDate() !== Number(m[3])) this.fail(`invalid date '${s.text}'; expected 'YYYY-MM-DD'`, s);
-    return { type: "literal", value: Math.round(ms / MS_PER_DAY), dataType: DATE32 };
+    // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
+    const check = new Date(0);
+    if (m) check.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    if (!m || check.getUTCDate() !== Number(m[3]) || check.getUTCMonth() !== Number(m[2]) - 1) this.fail(`invalid date '${s.text}'; expected 'YYYY-MM-DD'`, s);
+    return { type: "literal", value: Math.round(check.getTime() / MS_PER_DAY), dataType: DATE32 };
   }
 
   protected timestampLiteral(s: Token): Expr {
