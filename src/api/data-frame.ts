@@ -4,6 +4,7 @@
  * (so a bad column name fails at the line that used it), and nothing runs
  * until an action (`collect`, `toArrow`, `show`, `count`).
  */
+import type { RunOptions } from "../common/cancellation.ts";
 import type * as arrow from "apache-arrow";
 import type { Expr, SortOrder } from "../plan/expressions.ts";
 import { alias, newExprId, sortOrderToString, transformUp } from "../plan/expressions.ts";
@@ -367,13 +368,16 @@ export class DataFrame {
   // ---- actions ----
 
   /** Runs the query and returns its batches. */
-  async collectBatches(): Promise<Batch[]> {
-    return this.session.execute(this.plan);
+  async collectBatches(options: RunOptions = {}): Promise<Batch[]> {
+    return this.session.execute(this.plan, options);
   }
 
-  /** Runs the query; rows as objects. @example const rows = await df.collect(); */
-  async collect(): Promise<Row[]> {
-    const batches = await this.collectBatches();
+  /**
+   * Runs the query; rows as objects. `options.signal` cancels it (JOB_ABORTED).
+   * @example const rows = await df.collect({ signal: AbortSignal.timeout(5000) });
+   */
+  async collect(options: RunOptions = {}): Promise<Row[]> {
+    const batches = await this.collectBatches(options);
     const names = this.columns;
     const rows: Row[] = [];
     for (const b of batches) {
@@ -387,9 +391,9 @@ export class DataFrame {
     return rows;
   }
 
-  /** Runs the query; rows as arrays in column order. */
-  async collectArrays(): Promise<CellValue[][]> {
-    const batches = await this.collectBatches();
+  /** Runs the query; rows as arrays in column order. `options.signal` cancels it. */
+  async collectArrays(options: RunOptions = {}): Promise<CellValue[][]> {
+    const batches = await this.collectBatches(options);
     const rows: CellValue[][] = [];
     for (const b of batches) {
       const cols = b.columns.map(columnValues), width = cols.length;

@@ -11,6 +11,8 @@
  */
 import * as arrow from "apache-arrow";
 import type { ConfigValues } from "../common/config.ts";
+import type { RunOptions } from "../common/cancellation.ts";
+import { abortable, throwIfAborted } from "../common/cancellation.ts";
 import type { CinderEvent, ScanMetricsSnapshot } from "../common/events.ts";
 import { CinderError } from "../common/errors.ts";
 import type { SerializedError } from "../common/errors.ts";
@@ -63,7 +65,7 @@ export interface CreateDataFrameOptions {
 export interface ExecutionBackend {
   /** True for a cluster: `join.preferSortMerge` = -1 (auto) then plans sort-merge joins. */
   readonly distributed?: boolean;
-  run(plan: PhysicalPlan, session: Session): Promise<Batch[][]>;
+  run(plan: PhysicalPlan, session: Session, options?: RunOptions): Promise<Batch[][]>;
 }
 
 /** What the last query of a session cost (also posted as a QueryEnd event). */
@@ -86,7 +88,7 @@ export class Session {
   /** Cached DataFrames (`df.cache()`) and where their partitions are kept. */
   readonly cacheManager: CacheManager = new CacheManager(this);
   /** Where jobs run; the in-process local executor unless a cluster is attached. */
-  backend: ExecutionBackend = { run: async (plan, session) => (await runLocally(plan, session.sources, session.conf.toJSON())).partitions };
+  backend: ExecutionBackend = { run: async (plan, session, options) => (await runLocally(plan, session.sources, session.conf.toJSON(), options?.signal)).partitions };
 
   constructor(config: Partial<ConfigValues> = {}) {
     this.conf = new Config(config);
@@ -206,8 +208,8 @@ export class Session {
   }
 
   /** @internal Runs a resolved plan; its result's batches in order. */
-  async execute(plan: LogicalPlan): Promise<Batch[]> {
-    return (await this.executeMetered(plan)).batches;
+  async execute(plan: LogicalPlan, options: RunOptions = {}): Promise<Batch[]> {
+    return (await this.executeMetered(plan, options)).batches;
   }
 
   /** @internal `explain("analyze")`: runs the plan and prints the physical plan with each scan's planned and actual cost. */
@@ -222,13 +224,14 @@ export class Session {
     return physicalToString(physical, 0, scanAnnotator(this.sources));
   }
 
-  private async executeMetered(plan: LogicalPlan): Promise<{ batches: Batch[]; physical: PhysicalPlan; scans: Map<PhysicalPlan, ScanMetrics>; durationMs: number }> {
+  private async executeMetered(plan: LogicalPlan, options: RunOptions = {}): Promise<{ batches: Batch[]; physical: PhysicalPlan; scans: Map<PhysicalPlan, ScanMetrics>; durationMs: number }> {
     const physical = this.planPhysical(this.optimize(await this.cacheManager.useCachedData(plan)));
     const meter = meterScans(physical);
     const queryId = nextQueryId++, started = Date.now();
     let partitions: Batch[][];
     try {
-      partitions = await this.backend.run(physical, this);
+      throwIfAborted(options.signal);
+      partitions = await abortable(this.backend.run(physical, this, options), options.signal);
     } catch (e) {
       const scans = scanSnapshots(this.sources, meter.finish());
       const error: SerializedError = CinderError.is(e) ? e.toJSON() : { name: "Error", code: "INTERNAL", message: e instanceof Error ? e.message : String(e) };

@@ -37,6 +37,8 @@ export interface CliIO {
   stdinIsTTY?: boolean;
   /** True when stderr is a terminal: only then is a progress line drawn. */
   stderrIsTTY?: boolean;
+  /** Aborted on Ctrl-C: the running query fails with JOB_ABORTED and the CLI exits 130. */
+  interrupt?: AbortSignal;
 }
 
 const USAGE = `usage: cinder sql ("SELECT ..." | -f FILE) [--tables DIR] [--table NAME=PATH]... [--format table|json|csv]
@@ -63,7 +65,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return 2;
     }
     report(e);
-    return 1;
+    // 128 + SIGINT, as shells expect of a command stopped by Ctrl-C.
+    return io.interrupt?.aborted && CinderError.is(e) && e.code === "JOB_ABORTED" ? 130 : 1;
   }
 }
 
@@ -158,8 +161,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const df = session.sql(text);
   if (values.explain) { io.stdout(`${df.explain(true)}\n`); return 0; }
   const out = await withBackend(session, backend, io, async () => {
-    if (format === "table") return formatShow(df.schema, await df.collectBatches(), Infinity, false);
-    const rows = await df.collectArrays();
+    const options = io.interrupt ? { signal: io.interrupt } : {};
+    if (format === "table") return formatShow(df.schema, await df.collectBatches(options), Infinity, false);
+    const rows = await df.collectArrays(options);
     return format === "json" ? formatJson(df.schema, rows) : formatCsv(df.schema, rows);
   });
   io.stdout(`${out}\n`);

@@ -4,6 +4,7 @@
  * asks for it. This is the engine without the scheduler: what tests,
  * `executor.instances = 0` and small notebook queries use.
  */
+import { throwIfAborted } from "../common/cancellation.ts";
 import type { ConfigValues } from "../common/config.ts";
 import type { Batch } from "../exec/column-vector.ts";
 import { evaluate } from "../physical/expressions/evaluate.ts";
@@ -100,9 +101,13 @@ export interface LocalRunResult {
  * @example
  * const { partitions } = await runLocally(physicalPlan, sources, config);
  */
-export async function runLocally(plan: PhysicalPlan, sources: SourceReader, config: ConfigValues): Promise<LocalRunResult> {
+export async function runLocally(plan: PhysicalPlan, sources: SourceReader, config: ConfigValues, signal?: AbortSignal): Promise<LocalRunResult> {
   const ctx: TaskContext = { config, sources, exchanges: new InMemoryExchanges(), metrics: newTaskMetrics() };
   const partitions: Batch[][] = [];
-  for (let p = 0; p < numPartitions(plan); p++) partitions.push(await collectPartition(plan, p, ctx));
+  for (let p = 0; p < numPartitions(plan); p++) {
+    throwIfAborted(signal);
+    partitions.push(await collectPartition(plan, p, ctx));
+  }
+  throwIfAborted(signal);
   return { partitions, metrics: ctx.metrics };
 }

@@ -36,6 +36,7 @@ import { describeTask } from "./task-description.ts";
 import type { TableProvider } from "./table-shipper.ts";
 import { TableShipper } from "./table-shipper.ts";
 import { DETERMINISTIC, JobAbortedError, reason, serialize } from "./job-errors.ts";
+import { abortReason } from "../common/cancellation.ts";
 
 type DAGEvent =
   | { type: "JobSubmitted"; job: ActiveJob }
@@ -44,7 +45,8 @@ type DAGEvent =
   | { type: "FetchFailed"; launch: TaskLaunch; error: FetchFailedError }
   | { type: "ExecutorLost"; executorId: string; reason: string }
   | { type: "StageCancelled"; stageId: number; reason: string }
-  | { type: "AllJobsCancelled"; reason: string };
+  | { type: "AllJobsCancelled"; reason: string }
+  | { type: "JobCancelled"; jobId: number; reason: string };
 
 interface ActiveJob {
   id: number;
@@ -122,7 +124,7 @@ export class DAGScheduler {
    * result tasks keep their partitions as cached blocks of that RDD id
    * (see CacheTracker) and return nothing.
    */
-  runJob(plan: PhysicalPlan, tables: TableProvider, config: ConfigValues, options: { partitions?: readonly number[]; persistAs?: number } = {}): Promise<Batch[][]> {
+  runJob(plan: PhysicalPlan, tables: TableProvider, config: ConfigValues, options: { partitions?: readonly number[]; persistAs?: number; signal?: AbortSignal } = {}): Promise<Batch[][]> {
     this.localityWaitMs = config["locality.wait"];
     return new Promise<Batch[][]>((resolve, reject) => {
       const id = this.nextJobId++;
@@ -131,15 +133,20 @@ export class DAGScheduler {
       for (const s of stages) if (s.shuffle) this.tracker.registerShuffle(s.shuffle.shuffleId, s.numTasks);
       const wanted = options.partitions ? new Set(options.partitions) : null;
       const results: (Batch[] | undefined)[] = Array.from({ length: finalStage.numTasks }, (_, p) => (wanted && !wanted.has(p) ? [] : undefined));
+      // Aborting fails the job at once and launches none of its remaining tasks (Spark's cancelJobGroup).
+      const signal = options.signal;
+      const onAbort = () => this.post({ type: "JobCancelled", jobId: id, reason: abortReason(signal!) });
+      const settle = <T>(f: (v: T) => void) => (v: T) => { signal?.removeEventListener("abort", onAbort); f(v); };
       const job: ActiveJob = {
         id, finalStage, stages, config, tables, results,
-        remaining: results.filter((r) => r === undefined).length, resultBytes: 0, done: false, resolve, reject,
+        remaining: results.filter((r) => r === undefined).length, resultBytes: 0, done: false, resolve: settle(resolve), reject: settle(reject),
       };
       if (options.persistAs !== undefined) {
         job.persistAs = options.persistAs;
         this.cacheTracker.register(options.persistAs, finalStage.numTasks);
       }
       this.post({ type: "JobSubmitted", job });
+      if (signal?.aborted) onAbort(); else if (!job.done) signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 
@@ -181,6 +188,11 @@ export class DAGScheduler {
         for (const job of this.jobs.values()) {
           if (job.stages.some((s) => s.id === e.stageId)) this.failJob(job, new JobAbortedError("JOB_ABORTED", `job ${job.id} was cancelled: stage ${e.stageId} ${e.reason}`, { details: { stageId: e.stageId } }));
         }
+        return;
+      }
+      case "JobCancelled": {
+        const job = this.jobs.get(e.jobId);
+        if (job) this.failJob(job, new JobAbortedError("JOB_ABORTED", `job ${job.id} was cancelled: ${e.reason}`, { details: { cancelled: true } }));
         return;
       }
       case "AllJobsCancelled": {
@@ -489,3 +501,4 @@ export class DAGScheduler {
     }
   }
 }
+

@@ -2,11 +2,12 @@
  * The `cinder` command line, spawned as a process on small Parquet files
  * (written by DuckDB): JSON output equals DuckDB's rows, CSV and table
  * formats, --tables DIR naming, --conf, --explain, --workers, --executors, and errors as one line on
- * stderr with a non-zero exit (a syntax error with its caret excerpt).
+ * stderr with a non-zero exit (a syntax error with its caret excerpt), and
+ * Ctrl-C cancelling a running query (JOB_ABORTED, exit 130).
  */
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -147,5 +148,26 @@ describe("cinder CLI", () => {
     assert.match(missing.stderr, /^error IO_ERROR: /);
     assert.doesNotMatch(missing.stderr, /\n\s+at /);
     assert.equal(missing.stderr.trim().split("\n").length, 1);
+  });
+});
+
+describe("Ctrl-C in the CLI", () => {
+  it("cancels the running query: one error line JOB_ABORTED on stderr, nothing on stdout, exit 130", async () => {
+    // 10^8 rows of cross join: minutes of work, interrupted after the CLI has started it.
+    const ten = Array.from({ length: 10 }, (_, i) => `SELECT ${i} AS x`).join(" UNION ALL ");
+    const sql = `WITH d AS (${ten}) SELECT count(*) FROM d a, d b, d c, d e, d f, d g, d h, d i`;
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "sql", sql, "--workers", "1"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "", stderr = "";
+    child.stdout.on("data", (d: Buffer) => { stdout += d; });
+    child.stderr.on("data", (d: Buffer) => { stderr += d; });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const interrupt = setTimeout(() => child.kill("SIGINT"), 6000);
+    const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    try {
+      const code = await exited;
+      assert.equal(stderr, "error JOB_ABORTED: the query was cancelled: interrupted (Ctrl-C)\n");
+      assert.equal(stdout, "");
+      assert.equal(code, 130);
+    } finally { clearTimeout(interrupt); clearTimeout(guard); }
   });
 });

@@ -42,3 +42,53 @@ describe("cancelAllJobs", () => {
     } finally { await cluster.stop(); }
   });
 });
+
+describe("cancelling one query with an AbortSignal", () => {
+  it("on a cluster: the query fails with JOB_ABORTED at once, none of its remaining tasks start, the next query runs", async () => {
+    const session = new Session({ "shuffle.partitions": 4 });
+    const df = session.createDataFrame(Array.from({ length: 400 }, (_, i) => ({ k: i % 5, v: i })), { schema: { k: "int", v: "bigint" }, numPartitions: 8 });
+    const cluster = await Cluster.start({ executors: 2, kind: "in-process" });
+    session.backend = cluster.backend();
+    const log = new EventLog(cluster.bus);
+    try {
+      for (const e of cluster.executors as unknown as Patchable[]) {
+        const original = e.runTask.bind(e);
+        e.runTask = async (t) => { await new Promise((r) => setTimeout(r, 30)); return original(t); };
+      }
+      const controller = new AbortController();
+      const stop = cluster.bus.on((e) => { if (e.type === "TaskStart") controller.abort("the user pressed Cancel"); });
+      await assert.rejects(df.groupBy("k").agg(sum("v")).collect({ signal: controller.signal }),
+        (e) => CinderError.is(e) && e.code === "JOB_ABORTED" && /cancelled: the user pressed Cancel/.test(e.message));
+      stop();
+      const startsAtCancel = log.of("TaskStart").length;
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(log.of("TaskStart").length, startsAtCancel, "no task of the cancelled query launched afterwards");
+      assert.equal(log.of("JobEnd").at(-1)!.result, "failed");
+      // The signal stays aborted; other queries are not touched by it.
+      assert.equal((await df.groupBy("k").count().collect()).length, 5);
+    } finally { await cluster.stop(); }
+  });
+
+  it("in process: an aborted signal stops the query before it runs, with JOB_ABORTED", async () => {
+    const session = new Session();
+    const df = session.createDataFrame([{ k: 1 }], { schema: { k: "int" } });
+    await assert.rejects(df.collectArrays({ signal: AbortSignal.abort() }), (e) => CinderError.is(e) && e.code === "JOB_ABORTED");
+    assert.deepEqual(await df.collectArrays(), [[1]]);
+  });
+
+  it("a signal that is never aborted changes nothing and keeps no listener after the query", async () => {
+    const session = new Session({ "shuffle.partitions": 2 });
+    const cluster = await Cluster.start({ executors: 2, kind: "in-process" });
+    session.backend = cluster.backend();
+    try {
+      const controller = new AbortController();
+      let listeners = 0;
+      const add = controller.signal.addEventListener.bind(controller.signal), remove = controller.signal.removeEventListener.bind(controller.signal);
+      controller.signal.addEventListener = ((...a: Parameters<typeof add>) => { listeners++; add(...a); }) as typeof add;
+      controller.signal.removeEventListener = ((...a: Parameters<typeof remove>) => { listeners--; remove(...a); }) as typeof remove;
+      const df = session.createDataFrame(Array.from({ length: 50 }, (_, i) => ({ k: i % 3 })), { schema: { k: "int" }, numPartitions: 4 });
+      assert.equal((await df.groupBy("k").count().collect({ signal: controller.signal })).length, 3);
+      assert.equal(listeners, 0, "every abort listener was removed when the query ended");
+    } finally { await cluster.stop(); }
+  });
+});
