@@ -71,9 +71,10 @@ const roundingToWhole: FunctionSpec = {
   minArgs: 1, maxArgs: 1,
   resolve: ([a], name) => {
     requireArg(name, 0, a!, isNumeric(a!) || a!.kind === "null", "a number");
-    if (isInteger(a!)) return { argTypes: [a!], returnType: a! };
+    // Spark's Floor and Ceil give a bigint for integers and floats, a decimal(p - s + 1, 0) for decimals.
+    if (isInteger(a!)) return { argTypes: [INT64], returnType: INT64 };
     if (isDecimal(a!)) return { argTypes: [a!], returnType: decimal(a!.precision - a!.scale + 1, 0) };
-    return { argTypes: [FLOAT64], returnType: FLOAT64 };
+    return { argTypes: [FLOAT64], returnType: INT64 };
   },
 };
 const doubleMath = (arity: number): FunctionSpec => ({

@@ -26,14 +26,15 @@ const JOBS = 120, AT_ONCE = 4, DEADLINE_MS = 30_000;
 const BUDGET_ERRORS = new Set(["JOB_ABORTED", "EXECUTOR_LOST", "FETCH_FAILED", "TASK_FAILED"]);
 
 function jobsOf(facts: DataFrame, dims: DataFrame): ((df: DataFrame) => DataFrame)[] {
-  return [
+  const makes: ((f: DataFrame) => DataFrame)[] = [
     (f) => f.groupBy("k").agg(sum("v").alias("s"), count("v").alias("n")),
     (f) => f.join(dims, "k").groupBy("name").agg(sum("v").alias("s")),
     (f) => f.join(dims, f.col("k").eq(dims.col("k")), "left").select(f.col("id"), dims.col("name")),
     (f) => f.orderBy(col("v").desc(), col("id")).limit(25),
     (f) => f.select("k", "g").distinct(),
     (f) => f.groupBy("g").agg(max("v").alias("m")).orderBy("g"),
-  ].map((make) => () => make(facts));
+  ];
+  return makes.map((make) => () => make(facts));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -27,6 +27,7 @@ describe("Spark SQL semantics where DuckDB differs", () => {
     ["an integer literal is an int, so tinyint * 100 does not overflow (DuckDB types 100 as tinyint)", "SELECT CAST(100 AS TINYINT) * 100", [[10000]]],
     ["decimal meets float as double (DuckDB: as float)", "SELECT CAST(0.0003 AS DECIMAL(18,4)) + CAST(1 AS FLOAT)", [[1.0003]]],
     ["floor of an integer is a whole number, not a double", "SELECT floor(7) - CAST(0.9 AS DECIMAL(9,2))", [[6.1]]],
+    ["floor and ceil of a double are bigints (DuckDB: doubles, so '-23.0' as a string)", "SELECT CAST(floor(-22.5) AS STRING), CAST(ceil(CAST(2.1 AS DOUBLE)) AS STRING)", [["-23", "3"]]],
     ["NaN equals NaN and is above every number", "SELECT CAST('NaN' AS DOUBLE) = CAST('NaN' AS DOUBLE), CAST('NaN' AS DOUBLE) > 1e308", [[true, true]]],
     ["-0.0 and 0.0 are one group", "SELECT count(*) FROM (SELECT CAST('-0.0' AS DOUBLE) AS x UNION ALL SELECT 0.0) t GROUP BY x", [[2]]],
     ["an integer in GROUP BY is a position", "SELECT 5 AS x, count(*) FROM (SELECT 1 AS y) t GROUP BY 1", [[5, 1]]],

@@ -37,7 +37,7 @@ export function abs(col: ColumnVector): ColumnVector {
   return { type: col.type, length: n, values: out, validity: valid };
 }
 
-/** floor / ceil: integers unchanged; decimals to scale 0 exactly; doubles with Math. */
+/** floor / ceil: integers unchanged; decimals to scale 0 exactly; doubles to bigint (Spark's type), failing beyond ±2^53. */
 export function floorCeil(col: ColumnVector, up: boolean, resultType: DataType): ColumnVector {
   const n = col.length, v = col.values;
   if (isInteger(col.type)) return col;
@@ -49,7 +49,12 @@ export function floorCeil(col: ColumnVector, up: boolean, resultType: DataType):
       out[i] = r === 0 ? q : up ? (u > 0 ? q + 1 : q) : (u < 0 ? q - 1 : q);
     }
   } else {
-    for (let i = 0; i < n; i++) out[i] = up ? Math.ceil(v[i]!) : Math.floor(v[i]!);
+    const valid = col.validity, limit = 2 ** 53;
+    for (let i = 0; i < n; i++) {
+      const x = up ? Math.ceil(v[i]!) : Math.floor(v[i]!);
+      if (!(Math.abs(x) <= limit) && (!valid || valid[i])) overflow(up ? "ceil" : "floor", v[i]!, resultType);
+      out[i] = x;
+    }
   }
   return { type: resultType, length: n, values: out, validity: col.validity };
 }
