@@ -13,19 +13,24 @@ import type { TaskDescription, TaskResult } from "../../src/executor/task.ts";
 
 type Patchable = { runTask(t: TaskDescription): Promise<TaskResult> };
 
+/** 2 in-process executors whose tasks each take 30 ms, so a job is still running when it is cancelled. */
+async function slowCluster() {
+  const session = new Session({ "shuffle.partitions": 4 });
+  const df = session.createDataFrame(Array.from({ length: 400 }, (_, i) => ({ k: i % 5, v: i })), { schema: { k: "int", v: "bigint" }, numPartitions: 8 });
+  const cluster = await Cluster.start({ executors: 2, kind: "in-process" });
+  session.backend = cluster.backend();
+  for (const e of cluster.executors as unknown as Patchable[]) {
+    const original = e.runTask.bind(e);
+    e.runTask = async (t) => { await new Promise((r) => setTimeout(r, 30)); return original(t); };
+  }
+  return { df, cluster, log: new EventLog(cluster.bus) };
+}
+
 describe("cancelAllJobs", () => {
   it("fails the running job with JOB_ABORTED, starts no more of its tasks, and the next job runs", async () => {
-    const session = new Session({ "shuffle.partitions": 4 });
-    const df = session.createDataFrame(Array.from({ length: 400 }, (_, i) => ({ k: i % 5, v: i })), { schema: { k: "int", v: "bigint" }, numPartitions: 8 });
-    const cluster = await Cluster.start({ executors: 2, kind: "in-process" });
-    session.backend = cluster.backend();
-    const log = new EventLog(cluster.bus);
+    const { df, cluster, log } = await slowCluster();
     try {
-      // Slow tasks: the first one to start cancels everything.
-      for (const e of cluster.executors as unknown as Patchable[]) {
-        const original = e.runTask.bind(e);
-        e.runTask = async (t) => { await new Promise((r) => setTimeout(r, 30)); return original(t); };
-      }
+      // The first task to start cancels everything.
       const stop = cluster.bus.on((e) => { if (e.type === "TaskStart") cluster.cancelAllJobs(); });
       await assert.rejects(df.groupBy("k").agg(sum("v")).collect(), (e) => CinderError.is(e) && e.code === "JOB_ABORTED" && /cancelled/.test(e.message));
       stop();
@@ -45,16 +50,8 @@ describe("cancelAllJobs", () => {
 
 describe("cancelling one query with an AbortSignal", () => {
   it("on a cluster: the query fails with JOB_ABORTED at once, none of its remaining tasks start, the next query runs", async () => {
-    const session = new Session({ "shuffle.partitions": 4 });
-    const df = session.createDataFrame(Array.from({ length: 400 }, (_, i) => ({ k: i % 5, v: i })), { schema: { k: "int", v: "bigint" }, numPartitions: 8 });
-    const cluster = await Cluster.start({ executors: 2, kind: "in-process" });
-    session.backend = cluster.backend();
-    const log = new EventLog(cluster.bus);
+    const { df, cluster, log } = await slowCluster();
     try {
-      for (const e of cluster.executors as unknown as Patchable[]) {
-        const original = e.runTask.bind(e);
-        e.runTask = async (t) => { await new Promise((r) => setTimeout(r, 30)); return original(t); };
-      }
       const controller = new AbortController();
       const stop = cluster.bus.on((e) => { if (e.type === "TaskStart") controller.abort("the user pressed Cancel"); });
       await assert.rejects(df.groupBy("k").agg(sum("v")).collect({ signal: controller.signal }),
