@@ -1,12 +1,15 @@
 /** Entry point of the `cinder` command (see run.ts); `bin/cinder.mjs` loads it. */
 import { runCli } from "./run.ts";
 
-// The first Ctrl-C cancels the running query (its error line is printed, exit 130); a second one kills the process.
+// Under `cinder sql` the first Ctrl-C cancels the running query (its error line is printed, exit 130)
+// and a second one kills the process; other commands keep Node's default (the shell's readline has its own).
 const interrupt = new AbortController();
-process.once("SIGINT", () => {
-  interrupt.abort("interrupted (Ctrl-C)");
-  process.once("SIGINT", () => process.exit(130));
-});
+if (process.argv[2] === "sql") {
+  process.once("SIGINT", () => {
+    interrupt.abort("interrupted (Ctrl-C)");
+    process.once("SIGINT", () => process.exit(130));
+  });
+}
 
 process.exitCode = await runCli(process.argv.slice(2), {
   interrupt: interrupt.signal,
