@@ -108,6 +108,5 @@ export async function runLocally(plan: PhysicalPlan, sources: SourceReader, conf
     throwIfAborted(signal);
     partitions.push(await collectPartition(plan, p, ctx));
   }
-  throwIfAborted(signal);
   return { partitions, metrics: ctx.metrics };
 }

@@ -31,23 +31,20 @@ const choicesArb = fc.array(fc.noBias(fc.nat({ max: 10_000 })), { minLength: 0, 
 export async function runCampaign(seed: number, queries: number): Promise<CampaignResult> {
   const tables = worldOf(seed);
   const engines = await loadWorld(tables);
-  let ran = 0, bothFailed = 0, failing = false;
-  let last: { query: FuzzQuery; difference: string } | null = null;
+  let ran = 0, bothFailed = 0;
+  // fast-check shrinks by rerunning smaller candidates; the last one that failed is the shrunk counterexample.
+  const failures: { query: FuzzQuery; difference: string }[] = [];
   try {
     const details = await fc.check(fc.asyncProperty(choicesArb, async (choices) => {
       const query = generateQuery(tables, choices);
       const verdict = await runQuery(engines, query);
-      if (!failing) { ran++; if (verdict.bothFailed) bothFailed++; }
-      if (!verdict.agreed) { failing = true; last = { query, difference: verdict.difference! }; }
+      if (!failures.length) { ran++; if (verdict.bothFailed) bothFailed++; }
+      if (!verdict.agreed) failures.push({ query, difference: verdict.difference! });
       return verdict.agreed;
     }), { seed, numRuns: queries, maxSkipsPerRun: 0 });
-    if (!details.failed) return { seed, queries: ran, bothFailed, failure: null };
-    // The last failing run is the shrunk counterexample; rerun it to report its own difference.
-    const [choices] = details.counterexample!;
-    const query = generateQuery(tables, choices);
-    const verdict = await runQuery(engines, query);
-    const difference = verdict.difference ?? (last as { difference: string } | null)?.difference ?? "flaky: agreed when rerun";
-    return { seed, queries: ran, bothFailed, failure: regressionOf(seed, tables, query, difference) };
+    const shrunk = failures.at(-1);
+    if (!details.failed || !shrunk) return { seed, queries: ran, bothFailed, failure: null };
+    return { seed, queries: ran, bothFailed, failure: regressionOf(seed, tables, shrunk.query, shrunk.difference) };
   } finally {
     await engines.stop();
   }

@@ -209,7 +209,7 @@ export class QueryGenerator {
     let tailS = ` FROM ${rel.s}${whereS}`, tailD = ` FROM ${rel.d}${whereD}`;
     if (keys.length) { tailS += ` GROUP BY ${keys.map((k) => k.s).join(", ")}`; tailD += ` GROUP BY ${keys.map((k) => k.d).join(", ")}`; }
     if (this.ch.chance(25)) {
-      const having = this.compare(this.aggregateCall(rel.scope), null, rel.scope);
+      const having = this.compare(this.aggregateCall(rel.scope), null);
       tailS += ` HAVING ${having.s}`; tailD += ` HAVING ${having.d}`;
     }
     return this.selectOf([...keys, ...aggs], same("SELECT "), { s: tailS, d: tailD });
@@ -375,7 +375,7 @@ export class QueryGenerator {
       return { s: `${o.s} ${not}IN (SELECT ${columns[1]!.s} FROM ${table.name} ${alias}${where.s})`, d: `${o.d} ${not}IN (SELECT ${columns[1]!.d} FROM ${table.name} ${alias}${where.d})` };
     }
     const sub = this.scalarSubquery(outer);
-    return this.compare(sub, null, outer);
+    return this.compare(sub, null);
   }
 
   // ---- expressions ----
@@ -490,7 +490,7 @@ export class QueryGenerator {
     return out(`date_sub(${column.s}, ${n})`, `(${column.d} - CAST(${n} AS INTEGER))`);
   }
 
-  private literalFor(e: Expr, scope: Scope): { s: string; d: string } {
+  private literalFor(e: Expr): { s: string; d: string } {
     // Literals come from the data, so comparisons hit real values.
     const table = this.ch.pick(this.tables);
     const candidates = table.columns.map((c, i) => [c, i] as const).filter(([c]) => c.category === e.cat && (e.cat !== "number" || c.tame || !e.tame));
@@ -504,12 +504,12 @@ export class QueryGenerator {
       case "string": return stringLiteral(this.ch.pick(["a", "", "ß"]));
       case "date": return same("DATE '2020-01-01'");
       case "timestamp": return same("TIMESTAMP '2020-01-01 00:00:00'");
-      default: void scope; return same("true");
+      default: return same("true");
     }
   }
 
-  private compare(a: Expr, b: Expr | null, scope: Scope): { s: string; d: string } {
-    const right: Expr = b ?? { ...this.literalFor(a, scope), cat: a.cat, tame: true, integer: false };
+  private compare(a: Expr, b: Expr | null): { s: string; d: string } {
+    const right: Expr = b ?? { ...this.literalFor(a), cat: a.cat, tame: true, integer: false };
     const op = this.ch.pick(["=", "<>", "<", "<=", ">", ">="]);
     const [ad, rd] = meet(a, { ...right, float: right.float || a.float });
     return { s: `${a.s} ${op} ${right.s}`, d: `${ad} ${op} ${rd}` };
@@ -521,10 +521,10 @@ export class QueryGenerator {
     switch (kind) {
       case 0: case 1: {
         if (any.cat === "boolean" && this.ch.chance(30)) return any;
-        if (any.cat === "boolean") return this.compare(any, null, scope);
+        if (any.cat === "boolean") return this.compare(any, null);
         // A column against another of its category (both tame when numbers) or a literal.
         const peers = scope.columns.filter((c) => c !== any && c.cat === any.cat && (any.cat !== "number" || (c.tame && any.tame)));
-        return this.compare(any, peers.length && this.ch.chance(40) ? this.ch.pick(peers) : null, scope);
+        return this.compare(any, peers.length && this.ch.chance(40) ? this.ch.pick(peers) : null);
       }
       case 2: { const not = this.ch.chance(50) ? "NOT " : ""; return { s: `${any.s} IS ${not}NULL`, d: `${any.d} IS ${not}NULL` }; }
       case 3: case 4: {
@@ -537,13 +537,13 @@ export class QueryGenerator {
       case 5: { const a = this.predicate(scope, depth - 1, false); return { s: `NOT (${a.s})`, d: `NOT (${a.d})` }; }
       case 6: {
         const e = any.cat === "boolean" ? this.numeric(scope, 1, false) : any;
-        const items = [this.literalFor(e, scope), this.literalFor(e, scope), this.literalFor(e, scope)].slice(0, 1 + this.ch.int(3));
+        const items = [this.literalFor(e), this.literalFor(e), this.literalFor(e)].slice(0, 1 + this.ch.int(3));
         const not = this.ch.chance(30) ? "NOT " : "";
         return { s: `${e.s} ${not}IN (${items.map((i) => i.s).join(", ")})`, d: `${asDoubleIf(e.float, e.d)} ${not}IN (${items.map((i) => asDoubleIf(e.float, i.d)).join(", ")})` };
       }
       case 7: {
         const e = any.cat === "boolean" ? this.numeric(scope, 1, false) : any;
-        const lo = this.literalFor(e, scope), hi = this.literalFor(e, scope);
+        const lo = this.literalFor(e), hi = this.literalFor(e);
         const not = this.ch.chance(30) ? "NOT " : "";
         return { s: `${e.s} ${not}BETWEEN ${lo.s} AND ${hi.s}`, d: `${asDoubleIf(e.float, e.d)} ${not}BETWEEN ${asDoubleIf(e.float, lo.d)} AND ${asDoubleIf(e.float, hi.d)}` };
       }
@@ -555,7 +555,7 @@ export class QueryGenerator {
       }
       case 9: {
         const a = this.numeric(scope, depth, true);
-        return this.compare(a, this.ch.chance(50) ? this.numeric(scope, depth - 1, true) : null, scope);
+        return this.compare(a, this.ch.chance(50) ? this.numeric(scope, depth - 1, true) : null);
       }
       default: return this.subqueryPredicate(scope);
     }
