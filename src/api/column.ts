@@ -75,9 +75,20 @@ export class Column {
     return length === undefined ? call("substring", this, start) : call("substring", this, start, length);
   }
 
-  /** @example col("price").cast("decimal(10,2)") */
+  /**
+   * Converts to `to`; a value that cannot be converted is an error under `ansi.enabled` (the default) and NULL without it.
+   * @example col("price").cast("decimal(10,2)")
+   */
   cast(to: DataType | string): Column {
     return new Column({ type: "cast", expr: this.expr, to: typeof to === "string" ? parseTypeName(to) : to });
+  }
+
+  /**
+   * Like `cast`, but a value that cannot be converted is NULL whatever `ansi.enabled` says (Spark's try_cast).
+   * @example col("amount_text").tryCast("int")
+   */
+  tryCast(to: DataType | string): Column {
+    return new Column({ type: "cast", expr: this.expr, to: typeof to === "string" ? parseTypeName(to) : to, onError: "null" });
   }
 
   /** @example sum("x").alias("total") */

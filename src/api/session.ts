@@ -24,7 +24,9 @@ import type { LogicalPlan } from "../plan/logical-plan.ts";
 import type { DataType, Field } from "../types/data-types.ts";
 import { FLOAT64, INT64, parseTypeName, typeToString } from "../types/data-types.ts";
 import { analyze, literalType } from "../plan/analyzer.ts";
-import { optimize, optimizeWithStats } from "../optimizer/optimizer.ts";
+import { DEFAULT_RULES, optimize, optimizeWithStats } from "../optimizer/optimizer.ts";
+import type { OptimizerRule } from "../optimizer/rule.ts";
+import { settleCastFailures } from "../optimizer/settle-cast-failures.ts";
 import type { PhysicalPlan } from "../physical/physical-plan.ts";
 import { planPhysical } from "../physical/planner.ts";
 import { physicalToString } from "../physical/physical-plan.ts";
@@ -195,10 +197,15 @@ export class Session {
   }
 
   /** @internal */
-  optimize(plan: LogicalPlan): LogicalPlan { return optimize(plan); }
+  optimize(plan: LogicalPlan): LogicalPlan { return optimize(plan, this.optimizerRules()); }
 
   /** @internal The optimized plan and the names of the rules that changed it, in order (for `explain`). */
-  optimizeExplained(plan: LogicalPlan): { plan: LogicalPlan; applied: string[] } { return optimizeWithStats(plan); }
+  optimizeExplained(plan: LogicalPlan): { plan: LogicalPlan; applied: string[] } { return optimizeWithStats(plan, this.optimizerRules()); }
+
+  /** The default rules, after settling each CAST's failure rule from `ansi.enabled`. */
+  private optimizerRules(): OptimizerRule[] {
+    return [settleCastFailures(this.conf.get("ansi.enabled") ? "fail" : "null"), ...DEFAULT_RULES];
+  }
 
   /** @internal Plans with the session's config, settling `join.preferSortMerge` = -1 (auto) by the backend. */
   planPhysical(plan: LogicalPlan): PhysicalPlan {

@@ -71,6 +71,12 @@ export interface ConfigValues {
   "executor.heartbeatInterval": number;
   /** Milliseconds without a heartbeat after which an executor is declared lost (Spark's spark.network.timeout). */
   "network.timeout": number;
+  /**
+   * 1 (default, as in Spark 4): a CAST that cannot succeed (`CAST('abc' AS INT)`, `CAST(300 AS TINYINT)`) is an
+   * error. 0: it gives NULL, as Spark without ANSI mode does for bad text (where Spark would wrap a number
+   * that does not fit, Cinder gives NULL too). TRY_CAST gives NULL either way; arithmetic overflow is an error either way.
+   */
+  "ansi.enabled": number;
 }
 
 export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
@@ -94,6 +100,7 @@ export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
   "aggregate.skipPartialProbeRows": 65_536,
   "executor.heartbeatInterval": 10_000,
   "network.timeout": 120_000,
+  "ansi.enabled": 1,
 });
 
 export type ConfigKey = keyof ConfigValues;
@@ -102,6 +109,7 @@ export type ConfigKey = keyof ConfigValues;
 type Rule = { kind: "integer"; min: number } | { kind: "number"; min: number } | { kind: "choice"; values: readonly number[]; meaning: string };
 
 const count = (min: number): Rule => ({ kind: "integer", min });
+const SWITCH: Rule = { kind: "choice", values: [0, 1], meaning: "0 / false (off) or 1 / true (on)" };
 const RULES: Record<ConfigKey, Rule> = {
   "shuffle.partitions": count(1),
   autoBroadcastJoinThreshold: count(0),
@@ -114,15 +122,16 @@ const RULES: Record<ConfigKey, Rule> = {
   "batch.size": count(1),
   "join.preferSortMerge": { kind: "choice", values: [-1, 0, 1], meaning: "-1 (auto), 0 (shuffled hash join) or 1 (sort-merge join)" },
   "shuffle.memoryPool": count(0),
-  "adaptive.enabled": { kind: "choice", values: [0, 1], meaning: "0 (off) or 1 (on)" },
+  "adaptive.enabled": SWITCH,
   "adaptive.advisoryPartitionSizeInBytes": count(1),
-  "adaptive.skewJoin.enabled": { kind: "choice", values: [0, 1], meaning: "0 (off) or 1 (on)" },
+  "adaptive.skewJoin.enabled": SWITCH,
   "adaptive.skewJoin.skewedPartitionFactor": { kind: "number", min: 1 },
   "adaptive.skewJoin.skewedPartitionThresholdInBytes": count(0),
   "aggregate.skipPartialRatio": { kind: "number", min: 0 },
   "aggregate.skipPartialProbeRows": count(1),
   "executor.heartbeatInterval": count(1),
   "network.timeout": count(1),
+  "ansi.enabled": SWITCH,
 };
 
 /** Why `value` is not a valid value of `key`, or null when it is. */
@@ -141,6 +150,13 @@ function unknownKey(key: string): CinderError {
   const near = bare !== key && keys.includes(bare) ? [bare] : closestNames(bare, keys, 1);
   const hint = near.length ? `did you mean ${near.map((k) => `'${k}'`).join(" or ")}?` : `the keys are: ${keys.join(", ")}`;
   return new CinderError("INVALID_CONFIG", `unknown config key '${key}'; ${hint}${bare !== key ? " (Cinder's keys drop Spark's spark. / spark.sql. prefix)" : ""}`, { details: { key, suggestions: near } });
+}
+
+function parseSetting(text: string): number {
+  const t = text.trim().toLowerCase();
+  if (t === "true") return 1;
+  if (t === "false") return 0;
+  return t === "" ? NaN : Number(t);
 }
 
 /**
@@ -162,14 +178,16 @@ export class Config {
   }
 
   /**
-   * Sets a key; string values (from a command line) are parsed as numbers.
+   * Sets a key; string values (from a command line) are parsed as numbers,
+   * and `true` / `false` (as Spark writes switches) are 1 and 0.
    * An unknown key or a value the key cannot take throws INVALID_CONFIG
    * naming the closest keys or the values allowed, and changes nothing.
    */
-  set(key: string, value: number | string): void {
+  set(key: string, value: number | string | boolean): void {
     if (!(key in CONFIG_DEFAULTS)) throw unknownKey(key);
-    const parsed = typeof value === "number" ? value : value.trim() === "" ? NaN : Number(value);
-    const why = Number.isFinite(parsed) ? invalidValue(key as ConfigKey, parsed) : "must be a number";
+    const parsed = typeof value === "number" ? value : typeof value === "boolean" ? Number(value) : parseSetting(value);
+    const rule = RULES[key as ConfigKey];
+    const why = Number.isFinite(parsed) ? invalidValue(key as ConfigKey, parsed) : rule.kind === "choice" ? `must be ${rule.meaning}` : "must be a number";
     if (why) {
       throw new CinderError("INVALID_CONFIG", `config '${key}' ${why}, got '${value}'; its default is ${CONFIG_DEFAULTS[key as ConfigKey]}`, { details: { key, value } });
     }

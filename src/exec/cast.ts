@@ -3,7 +3,9 @@
  * DuckDB's results (the test oracle) and Spark ANSI mode's failure rules.
  * Bad input never becomes NULL silently: text that is not a value of the
  * target type is a CAST_INVALID_INPUT error naming the value, and a number
- * that does not fit is an ARITHMETIC_OVERFLOW error.
+ * that does not fit is an ARITHMETIC_OVERFLOW error — unless the caller
+ * asked for NULL instead (`onError: "null"`: TRY_CAST, or `ansi.enabled`
+ * off), which is then the value of exactly those rows.
  *
  * Rounding follows DuckDB, checked against it: float -> integer rounds half
  * to even (`2.5 -> 2`, C's nearbyint; Spark would truncate), decimal ->
@@ -33,11 +35,14 @@ const INT_RANGE: Record<string, [number, number]> = {
   int64: [-(2 ** 53), 2 ** 53], uint8: [0, 255], uint16: [0, 65535], uint32: [0, 4294967295], uint64: [0, 2 ** 53],
 };
 
-export function castVector(col: ColumnVector, to: DataType): ColumnVector {
+/** What a value that cannot be converted becomes: an error ("fail") or NULL ("null"). */
+export type OnCastError = "fail" | "null";
+
+export function castVector(col: ColumnVector, to: DataType, onError: OnCastError = "fail"): ColumnVector {
   const from = col.type;
   if (typeEquals(from, to)) return col;
   if (from.kind === "null" || to.kind === "null") return nullVector(to, col.length);
-  if (from.kind === "utf8") return castFromString(col, to);
+  if (from.kind === "utf8") return castFromString(col, to, onError);
   if (to.kind === "utf8") return castToString(col);
   if (from.kind === "boolean" && (isNumeric(to) || to.kind === "boolean")) {
     const scale = isDecimal(to) ? 10 ** to.scale : 1;
@@ -50,7 +55,7 @@ export function castVector(col: ColumnVector, to: DataType): ColumnVector {
     for (let i = 0; i < col.length; i++) out[i] = v[i] !== 0 ? 1 : 0;
     return { type: to, length: col.length, values: out, validity: col.validity };
   }
-  if (isNumeric(from) && isNumeric(to)) return castNumeric(col, to);
+  if (isNumeric(from) && isNumeric(to)) return castNumeric(col, to, onError);
   if (from.kind === "date32" && to.kind === "timestamp") {
     const out = new Float64Array(col.length), v = col.values;
     for (let i = 0; i < col.length; i++) out[i] = v[i]! * MICROS_PER_DAY;
@@ -79,9 +84,24 @@ function describeNumber(value: number, t: DataType): string {
   return String(value);
 }
 
-function castNumeric(col: ColumnVector, to: DataType): ColumnVector {
+/**
+ * The validity of a cast's result: rows that failed become NULL when `onError` is "null"; otherwise the
+ * first failing row raises `fail`'s error. Kernels mark failures instead of throwing so both modes share them.
+ */
+function withFailures(validity: Uint8Array | null, n: number, bad: Uint8Array | null, onError: OnCastError, fail: (row: number) => never): Uint8Array | null {
+  if (!bad) return validity;
+  if (onError === "fail") fail(bad.indexOf(1));
+  const out = validity ? validity.slice() : new Uint8Array(n).fill(1);
+  for (let i = 0; i < n; i++) if (bad[i]) out[i] = 0;
+  return out;
+}
+
+function castNumeric(col: ColumnVector, to: DataType, onError: OnCastError): ColumnVector {
   const from = col.type, n = col.length, v = col.values, valid = col.validity;
   const out: NumericArray = allocateValues(to, n);
+  let bad: Uint8Array | null = null;
+  const mark = (i: number) => { (bad ??= new Uint8Array(n))[i] = 1; };
+  const failed = () => withFailures(valid, n, bad, onError, (i) => overflow(v[i]!, from, to));
   const fromScale = isDecimal(from) ? from.scale : 0;
   if (isFloat(to)) {
     const f = 10 ** fromScale;
@@ -90,10 +110,10 @@ function castNumeric(col: ColumnVector, to: DataType): ColumnVector {
     if (to.kind === "float32" && from.kind === "float64") {
       for (let i = 0; i < n; i++) {
         const x = v[i]!;
-        if (Number.isFinite(x) && !Number.isFinite(Math.fround(x)) && (!valid || valid[i])) overflow(x, from, to);
+        if (Number.isFinite(x) && !Number.isFinite(Math.fround(x)) && (!valid || valid[i])) mark(i);
       }
     }
-    return { type: to, length: n, values: out, validity: valid };
+    return { type: to, length: n, values: out, validity: failed() };
   }
   if (isInteger(to)) {
     const [lo, hi] = INT_RANGE[to.kind]!;
@@ -102,10 +122,10 @@ function castNumeric(col: ColumnVector, to: DataType): ColumnVector {
       if (valid && !valid[i]) continue;
       const x = v[i]!;
       const r = float ? roundHalfEven(x) : fromScale > 0 ? divRoundHalfAway(x, divisor) : x;
-      if (!(r >= lo && r <= hi)) overflow(x, from, to);
+      if (!(r >= lo && r <= hi)) { mark(i); continue; }
       out[i] = r;
     }
-    return { type: to, length: n, values: out, validity: valid };
+    return { type: to, length: n, values: out, validity: failed() };
   }
   if (isDecimal(to)) {
     const limit = 10 ** to.precision, toScale = 10 ** to.scale;
@@ -117,10 +137,10 @@ function castNumeric(col: ColumnVector, to: DataType): ColumnVector {
       if (isFloat(from)) r = roundHalfAway(x * toScale);
       else if (up >= 0) r = x * upFactor;
       else r = divRoundHalfAway(x, upFactor);
-      if (!(Math.abs(r) < limit)) overflow(x, from, to);
+      if (!(Math.abs(r) < limit)) { mark(i); continue; }
       out[i] = r;
     }
-    return { type: to, length: n, values: out, validity: valid };
+    return { type: to, length: n, values: out, validity: failed() };
   }
   throw new UnsupportedError(`cannot cast ${typeToString(from)} to ${typeToString(to)}`);
 }
@@ -214,26 +234,24 @@ function parseStrings(col: ColumnVector, to: DataType): { out: ColumnVector; bad
   return { out: { type: to, length: n, values: out, validity: valid }, bad };
 }
 
-function castFromString(col: ColumnVector, to: DataType): ColumnVector {
+function castFromString(col: ColumnVector, to: DataType, onError: OnCastError): ColumnVector {
   if (col.dictionary) {
     const dict = col.dictionary;
     const { out, bad } = parseStrings(dict, to);
-    if (bad) {
-      const codes = col.values as Int32Array, valid = col.validity;
-      for (let i = 0; i < col.length; i++) {
-        if ((!valid || valid[i]) && bad[codes[i]!]) {
-          const [b, s, e] = stringSpan(dict, codes[i]!);
-          invalidInput(spanToString(b, s, e), to);
-        }
-      }
-    }
-    return liftFromDictionary(col, out);
+    if (!bad) return liftFromDictionary(col, out);
+    // A failed entry fails only the rows that use it.
+    const codes = col.values as Int32Array, valid = col.validity, n = col.length;
+    let rowsBad: Uint8Array | null = null;
+    for (let i = 0; i < n; i++) if ((!valid || valid[i]) && bad[codes[i]!]) (rowsBad ??= new Uint8Array(n))[i] = 1;
+    const lifted = liftFromDictionary(col, out);
+    const validity = withFailures(lifted.validity, n, rowsBad, onError, (i) => invalidInput(textAt(dict, codes[i]!), to));
+    return { ...lifted, validity };
   }
   const { out, bad } = parseStrings(col, to);
-  if (bad) {
-    const i = bad.indexOf(1);
-    const [b, s, e] = stringSpan(col, i);
-    invalidInput(spanToString(b, s, e), to);
-  }
-  return out;
+  return { ...out, validity: withFailures(out.validity, col.length, bad, onError, (i) => invalidInput(textAt(col, i), to)) };
+}
+
+function textAt(strings: ColumnVector, i: number): string {
+  const [b, s, e] = stringSpan(strings, i);
+  return spanToString(b, s, e);
 }

@@ -23,6 +23,9 @@ export interface WindowSpec {
   frame: WindowFrame | null;
 }
 
+/** What a CAST does with a value it cannot convert: raise an error, or give NULL. */
+export type CastFailure = "fail" | "null";
+
 export type Expr =
   | { type: "column"; name: string; qualifier?: string; id?: number; dataType?: DataType; nullable?: boolean }
   | { type: "literal"; value: LiteralValue; dataType: DataType }
@@ -32,7 +35,11 @@ export type Expr =
   | { type: "negate"; expr: Expr }
   | { type: "isNull"; expr: Expr; negated: boolean }
   | { type: "case"; branches: { when: Expr; then: Expr }[]; otherwise: Expr | null }
-  | { type: "cast"; expr: Expr; to: DataType }
+  /**
+   * `onError` says what a value that cannot be converted becomes: "fail" (an error, ANSI mode), "null"
+   * (TRY_CAST, or any CAST with `ansi.enabled` off). Absent until the session resolves it from its config.
+   */
+  | { type: "cast"; expr: Expr; to: DataType; onError?: CastFailure }
   | { type: "in"; expr: Expr; list: Expr[]; negated: boolean }
   | { type: "like"; expr: Expr; pattern: Expr; negated: boolean; regex: boolean }
   | { type: "call"; name: string; args: Expr[] }
@@ -175,7 +182,7 @@ export function exprToString(e: Expr): string {
     case "negate": return `-${exprToString(e.expr)}`;
     case "isNull": return `${exprToString(e.expr)} IS ${e.negated ? "NOT " : ""}NULL`;
     case "case": return `CASE ${e.branches.map((b) => `WHEN ${exprToString(b.when)} THEN ${exprToString(b.then)}`).join(" ")}${e.otherwise ? " ELSE " + exprToString(e.otherwise) : ""} END`;
-    case "cast": return `CAST(${exprToString(e.expr)} AS ${typeLabel(e.to)})`;
+    case "cast": return `${e.onError === "null" ? "TRY_CAST" : "CAST"}(${exprToString(e.expr)} AS ${typeLabel(e.to)})`;
     case "in": return `${exprToString(e.expr)} ${e.negated ? "NOT " : ""}IN (${e.list.map(exprToString).join(", ")})`;
     case "like": return `${exprToString(e.expr)} ${e.negated ? "NOT " : ""}${e.regex ? "RLIKE" : "LIKE"} ${exprToString(e.pattern)}`;
     case "call": return `${e.name}(${e.args.map(exprToString).join(", ")})`;

@@ -198,14 +198,15 @@ export abstract class ExpressionParser extends LiteralParser {
       case "true": this.pos++; return { type: "literal", value: true, dataType: BOOLEAN };
       case "false": this.pos++; return { type: "literal", value: false, dataType: BOOLEAN };
       case "case": this.pos++; return this.caseExpr();
-      case "cast": {
+      case "cast": case "try_cast": {
         if (!this.isOp("(", 1)) break;
         this.pos += 2;
+        const name = word.toUpperCase();
         const expr = this.expression();
-        this.expectWord("as", "in CAST(expr AS type)");
+        this.expectWord("as", `in ${name}(expr AS type)`);
         const to = this.typeName();
-        this.expectOp(")", "to close CAST");
-        return { type: "cast", expr, to };
+        this.expectOp(")", `to close ${name}`);
+        return word === "cast" ? { type: "cast", expr, to } : { type: "cast", expr, to, onError: "null" };
       }
       case "date": case "timestamp":
         if (this.peek(1).kind === "string") {

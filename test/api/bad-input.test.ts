@@ -40,7 +40,7 @@ describe("bad input gets a typed error and loses nothing", () => {
     ["a wrong argument type", sql("SELECT upper(k) FROM t"), "DATATYPE_MISMATCH", /argument 1 must be a string, got int32; add a CAST/],
     ["an unknown function", sql("SELECT uper(k) FROM t"), "UNRESOLVED_FUNCTION", /unknown function 'uper'; did you mean upper/],
     ["an integer overflow", sql("SELECT 2147483647 + k FROM t"), "ARITHMETIC_OVERFLOW", /overflows int32; cast an operand to a wider type/],
-    ["a cast that cannot succeed", sql("SELECT CAST('abc' AS INT)"), "CAST_INVALID_INPUT", /cannot cast 'abc' to int32/],
+    ["a cast that cannot succeed (under ansi.enabled, the default)", sql("SELECT CAST('abc' AS INT)"), "CAST_INVALID_INPUT", /cannot cast 'abc' to int32/],
     ["a truncated Parquet file", () => session.read.parquet(new Uint8Array([80, 65, 82, 49, 1, 2, 3])), "CORRUPT_PARQUET", /only 7 bytes long .*check that the file is complete/],
     ["a zero-byte Parquet file", () => session.read.parquet(new Uint8Array(0)), "CORRUPT_PARQUET", /only 0 bytes long/],
     ["a .parquet file that is not Parquet", () => session.read.parquet(encode("id,name\n1,a\n")), "CORRUPT_PARQUET", /does not end with the PAR1 magic/],
@@ -56,6 +56,14 @@ describe("bad input gets a typed error and loses nothing", () => {
     }, "RESULT_TOO_LARGE", /larger than maxResultSize \(16 bytes\); add a limit or an aggregate, or raise maxResultSize/],
     ["an invalid config value", async () => session.conf.set("shuffle.partitions", 0), "INVALID_CONFIG", /config 'shuffle\.partitions' must be at least 1, got '0'/],
   ];
+
+  it("a cast that cannot succeed is NULL with ansi.enabled off (Spark's non-ANSI rule) and with TRY_CAST", async () => {
+    assert.deepEqual(await session.sql("SELECT TRY_CAST('abc' AS INT)").collectArrays(), [[null]]);
+    session.conf.set("ansi.enabled", false);
+    try {
+      assert.deepEqual(await session.sql("SELECT CAST('abc' AS INT), CAST(k AS STRING) FROM t").collectArrays(), [[null, "1"]]);
+    } finally { session.conf.set("ansi.enabled", true); }
+  });
 
   for (const [what, run, code, message] of cases) {
     it(`${what}: ${code}`, async () => {

@@ -43,4 +43,15 @@ describe("session config", () => {
     assert.equal(s.conf.get("shuffle.partitions"), 12);
     assert.equal(s.conf.get("aggregate.skipPartialRatio"), 0.25);
   });
+
+  it("takes true / false for switches, as Spark writes them", () => {
+    const s = new Session();
+    s.conf.set("ansi.enabled", "false");
+    assert.equal(s.conf.get("ansi.enabled"), 0);
+    s.conf.set("adaptive.enabled", " TRUE ");
+    assert.equal(s.conf.get("adaptive.enabled"), 1);
+    s.conf.set("ansi.enabled", true);
+    assert.equal(s.conf.get("ansi.enabled"), 1);
+    assert.throws(() => s.conf.set("ansi.enabled", "maybe"), /config 'ansi\.enabled' must be 0 \/ false \(off\) or 1 \/ true \(on\), got 'maybe'/);
+  });
 });

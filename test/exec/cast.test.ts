@@ -111,6 +111,32 @@ describe("CAST kernels against DuckDB", () => {
     await expectError(() => facts.select(lit(Number.NaN).cast("int")), "ARITHMETIC_OVERFLOW", /NaN/);
   });
 
+  it("TRY_CAST gives NULL exactly where CAST would fail, as DuckDB's TRY_CAST does", async () => {
+    await expectSame(texts.select(col("i").tryCast("int"), col("i").tryCast("tinyint"), col("f").tryCast("double"), col("d").tryCast("date"),
+      col("ts").tryCast("timestamp").cast("string"), col("b").tryCast("boolean"), col("dec").tryCast("decimal(3,2)"), col("f").tryCast("int")),
+      `SELECT TRY_CAST(i AS INTEGER), TRY_CAST(i AS TINYINT), TRY_CAST(f AS DOUBLE), TRY_CAST(d AS DATE), CAST(TRY_CAST(ts AS TIMESTAMP) AS VARCHAR),
+         TRY_CAST(b AS BOOLEAN), TRY_CAST(dec AS DECIMAL(3,2)), TRY_CAST(f AS INTEGER) FROM cast_texts`);
+    await expectSame(nums.select(col("dbl").tryCast("int"), col("dbl").tryCast("float"), col("dec").tryCast("decimal(3,2)"), col("big").tryCast("tinyint"), col("tiny").tryCast("smallint")),
+      "SELECT TRY_CAST(dbl AS INTEGER), TRY_CAST(dbl AS FLOAT), TRY_CAST(dec AS DECIMAL(3,2)), TRY_CAST(big AS TINYINT), TRY_CAST(tiny AS SMALLINT) FROM cast_nums");
+    const df = dictionaryFrame(session, ["1", "x", null, "1", "2.5", "x"]);
+    assert.deepEqual(await df.select(col("s").tryCast("int")).collectArrays(), [[1], [null], [null], [1], [3], [null]]);
+    assert.deepEqual(await session.sql("SELECT TRY_CAST('abc' AS INT), try_cast('12' AS INT), TRY_CAST(300 AS TINYINT)").collectArrays(), [[null, 12, null]]);
+  });
+
+  it("with ansi.enabled off every CAST gives NULL where it would fail; TRY_CAST and arithmetic overflow do not change", async () => {
+    const lenient = new Session({ "ansi.enabled": 0 });
+    const t = lenient.createDataFrame([{ s: "12" }, { s: "abc" }, { s: null }], { schema: { s: "string" } });
+    t.createOrReplaceTempView("t");
+    assert.deepEqual(await lenient.sql("SELECT CAST(s AS INT), CAST(s AS DATE), TRY_CAST(s AS INT) FROM t").collectArrays(), [[12, null, 12], [null, null, null], [null, null, null]]);
+    // Folded at plan time, the same rule.
+    assert.deepEqual(await lenient.sql("SELECT CAST('abc' AS INT), CAST(300 AS TINYINT)").collectArrays(), [[null, null]]);
+    await expectError(() => lenient.sql("SELECT 2147483647 + 1"), "ARITHMETIC_OVERFLOW");
+    // The switch is read when a query runs, as Spark reads spark.sql.ansi.enabled.
+    lenient.conf.set("ansi.enabled", "true");
+    await expectError(() => lenient.sql("SELECT CAST(s AS INT) FROM t"), "CAST_INVALID_INPUT", /'abc'/);
+    assert.match(lenient.sql("SELECT TRY_CAST(s AS INT) FROM t").explain(), /TRY_CAST\(s/);
+  });
+
   it("rejects casts that do not exist at analysis time", async () => {
     await expectError(() => facts.select(col("d").cast("int")), "DATATYPE_MISMATCH", /cannot cast date to int/);
     await expectError(() => facts.select(col("v").cast("date")), "DATATYPE_MISMATCH");

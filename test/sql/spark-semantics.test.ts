@@ -24,6 +24,7 @@ describe("Spark SQL semantics where DuckDB differs", () => {
     ["upper follows Java: ß becomes SS (DuckDB: ẞ)", "SELECT upper('straße')", [["STRASSE"]]],
     ["length counts characters, not UTF-16 units", "SELECT length('a😀'), substring('😀ab', 2, 1)", [[2, "a"]]],
     ["strings order by UTF-8 bytes: U+FF71 before U+1F600", "SELECT 'ｱ' < '😀'", [[true]]],
+    ["hex text is not a number: TRY_CAST('0x10' AS INT) is NULL (DuckDB reads 16)", "SELECT TRY_CAST('0x10' AS INT)", [[null]]],
     ["an integer literal is an int, so tinyint * 100 does not overflow (DuckDB types 100 as tinyint)", "SELECT CAST(100 AS TINYINT) * 100", [[10000]]],
     ["decimal meets float as double (DuckDB: as float)", "SELECT CAST(0.0003 AS DECIMAL(18,4)) + CAST(1 AS FLOAT)", [[1.0003]]],
     ["floor of an integer is a whole number, not a double", "SELECT floor(7) - CAST(0.9 AS DECIMAL(9,2))", [[6.1]]],
@@ -44,8 +45,12 @@ describe("where Cinder departs from Spark (RELIABILITY.md)", () => {
   it("integer overflow is an error, never a wrapped number (Spark without ANSI wraps)", async () => {
     await refuses("SELECT 2147483647 + 1", "ARITHMETIC_OVERFLOW");
   });
-  it("a string that is not a number fails the CAST (Spark's ANSI mode; without it, NULL)", async () => {
-    await refuses("SELECT CAST('abc' AS INT)", "CAST_INVALID_INPUT");
+  it("with ansi.enabled off, a CAST of a number that does not fit is NULL (Spark without ANSI wraps: 300 -> 44)", async () => {
+    const lenient = new Session({ "ansi.enabled": 0 });
+    assert.deepEqual(await lenient.sql("SELECT CAST(300 AS TINYINT), CAST('abc' AS INT)").collectArrays(), [[null, null]]);
+  });
+  it("division by zero is NULL even under ansi.enabled (Spark's ANSI mode raises DIVIDE_BY_ZERO)", async () => {
+    assert.deepEqual(await rows("SELECT 1 / 0, 5 % 0"), [[null, null]]);
   });
   it("a CAST to integer rounds as DuckDB does: decimals half away from zero, doubles half to even (Spark truncates)", async () => {
     assert.deepEqual(await rows("SELECT CAST(2.7 AS INT), CAST(2.5 AS INT), CAST(-2.5 AS INT), CAST(CAST(2.5 AS DOUBLE) AS INT)"), [[3, 3, -3, 2]]);

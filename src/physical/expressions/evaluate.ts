@@ -25,7 +25,7 @@ export function evaluate(e: Expr, batch: Batch): ColumnVector {
     case "boundRef": return batch.columns[e.index]!;
     case "literal": return constantVector(e.value, e.dataType, batch.numRows);
     case "alias": return evaluate(e.expr, batch);
-    case "cast": return castVector(evaluate(e.expr, batch), e.to);
+    case "cast": return castVector(evaluate(e.expr, batch), e.to, e.onError);
     case "binary": {
       if (e.op === "and" || e.op === "or") {
         const left = evaluate(e.left, batch), right = evaluate(e.right, batch);

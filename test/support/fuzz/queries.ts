@@ -443,6 +443,11 @@ export class QueryGenerator {
       }
       case 10: {
         const s = this.string(scope, depth - 1);
+        if (this.ch.chance(40)) {
+          // Text that may or may not be a number: TRY_CAST is NULL exactly where CAST would fail.
+          const t = this.ch.chance(50) ? s : stringLiteral(this.ch.pick(["12", " -7 ", "2.5", "1e2", "+3", "abc", "", "99999999999", "-0"]));
+          return { s: `TRY_CAST(${t.s} AS INT)`, d: `TRY_CAST(${t.d} AS INTEGER)`, cat: "number", tame: true, integer: true };
+        }
         return { s: `length(${s.s})`, d: `length(${s.d})`, cat: "number", tame: true, integer: true };
       }
       default: {
