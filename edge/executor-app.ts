@@ -125,7 +125,7 @@ export async function createExecutorApp(options: EdgeExecutorOptions): Promise<{
     const beat = core.heartbeat();
     return c.json({
       id, runtime: options.runtime, cores: options.cores ?? 1, memoryBytes: options.memoryBytes ?? null,
-      blocks: beat.blocks, blockBytes: beat.blockBytes, runningTasks: beat.runningTasks, tasksRun, shuffleMemoryRetained: beat.shuffleMemoryRetained,
+      blocks: beat.blocks, blockBytes: beat.blockBytes, runningTasks: beat.runningTasks, shuffleBlocks: beat.shuffleBlocks, tasksRun, shuffleMemoryRetained: beat.shuffleMemoryRetained,
     });
   });
 
@@ -161,6 +161,12 @@ export async function createExecutorApp(options: EdgeExecutorOptions): Promise<{
     tasksRun++;
     const result = await core.runTask(task);
     return binary(c, encodeMessage(result));
+  });
+
+  app.delete("/v1/tasks/:taskId", (c) => {
+    if (c.get("claims").job !== "driver") return c.json({ error: { name: "CinderError", code: "UNAUTHORIZED", message: "only the driver kills tasks" } }, 401);
+    core.killTask(Number(c.req.param("taskId")), c.req.query("reason") ?? "killed by the driver");
+    return c.json({ ok: true });
   });
 
   app.get("/v1/blocks/:blockId", async (c) => {

@@ -11,6 +11,7 @@
 export { Session } from "./api/session.ts";
 export type { CreateDataFrameOptions, SchemaSpec, ExecutionBackend, QueryMetrics } from "./api/session.ts";
 export { DataFrame } from "./api/data-frame.ts";
+export { FutureAction } from "./api/future-action.ts";
 export type { Row } from "./api/data-frame.ts";
 export { Column } from "./api/column.ts";
 export type { ColumnLike } from "./api/column.ts";

@@ -63,8 +63,9 @@ export class NotebookEngine {
     }
   }
 
-  /** Stops every job running on the cluster (the Cancel button). */
+  /** Stops every running query, in the page or on the cluster (the Cancel button), and any RDD job on the cluster. */
   cancel(): void {
+    this.session.cancelAllJobs("cancelled from the notebook");
     this.cluster?.cancelAllJobs("cancelled from the notebook");
   }
 

@@ -20,7 +20,7 @@ export interface TaskRecord {
   executorId: string;
   start: number;
   end?: number;
-  result?: "success" | "failed" | "fetchFailed" | "executorLost";
+  result?: "success" | "failed" | "fetchFailed" | "executorLost" | "killed";
   durationMs?: number;
   recordsRead: number;
   recordsWritten: number;

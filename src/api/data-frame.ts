@@ -4,6 +4,7 @@
  * (so a bad column name fails at the line that used it), and nothing runs
  * until an action (`collect`, `toArrow`, `show`, `count`).
  */
+import { FutureAction } from "./future-action.ts";
 import type { RunOptions } from "../common/cancellation.ts";
 import type * as arrow from "apache-arrow";
 import type { Expr, SortOrder } from "../plan/expressions.ts";
@@ -389,6 +390,14 @@ export class DataFrame {
       }
     }
     return rows;
+  }
+
+  /**
+   * Starts the query and returns at once: a handle to await for the rows, or to `cancel()` (Spark's collectAsync).
+   * @example const job = df.collectAsync(); setTimeout(() => job.cancel(), 1000); const rows = await job;
+   */
+  collectAsync(options: RunOptions = {}): FutureAction<Row[]> {
+    return new FutureAction((o) => this.collect(o), options);
   }
 
   /** Runs the query; rows as arrays in column order. `options.signal` cancels it. */

@@ -84,6 +84,8 @@ export class Session {
   readonly conf: Config;
   /** What the last query run by this session cost; null before the first. */
   lastQueryMetrics: QueryMetrics | null = null;
+  /** One controller per running query, for cancelAllJobs. */
+  private readonly running = new Set<AbortController>();
   private readonly queryEvents = new ListenerBus();
   readonly catalog = new Catalog();
   readonly sources = new SourceRegistry();
@@ -214,6 +216,15 @@ export class Session {
     return planPhysical(plan, conf);
   }
 
+  /**
+   * Cancels every query this session is running (Spark's cancelAllJobs): each fails with JOB_ABORTED, starts
+   * no more tasks, and its running tasks stop at their next batch.
+   * @example stopButton.onclick = () => session.cancelAllJobs("stopped from the toolbar");
+   */
+  cancelAllJobs(reason = "cancelled by the user"): void {
+    for (const c of this.running) c.abort(reason);
+  }
+
   /** @internal Runs a resolved plan; its result's batches in order. */
   async execute(plan: LogicalPlan, options: RunOptions = {}): Promise<Batch[]> {
     return (await this.executeMetered(plan, options)).batches;
@@ -236,14 +247,22 @@ export class Session {
     const meter = meterScans(physical);
     const queryId = nextQueryId++, started = Date.now();
     let partitions: Batch[][];
+    // Its own controller, so cancelAllJobs reaches it whether or not the caller passed a signal.
+    const cancel = new AbortController();
+    const outer = options.signal, follow = () => cancel.abort(outer!.reason);
+    if (outer?.aborted) follow(); else outer?.addEventListener("abort", follow, { once: true });
+    this.running.add(cancel);
     try {
-      throwIfAborted(options.signal);
-      partitions = await abortable(this.backend.run(physical, this, options), options.signal);
+      throwIfAborted(cancel.signal);
+      partitions = await abortable(this.backend.run(physical, this, { ...options, signal: cancel.signal }), cancel.signal);
     } catch (e) {
       const scans = scanSnapshots(this.sources, meter.finish());
       const error: SerializedError = CinderError.is(e) ? e.toJSON() : { name: "Error", code: "INTERNAL", message: e instanceof Error ? e.message : String(e) };
       this.queryEvents.post({ type: "QueryEnd", queryId, result: "failed", rows: 0, durationMs: Date.now() - started, scans, error, time: Date.now() });
       throw e;
+    } finally {
+      this.running.delete(cancel);
+      outer?.removeEventListener("abort", follow);
     }
     const scans = meter.finish();
     const durationMs = Date.now() - started;

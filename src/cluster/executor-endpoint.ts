@@ -15,6 +15,7 @@ import type { ExecutorHeartbeat, TaskDescription, TaskResult } from "../executor
 export interface ExecutorEndpoint {
   init(executorId: string, fetcher: BlockFetcher): void;
   runTask(task: TaskDescription): Promise<TaskResult>;
+  killTask(taskId: number, reason: string): void;
   fetchBlock(blockId: string): Batch[] | null;
   fetchBlocks(blockIds: string[]): (Batch[] | null)[];
   putTable(tableId: string, partitions: Batch[][]): void;
@@ -33,6 +34,7 @@ export function createExecutorEndpoint(): ExecutorEndpoint {
   return {
     init(executorId, fetcher) { core = new ExecutorCore(executorId, fetcher, { publishShuffleBlocks: sharedMemoryAvailable() }); },
     runTask: (task) => need().runTask(task),
+    killTask: (taskId, reason) => need().killTask(taskId, reason),
     fetchBlock: (blockId) => need().fetchBlock(blockId),
     fetchBlocks: (blockIds) => need().fetchBlocks(blockIds),
     putTable: (tableId, partitions) => need().putTable(tableId, partitions),

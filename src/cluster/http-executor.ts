@@ -35,6 +35,7 @@ export interface EdgeHealth {
   runningTasks: number;
   tasksRun: number;
   shuffleMemoryRetained: number;
+  shuffleBlocks: number;
 }
 
 export interface HttpExecutorOptions {
@@ -124,6 +125,10 @@ export class HttpExecutor implements Executor {
     return decodeMessage(await this.request("POST", "/v1/tasks", task.jobId, body, this.options.taskTimeoutMs ?? 600_000)) as TaskResult;
   }
 
+  async killTask(taskId: number, reason: string): Promise<void> {
+    await this.request("DELETE", `/v1/tasks/${taskId}?reason=${encodeURIComponent(reason)}`, "driver");
+  }
+
   fetchBlock(blockId: string): Promise<Batch[] | null> {
     return this.fetchBlocks([blockId]).then((b) => b[0] ?? null);
   }
@@ -172,7 +177,7 @@ export class HttpExecutor implements Executor {
         this.life.die(`${this.url} now answers as executor ${health.id}: restarted, with none of this executor's blocks`);
         throw this.life.error();
       }
-      return { executorId: this.id, blocks: health.blocks, blockBytes: health.blockBytes, runningTasks: health.runningTasks, shuffleMemoryRetained: health.shuffleMemoryRetained };
+      return { executorId: this.id, blocks: health.blocks, blockBytes: health.blockBytes, runningTasks: health.runningTasks, shuffleBlocks: health.shuffleBlocks, shuffleMemoryRetained: health.shuffleMemoryRetained };
     });
   }
 

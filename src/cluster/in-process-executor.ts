@@ -12,6 +12,7 @@ import type { BlockFetcher } from "../executor/shuffle-reader.ts";
 import type { ExecutorHeartbeat, TaskDescription, TaskResult } from "../executor/task.ts";
 import { shareBatch } from "../executor/shared-batch.ts";
 import { Lifeline } from "./lifeline.ts";
+import { nextMacrotask } from "../common/macrotask.ts";
 
 export class InProcessExecutor implements Executor {
   readonly kind = "in-process";
@@ -28,8 +29,11 @@ export class InProcessExecutor implements Executor {
 
   runTask(task: TaskDescription): Promise<TaskResult> {
     // A fresh macrotask per task, so tasks of different "executors" interleave as they would on threads
-    // (setImmediate where it exists: setTimeout(0) waits at least 1 ms, a cost per task).
     return this.life.guard(() => new Promise<void>((r) => nextMacrotask(r)).then(() => this.core.runTask(task)));
+  }
+
+  killTask(taskId: number, reason: string): Promise<void> {
+    return this.life.guard(async () => this.core.killTask(taskId, reason));
   }
 
   fetchBlock(blockId: string): Promise<Batch[] | null> {
@@ -67,7 +71,3 @@ export class InProcessExecutor implements Executor {
     this.life.die(reason);
   }
 }
-
-const nextMacrotask: (fn: () => void) => void = typeof (globalThis as { setImmediate?: unknown }).setImmediate === "function"
-  ? (fn) => { (globalThis as unknown as { setImmediate(f: () => void): void }).setImmediate(fn); }
-  : (fn) => { setTimeout(fn, 0); };

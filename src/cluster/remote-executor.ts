@@ -56,6 +56,10 @@ export class RemoteExecutor implements Executor {
     return status;
   }
 
+  killTask(taskId: number, reason: string): Promise<void> {
+    return this.life.guard(() => this.remote.killTask(taskId, reason));
+  }
+
   fetchBlock(blockId: string): Promise<Batch[] | null> {
     return this.fetchBlocks([blockId]).then((b) => b[0] ?? null);
   }
@@ -79,7 +83,12 @@ export class RemoteExecutor implements Executor {
     return this.life.guard(() => this.remote.removeShuffle(shuffleId));
   }
   removeRdd(rddId: number): Promise<void> { return this.life.guard(() => this.remote.removeRdd(rddId)); }
-  heartbeat(): Promise<ExecutorHeartbeat> { return this.life.guard(() => this.remote.heartbeat()); }
+  heartbeat(): Promise<ExecutorHeartbeat> {
+    return this.life.guard(async () => {
+      const beat = await this.remote.heartbeat();
+      return { ...beat, shuffleBlocks: beat.shuffleBlocks + this.served.size };
+    });
+  }
 
   async stop(): Promise<void> {
     this.kill("stopped");

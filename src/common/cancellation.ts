@@ -1,15 +1,16 @@
 /**
- * Cancelling a query with an AbortSignal. The DAGScheduler fails the job
- * and launches none of its remaining tasks; the local engine stops between
- * partitions. Work already running in a task cannot be interrupted from
- * JavaScript (no thread is preemptible), so it finishes and is ignored.
+ * Cancelling a query with an AbortSignal. The DAGScheduler fails the job,
+ * launches none of its remaining tasks and asks the executors to kill the
+ * running ones; a task (and the local engine) stops at the next batch
+ * its pipeline reads (src/physical/interruptible.ts), since no JavaScript
+ * thread can be preempted.
  */
 import { CinderError } from "./errors.ts";
 
 /** How one action runs. */
 export interface RunOptions {
   /**
-   * Aborting it fails the query with JOB_ABORTED and starts none of its remaining tasks.
+   * Aborting it fails the query with JOB_ABORTED, starts none of its remaining tasks and kills the running ones.
    * @example const c = new AbortController(); setTimeout(() => c.abort(), 1000); await df.collect({ signal: c.signal });
    */
   signal?: AbortSignal;
@@ -32,7 +33,7 @@ export function throwIfAborted(signal: AbortSignal | undefined, what = "the quer
   if (signal?.aborted) throw cancelled(signal, what);
 }
 
-/** `work`, or JOB_ABORTED as soon as the signal aborts (the work itself runs on and is ignored). */
+/** `work`, or JOB_ABORTED as soon as the signal aborts (whatever of the work still runs is ignored). */
 export function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, what = "the query"): Promise<T> {
   if (!signal) return work;
   return new Promise<T>((resolve, reject) => {

@@ -29,6 +29,8 @@ export type ErrorCode =
   | "FETCH_FAILED"
   | "TASK_FAILED"
   | "JOB_ABORTED"
+  /** The driver killed a running task: its job was cancelled or failed (Spark's TaskKilled). */
+  | "TASK_KILLED"
   | "NOT_SERIALIZABLE"
   /** An unknown config key, or a value the key cannot take. */
   | "INVALID_CONFIG"

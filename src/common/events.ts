@@ -70,7 +70,8 @@ export type CinderEvent =
   | { type: "TaskStart"; jobId: number; stageId: number; stageAttempt: number; taskId: number; partition: number; attempt: number; executorId: string; time: number }
   | {
       type: "TaskEnd"; jobId: number; stageId: number; stageAttempt: number; taskId: number; partition: number; attempt: number; executorId: string;
-      result: "success" | "failed" | "fetchFailed" | "executorLost";
+      /** "killed": the driver stopped it because its job was cancelled or failed (Spark's TaskKilled). */
+      result: "success" | "failed" | "fetchFailed" | "executorLost" | "killed";
       failureReason?: string; error?: SerializedError; metrics?: TaskMetricsSnapshot; time: number;
     }
   | { type: "ExecutorAdded"; executorId: string; cores: number; kind: string; time: number }

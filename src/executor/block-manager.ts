@@ -39,6 +39,13 @@ export class BlockManager {
 
   get size(): number { return this.blocks.size; }
 
+  /** Blocks whose id starts with one of `prefixes`. */
+  countByPrefix(...prefixes: string[]): number {
+    let n = 0;
+    for (const id of this.blocks.keys()) if (prefixes.some((p) => id.startsWith(p))) n++;
+    return n;
+  }
+
   get bytes(): number {
     let n = 0;
     for (const batches of this.blocks.values()) for (const b of batches) n += batchByteSize(b);

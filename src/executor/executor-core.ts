@@ -111,7 +111,8 @@ export interface ExecutorCoreOptions {
 export class ExecutorCore {
   readonly blocks = new BlockManager();
   private readonly sources = new ExecutorSources(this.blocks);
-  private running = 0;
+  /** Each running task's kill switch, by task id. */
+  private readonly running = new Map<number, AbortController>();
   /** Memory of removed shuffles, reused for new map outputs (see shuffle-memory-pool.ts). */
   readonly shuffleMemory = new ShuffleMemoryPool(CONFIG_DEFAULTS["shuffle.memoryPool"]);
   /** Buffers of blocks read from other executors: their memory may be reused there once the shuffle is removed. */
@@ -123,14 +124,15 @@ export class ExecutorCore {
 
   async runTask(task: TaskDescription): Promise<TaskResult> {
     const started = Date.now();
-    this.running++;
+    const kill = new AbortController();
+    this.running.set(task.taskId, kill);
     try {
       this.shuffleMemory.maxFreeBytes = task.config["shuffle.memoryPool"];
       const reader = new ShuffleReader(this.executorId, task.shuffles, this.blocks, this.fetcher, this.borrowed, task.reduceRange, task.mapRanges);
       const scans = new TaskScanRecorder();
       const base = this.sources.forTask(scans);
       const sources = task.cached ? new TaskSources(base, this.blocks, this.fetcher, this.executorId, task.cached) : base;
-      const ctx: TaskContext = { config: task.config, sources, exchanges: reader, metrics: newTaskMetrics() };
+      const ctx: TaskContext = { config: task.config, sources, exchanges: reader, metrics: newTaskMetrics(), signal: kill.signal };
       const metrics = (written: number, resultBytes: number, recordsWritten: number): TaskMetricsSnapshot => ({
         durationMs: Date.now() - started, recordsRead: reader.metrics.recordsRead + ctx.metrics.rowsScanned,
         recordsWritten, shuffleBytesRead: reader.metrics.bytesRead, shuffleBytesWritten: written, resultBytes,
@@ -170,8 +172,13 @@ export class ExecutorCore {
       }
       return { kind: "result", batches, metrics: metrics(0, bytes, rows) };
     } finally {
-      this.running--;
+      this.running.delete(task.taskId);
     }
+  }
+
+  /** Stops task `taskId` at its next batch, if it is running here. */
+  killTask(taskId: number, reason: string): void {
+    this.running.get(taskId)?.abort(reason);
   }
 
   fetchBlock(blockId: string): Batch[] | null {
@@ -215,6 +222,6 @@ export class ExecutorCore {
   }
 
   heartbeat(): ExecutorHeartbeat {
-    return { executorId: this.executorId, blocks: this.blocks.size, blockBytes: this.blocks.bytes, runningTasks: this.running, shuffleMemoryRetained: this.shuffleMemory.retainedBytes };
+    return { executorId: this.executorId, blocks: this.blocks.size, blockBytes: this.blocks.bytes, runningTasks: this.running.size, shuffleBlocks: this.blocks.countByPrefix("shuffle_", "broadcast_"), shuffleMemoryRetained: this.shuffleMemory.retainedBytes };
   }
 }

@@ -15,6 +15,8 @@ export interface Executor {
   /** "in-process", "worker-thread", "web-worker". */
   readonly kind: string;
   runTask(task: TaskDescription): Promise<TaskResult>;
+  /** Stops a running task at its next batch (Spark's killTask); its runTask rejects with TASK_KILLED. Unknown ids are ignored. */
+  killTask(taskId: number, reason: string): Promise<void>;
   fetchBlock(blockId: string): Promise<Batch[] | null>;
   /** Several blocks in one request (null for each one not here). */
   fetchBlocks(blockIds: string[]): Promise<(Batch[] | null)[]>;

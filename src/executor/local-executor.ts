@@ -102,7 +102,9 @@ export interface LocalRunResult {
  * const { partitions } = await runLocally(physicalPlan, sources, config);
  */
 export async function runLocally(plan: PhysicalPlan, sources: SourceReader, config: ConfigValues, signal?: AbortSignal): Promise<LocalRunResult> {
-  const ctx: TaskContext = { config, sources, exchanges: new InMemoryExchanges(), metrics: newTaskMetrics() };
+  // Always a signal: besides stopping at the next batch when aborted, the pipeline then gives way to the event
+  // loop every few tens of ms, so a query on a page's main thread does not freeze it (see interruptible.ts).
+  const ctx: TaskContext = { config, sources, exchanges: new InMemoryExchanges(), metrics: newTaskMetrics(), signal: signal ?? new AbortController().signal };
   const partitions: Batch[][] = [];
   for (let p = 0; p < numPartitions(plan); p++) {
     throwIfAborted(signal);

@@ -71,6 +71,11 @@ export interface ExecutorHeartbeat {
   blocks: number;
   blockBytes: number;
   runningTasks: number;
+  /**
+   * Shuffle and broadcast blocks held: none once no job needs them (a leak check). On a worker executor it
+   * also counts the block handles its driver-side proxy serves.
+   */
+  shuffleBlocks: number;
   /** Shared memory of removed shuffles kept for reuse (`shuffle.memoryPool`). */
   shuffleMemoryRetained: number;
 }

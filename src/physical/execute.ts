@@ -21,6 +21,7 @@ import { sortExec, takeOrderedExec } from "./operators/sort-exec.ts";
 import { windowExec } from "./operators/window-exec.ts";
 import { mapPartitionsExec } from "./operators/map-partitions-exec.ts";
 import { coalesceExec } from "./operators/coalesce-exec.ts";
+import { interruptible } from "./interruptible.ts";
 
 /** Each node kind's operator; Exchanges read what their map stage (or the broadcast) left. */
 const operators: { [K in PhysicalPlan["type"]]: Operator<K> } = {
@@ -44,9 +45,13 @@ const operators: { [K in PhysicalPlan["type"]]: Operator<K> } = {
   CoalesceExec: coalesceExec,
 };
 
+/** Where batches enter a pipeline: a killed task stops at the next batch one of these yields. */
+const LEAVES = new Set<PhysicalPlan["type"]>(["ScanExec", "ShuffleExchangeExec", "BroadcastExchangeExec", "MapPartitionsExec"]);
+
 export function execute(plan: PhysicalPlan, partition: number, ctx: TaskContext): BatchStream {
   const operator = operators[plan.type] as Operator<PhysicalPlan["type"]>;
-  return operator(plan, partition, ctx, (child, p) => execute(child, p, ctx));
+  const stream = operator(plan, partition, ctx, (child, p) => execute(child, p, ctx));
+  return ctx.signal && LEAVES.has(plan.type) ? interruptible(stream, ctx.signal) : stream;
 }
 
 async function* broadcastStream(plan: Extract<PhysicalPlan, { type: "BroadcastExchangeExec" }>, ctx: TaskContext): BatchStream {

@@ -21,4 +21,6 @@ export interface TaskContext {
   readonly sources: SourceReader;
   readonly exchanges: ExchangeReader;
   readonly metrics: TaskMetrics;
+  /** Aborted when the driver kills the task; the pipeline stops at its next batch (see interruptible.ts). */
+  readonly signal?: AbortSignal;
 }

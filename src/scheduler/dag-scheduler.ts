@@ -14,7 +14,7 @@
  */
 import type { ConfigValues } from "../common/config.ts";
 import { CinderError, ExecutorLostError, FetchFailedError, ResultTooLargeError } from "../common/errors.ts";
-import type { TaskMetricsSnapshot } from "../common/events.ts";
+import type { CinderEvent, TaskMetricsSnapshot } from "../common/events.ts";
 import type { Batch, ColumnVector } from "../exec/column-vector.ts";
 import { concat } from "../exec/column-vector.ts";
 import { rangeBounds } from "../exec/range-partition.ts";
@@ -297,7 +297,7 @@ export class DAGScheduler {
     this.submitMissingTasks(stage, job);
   }
 
-  private taskEnd(l: TaskLaunch, result: "success" | "failed" | "fetchFailed" | "executorLost", extra: { error?: unknown; metrics?: TaskMetricsSnapshot }): void {
+  private taskEnd(l: TaskLaunch, result: Extract<CinderEvent, { type: "TaskEnd" }>["result"], extra: { error?: unknown; metrics?: TaskMetricsSnapshot }): void {
     const s = l.taskSet.stage;
     this.bus.post({
       type: "TaskEnd", jobId: s.jobId, stageId: s.id, stageAttempt: l.taskSet.stageAttempt, taskId: l.taskId, partition: l.partition,
@@ -312,7 +312,14 @@ export class DAGScheduler {
     l.taskSet.taskSucceeded(l.partition);
     this.taskEnd(l, "success", { metrics: result.metrics });
     const job = this.jobs.get(stage.jobId);
-    if (!job || job.done) return;
+    if (!job || job.done) {
+      // A map task that ended after its job did wrote blocks nobody will read or remove: drop them there.
+      if (result.kind === "mapStatus" && stage.shuffle) {
+        const holder = this.taskScheduler.aliveExecutors().find((e) => e.id === l.executorId);
+        holder?.removeShuffle(stage.shuffle.shuffleId).catch(() => undefined);
+      }
+      return;
+    }
     if (result.kind === "sample") return this.onSample(stage, job, l.partition, result.keys);
     if (result.kind === "cached") {
       if (job.results[l.partition] !== undefined) return;
@@ -391,7 +398,8 @@ export class DAGScheduler {
 
   private onTaskFailed(l: TaskLaunch, error: unknown): void {
     const lost = CinderError.is(error) && error.code === "EXECUTOR_LOST";
-    this.taskEnd(l, lost ? "executorLost" : "failed", { error });
+    const killed = CinderError.is(error) && error.code === "TASK_KILLED";
+    this.taskEnd(l, lost ? "executorLost" : killed ? "killed" : "failed", { error });
     const ts = l.taskSet;
     const failures = ts.taskFailed(l.partition, l.executorId);
     const job = this.jobs.get(ts.stage.jobId);
@@ -480,7 +488,14 @@ export class DAGScheduler {
   private failJob(job: ActiveJob, error: unknown): void {
     if (job.done) return;
     job.done = true;
-    for (const s of job.stages) if (this.running.has(s)) this.markStageDone(s, reason(error));
+    const why = reason(error);
+    for (const s of job.stages) {
+      if (!this.running.has(s)) continue;
+      // Its tasks' work is wasted now: stop them instead of letting them run on (Spark's interruptOnCancel).
+      const ts = this.taskSets.get(s);
+      if (ts) this.taskScheduler.killRunning(ts, `job ${job.id} ended: ${why}`);
+      this.markStageDone(s, why);
+    }
     this.cleanup(job);
     this.bus.post({ type: "JobEnd", jobId: job.id, result: "failed", error: serialize(error), time: Date.now() });
     job.reject(error);

@@ -41,6 +41,8 @@ const QUEUED_PER_EXECUTOR = 1;
 
 export class TaskScheduler {
   private readonly executors = new Map<string, Slot>();
+  /** Launched tasks that have not reported, by task id. */
+  private readonly launched = new Map<number, { launch: TaskLaunch; executor: Executor }>();
   private taskSets: TaskSetManager[] = [];
   private nextTaskId = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -100,6 +102,24 @@ export class TaskScheduler {
     }
   }
 
+  /**
+   * Asks the executors to kill every running task of `taskSet` (its job was cancelled or failed); each
+   * still reports its end, as TASK_KILLED. Returns how many were asked.
+   */
+  killRunning(taskSet: TaskSetManager, reason: string): number {
+    let asked = 0;
+    for (const { launch, executor } of this.launched.values()) {
+      if (launch.taskSet !== taskSet) continue;
+      asked++;
+      // An executor that is gone cannot run the task any more; its loss is reported elsewhere.
+      executor.killTask(launch.taskId, reason).catch(() => undefined);
+    }
+    return asked;
+  }
+
+  /** Tasks launched and not yet reported (for leak checks). */
+  get runningTasks(): number { return this.launched.size; }
+
   stop(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
@@ -111,6 +131,7 @@ export class TaskScheduler {
     const description = this.hooks.describe(launch);
     this.hooks.started(launch);
     const executor = slot.executor;
+    this.launched.set(launch.taskId, { launch, executor });
     (async () => {
       await this.hooks.prepare(executor, description);
       return executor.runTask(description);
@@ -122,6 +143,7 @@ export class TaskScheduler {
 
   private finish(slot: Slot, launch: TaskLaunch, outcome: { ok: true; result: TaskResult } | { ok: false; error: unknown }): void {
     slot.running--;
+    this.launched.delete(launch.taskId);
     this.hooks.ended(launch, outcome);
     this.reviveOffers();
   }

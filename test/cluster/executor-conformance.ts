@@ -339,6 +339,27 @@ export function executorConformance(t: TestApi, factory: ClusterFactory): void {
       } finally { session.conf.set("autoBroadcastJoinThreshold", 10 * 1024 * 1024); }
     }));
 
+    t.it("cancelling a query kills its running tasks (TaskEnd 'killed'); the executors hold none afterwards and run the next query", () => withCluster(async (cluster, log) => {
+      // Two tasks far longer than the 100 ms before the cancel: 2 x 100M rows.
+      const long = session.range(0, 200_000_000, 1, 2).groupBy(col("id").mod(7).alias("m")).count();
+      const controller = new AbortController();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const off = cluster.bus.on((e) => { if (e.type === "TaskStart" && timer === undefined) timer = setTimeout(() => controller.abort("test: the user pressed Cancel"), 100); });
+      let caught: unknown = null;
+      try { await long.collectArrays({ signal: controller.signal }); } catch (e) { caught = e; } finally { off(); }
+      check(CinderError.is(caught) && (caught as CinderError).code === "JOB_ABORTED", `expected JOB_ABORTED, got ${String(caught)}`);
+      const job = log.of("JobStart").at(-1)!.jobId;
+      const ended = () => log.of("TaskEnd").filter((e) => e.jobId === job).length === log.of("TaskStart").filter((e) => e.jobId === job).length;
+      for (let i = 0; i < 600 && !ended(); i++) await new Promise((r) => setTimeout(r, 50));
+      const ends = log.of("TaskEnd").filter((e) => e.jobId === job);
+      check(ended(), "every started task of the cancelled job reports its end");
+      check(ends.some((e) => e.result === "killed" && /the user pressed Cancel/.test(e.failureReason ?? "")), `a running task was killed (${JSON.stringify(ends.map((e) => e.result))})`);
+      check(ends.every((e) => e.result !== "success"), "no task ran to the end");
+      const beats = await Promise.all(cluster.executors.map((x) => x.heartbeat()));
+      check(beats.every((b) => b.runningTasks === 0), `no task left running (${beats.map((b) => b.runningTasks).join(", ")})`);
+      assertSameRows(await query().collectArrays(), expected, false, "the next query");
+    }));
+
     t.it("a stage that keeps failing aborts the job after stage.maxConsecutiveAttempts with a typed error", () => withCluster(async (cluster, log) => {
       session.conf.set("stage.maxConsecutiveAttempts", 2);
       const off = cluster.bus.on((e) => {

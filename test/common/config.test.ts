@@ -20,7 +20,7 @@ describe("session config", () => {
     rejects(() => s.conf.set("shuffle.partitions", "abc"), /must be a number, got 'abc'/);
     rejects(() => s.conf.set("shuffle.partitions", ""), /must be a number/);
     rejects(() => s.conf.set("shuffle.partitions", 2.5), /must be a whole number of at least 1/);
-    rejects(() => s.conf.set("adaptive.enabled", 2), /must be 0 \(off\) or 1 \(on\)/);
+    rejects(() => s.conf.set("adaptive.enabled", 2), /must be 0 \/ false \(off\) or 1 \/ true \(on\)/);
     rejects(() => s.conf.set("join.preferSortMerge", -2), /must be -1 \(auto\), 0 \(shuffled hash join\) or 1 \(sort-merge join\)/);
     rejects(() => s.conf.set("maxResultSize", "Infinity"), /must be a number/);
     assert.equal(s.conf.get("shuffle.partitions"), 8);

@@ -6,7 +6,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Session, sum, CinderError } from "../../src/index.ts";
+import { Session, sum, col, CinderError } from "../../src/index.ts";
 import { Cluster } from "../../src/cluster/cluster.ts";
 import { EventLog } from "../../src/scheduler/listener-bus.ts";
 import type { TaskDescription, TaskResult } from "../../src/executor/task.ts";
@@ -87,5 +87,35 @@ describe("cancelling one query with an AbortSignal", () => {
       assert.equal((await df.groupBy("k").count().collect({ signal: controller.signal })).length, 3);
       assert.equal(listeners, 0, "every abort listener was removed when the query ended");
     } finally { await cluster.stop(); }
+  });
+});
+
+describe("a job handle: collectAsync() and session.cancelAllJobs()", () => {
+  it("job.cancel() fails the awaited action with JOB_ABORTED and the reason; a finished action ignores it", async () => {
+    const { df, cluster, log } = await slowCluster();
+    try {
+      const job = df.groupBy("k").agg(sum("v")).collectAsync();
+      const stop = cluster.bus.on((e) => { if (e.type === "TaskStart") job.cancel("the user pressed Cancel"); });
+      await assert.rejects(Promise.resolve(job), (e) => CinderError.is(e) && e.code === "JOB_ABORTED" && /the user pressed Cancel/.test(e.message));
+      stop();
+      assert.equal(job.isCancelled, true);
+      assert.equal(log.of("JobEnd").at(-1)!.result, "failed");
+      const done = df.groupBy("k").count().collectAsync();
+      assert.equal((await done).length, 5);
+      done.cancel();
+      assert.equal((await done).length, 5, "cancelling after the end changes nothing");
+    } finally { await cluster.stop(); }
+  });
+
+  it("session.cancelAllJobs() stops every running query of the session, on the local engine inside a partition too", async () => {
+    const session = new Session();
+    // One partition of 300M rows: only a stop between batches can end it early.
+    const long = session.range(0, 300_000_000).groupBy(col("id").mod(3).alias("m")).count();
+    const a = long.collectAsync(), b = long.collect();
+    setTimeout(() => session.cancelAllJobs("closing the tab"), 50);
+    for (const run of [Promise.resolve(a), b]) {
+      await assert.rejects(run, (e) => CinderError.is(e) && e.code === "JOB_ABORTED" && /closing the tab/.test(e.message));
+    }
+    assert.deepEqual(await session.range(0, 10).groupBy(col("id").mod(2).alias("m")).count().orderBy("m").collectArrays(), [[0, 5], [1, 5]]);
   });
 });
