@@ -14,7 +14,6 @@
  * through the driver's block router for in-process and worker-thread
  * executors, at the HTTP fetch between edge executors.
  */
-import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Session, sum, count, col, max, CinderError } from "../../src/index.ts";
 import type { DataFrame } from "../../src/index.ts";
@@ -22,7 +21,8 @@ import type { Cluster } from "../../src/cluster/cluster.ts";
 import type { Executor } from "../../src/executor/executor.ts";
 import type { TaskDescription, TaskResult } from "../../src/executor/task.ts";
 import type { BlockFetcher } from "../../src/executor/shuffle-reader.ts";
-import { assertRowsEqual } from "./compare.ts";
+// Browser-safe (the campaign runs in Chromium too): no node:assert here.
+import { assertSameRows } from "../cluster/executor-conformance.ts";
 
 export type FetchFault = "none" | "drop" | "lose" | "delay" | "duplicate" | "corrupt";
 
@@ -58,6 +58,10 @@ const BUDGET_ERRORS = new Set(["JOB_ABORTED", "EXECUTOR_LOST", "FETCH_FAILED", "
 const MEMORY_POOL = 4 * 1024 * 1024;
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function check(ok: boolean, message: string): void {
+  if (!ok) throw new Error(message);
+}
 
 function jobsOf(facts: DataFrame, dims: DataFrame): (() => DataFrame)[] {
   return [
@@ -134,11 +138,12 @@ export async function runFaultCampaign(target: FaultTarget, options: CampaignOpt
       const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`job ${plan.job} hung past ${options.deadlineMs} ms`)), options.deadlineMs); });
       try {
         const rows = await Promise.race([jobs[plan.job]!().collectArrays(), deadline]);
-        assertRowsEqual(rows, expected[plan.job]!, { message: `job ${plan.job} under ${JSON.stringify(plan)}` });
+        assertSameRows(rows, expected[plan.job]!, false, `job ${plan.job} under ${JSON.stringify(plan)}`);
         report.right++;
       } catch (e) {
-        assert.ok(CinderError.is(e) && BUDGET_ERRORS.has(e.code), `job ${plan.job} under ${JSON.stringify(plan)} failed unclearly: ${e instanceof Error ? e.stack : String(e)}`);
-        assert.match(e.message, /failed \d+ (times|consecutive attempts)|not alive|no executor|lost/i);
+        if (!CinderError.is(e)) throw e;
+        check(BUDGET_ERRORS.has(e.code), `job ${plan.job} under ${JSON.stringify(plan)} failed unclearly: ${e.stack ?? e.message}`);
+        check(/failed \d+ (times|consecutive attempts)|not alive|no executor|lost/i.test(e.message), `job ${plan.job}: the error does not say why: ${e.message}`);
         report.failedClearly++;
       } finally { clearTimeout(timer); }
     }));
@@ -146,9 +151,9 @@ export async function runFaultCampaign(target: FaultTarget, options: CampaignOpt
     if (target.replace) while (cluster.executors.filter((e) => e.isAlive).length < poolSize) patchExecutor(await target.replace());
   }
 
-  assert.equal(report.right + report.failedClearly, options.jobs);
-  assert.ok(report.right >= options.jobs * 0.75, `most jobs survive their faults: ${report.right} right, ${report.failedClearly} failed`);
-  assert.ok(report.killed > 0, "executors were killed");
+  check(report.right + report.failedClearly === options.jobs, "every job ended");
+  check(report.right >= options.jobs * 0.75, `most jobs survive their faults: ${report.right} right, ${report.failedClearly} failed`);
+  check(report.killed > 0, "executors were killed");
   await assertNothingLeft(cluster);
   return report;
 }
@@ -162,13 +167,13 @@ async function assertNothingLeft(cluster: Cluster): Promise<void> {
     await sleep(50);
     beats = await Promise.all(cluster.executors.filter((e) => e.isAlive).map((e) => e.heartbeat()));
   }
-  assert.equal(scheduler.jobs.size, 0, "no job is left active");
-  assert.equal(scheduler.running.size, 0, "no stage is left running");
-  assert.equal(scheduler.waiting.size, 0, "no stage is left waiting");
-  assert.equal(scheduler.taskScheduler.runningTasks, 0, "no task is left launched");
+  check(scheduler.jobs.size === 0, "no job is left active");
+  check(scheduler.running.size === 0, "no stage is left running");
+  check(scheduler.waiting.size === 0, "no stage is left waiting");
+  check(scheduler.taskScheduler.runningTasks === 0, "no task is left launched");
   for (const b of beats) {
-    assert.equal(b.runningTasks, 0, `executor ${b.executorId} runs no task`);
-    assert.equal(b.shuffleBlocks, 0, `executor ${b.executorId} holds no shuffle or broadcast block`);
-    assert.ok(b.shuffleMemoryRetained <= MEMORY_POOL, `executor ${b.executorId} keeps at most shuffle.memoryPool of shuffle memory (${b.shuffleMemoryRetained})`);
+    check(b.runningTasks === 0, `executor ${b.executorId} runs no task (${b.runningTasks})`);
+    check(b.shuffleBlocks === 0, `executor ${b.executorId} holds no shuffle or broadcast block (${b.shuffleBlocks})`);
+    check(b.shuffleMemoryRetained <= MEMORY_POOL, `executor ${b.executorId} keeps at most shuffle.memoryPool of shuffle memory (${b.shuffleMemoryRetained})`);
   }
 }
