@@ -22,7 +22,7 @@ import type { ColumnVector, NumericArray } from "./column-vector.ts";
 import { allocateValues, nullVector, Utf8Builder } from "./column-vector.ts";
 import { stringSpan } from "./hash.ts";
 import { liftFromDictionary } from "./functions/vector-util.ts";
-import { MICROS_PER_DAY } from "./functions/calendar.ts";
+import { MICROS_PER_DAY } from "../types/calendar.ts";
 import { divRoundHalfAway, roundHalfAway, roundHalfEven } from "./functions/rounding.ts";
 import { formatDouble, formatFloat32, scratch, writeAscii, writeDate, writeDecimal, writeInteger, writeTimestamp } from "./functions/text-format.ts";
 import {

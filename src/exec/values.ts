@@ -7,6 +7,7 @@ import type { DataType } from "../types/data-types.ts";
 import { isDecimal } from "../types/data-types.ts";
 import { AnalysisError, ExecutionError } from "../common/errors.ts";
 import type { ColumnVector } from "./column-vector.ts";
+import { parseDateText, parseTimestampText } from "../types/temporal-text.ts";
 import { allocateValues, isValidAt, stringAt, utf8FromStrings } from "./column-vector.ts";
 
 const DAY_MS = 86400000;
@@ -14,25 +15,11 @@ const DAY_MS = 86400000;
 /** A cell as JS sees it: numbers, strings, booleans, `Date`s for dates and timestamps, null. */
 export type CellValue = number | string | boolean | Date | null;
 
-export function parseDate(text: string): number | null {
-  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text.trim());
-  if (!m) return null;
-  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
-  const d = new Date(0);
-  d.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (d.getUTCDate() !== Number(m[3]) || d.getUTCMonth() !== Number(m[2]) - 1) return null;
-  return Math.round(d.getTime() / DAY_MS);
-}
+/** The day number of 'YYYY-MM-DD' text (a time part is allowed, as in a CAST), or null. */
+export const parseDate = parseDateText;
 
-export function parseTimestamp(text: string): number | null {
-  const t = text.trim();
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(t) ? `${t}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(t) ? t.replace(" ", "T") : `${t.replace(" ", "T")}Z`;
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return null;
-  const frac = /\.(\d{4,6})/.exec(t);
-  const extraMicros = frac ? Number(frac[1]!.padEnd(6, "0").slice(3)) : 0;
-  return ms * 1000 + extraMicros;
-}
+/** Microseconds since the epoch (UTC) of timestamp text, or null. */
+export const parseTimestamp = parseTimestampText;
 
 export function formatDate(days: number): string {
   return new Date(days * DAY_MS).toISOString().slice(0, 10);

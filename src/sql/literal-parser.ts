@@ -11,8 +11,7 @@ import { CinderError } from "../common/errors.ts";
 import type { Token } from "./lexer.ts";
 import { parseErrorAt } from "./lexer.ts";
 import { TokenCursor } from "./token-cursor.ts";
-
-const MS_PER_DAY = 86_400_000;
+import { parseDateText, parseTimestampText } from "../types/temporal-text.ts";
 
 export class LiteralParser extends TokenCursor {
   protected typeName(): DataType {
@@ -36,19 +35,15 @@ export class LiteralParser extends TokenCursor {
   }
 
   protected dateLiteral(s: Token): Expr {
-    const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s.text.trim());
-    // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
-    const check = new Date(0);
-    if (m) check.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-    if (!m || check.getUTCDate() !== Number(m[3]) || check.getUTCMonth() !== Number(m[2]) - 1) this.fail(`invalid date '${s.text}'; expected 'YYYY-MM-DD'`, s);
-    return { type: "literal", value: Math.round(check.getTime() / MS_PER_DAY), dataType: DATE32 };
+    const days = parseDateText(s.text);
+    if (days === null) this.fail(`invalid date '${s.text}'; expected 'YYYY-MM-DD'`, s);
+    return { type: "literal", value: days, dataType: DATE32 };
   }
 
   protected timestampLiteral(s: Token): Expr {
-    const text = s.text.trim().replace(" ", "T");
-    const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
-    if (Number.isNaN(ms)) this.fail(`invalid timestamp '${s.text}'; expected 'YYYY-MM-DD HH:MM:SS'`, s);
-    return { type: "literal", value: ms * 1000, dataType: TIMESTAMP };
+    const micros = parseTimestampText(s.text);
+    if (micros === null) this.fail(`invalid timestamp '${s.text}'; expected 'YYYY-MM-DD HH:MM:SS[.ffffff]'`, s);
+    return { type: "literal", value: micros, dataType: TIMESTAMP };
   }
 
   /** `interval '3' month`, `interval 3 months`, `interval '90' day (3)`: a marker the additive level turns into date arithmetic. */

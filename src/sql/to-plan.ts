@@ -128,7 +128,9 @@ export class PlanBuilder {
     for (const h of s.hints) if (h.kind === "broadcast") for (const t of h.tables) broadcast.set(t.name.toLowerCase(), { ...t });
     let input: LogicalPlan;
     if (s.from.length === 0) {
-      input = { type: "Scan", source: { kind: "range", start: 0, end: 1, step: 1, numPartitions: 1 }, schema: [{ name: "id", type: INT64, nullable: false, id: newExprId() }], projection: null, filters: [] };
+      // Spark's OneRowRelation: one row and no column, so no name of its own can be resolved or suggested.
+      const oneRow: LogicalPlan = { type: "Scan", source: { kind: "range", start: 0, end: 1, step: 1, numPartitions: 1 }, schema: [{ name: "id", type: INT64, nullable: false, id: newExprId() }], projection: null, filters: [] };
+      input = { type: "Project", input: oneRow, exprs: [] };
     } else {
       input = this.lowerFrom(s.from[0]!, env, broadcast);
       for (const next of s.from.slice(1)) input = { type: "Join", left: input, right: this.lowerFrom(next, env, broadcast), joinType: "inner", condition: null };

@@ -32,7 +32,7 @@ describe("bad input gets a typed error and loses nothing", () => {
     ["an unclosed quote", sql("SELECT 'abc FROM t"), "PARSE_SYNTAX_ERROR", /unterminated string literal; add the closing ' \(line 1, column 8\)\n.*\n {7}\^/],
     ["a misspelled keyword", sql("SELCT k FROM t"), "PARSE_SYNTAX_ERROR", /found 'SELCT' \(line 1, column 1\)/],
     ["a syntax error on a later line", sql("SELECT k\nFROM t\nWHERE k >"), "PARSE_SYNTAX_ERROR", /line 3, column \d+/],
-    ["a missing FROM", sql("SELECT k WHERE k > 1"), "UNRESOLVED_COLUMN", /unknown column 'k'/],
+    ["a missing FROM", sql("SELECT k WHERE k > 1"), "UNRESOLVED_COLUMN", /^unknown column 'k' \(available: none\)$/],
     ["an unknown table", sql("SELECT * FROM tt"), "UNRESOLVED_TABLE", /unknown table or view 'tt'; did you mean t, u\?/],
     ["an unknown column", sql("SELECT kk FROM t"), "UNRESOLVED_COLUMN", /unknown column 'kk'; did you mean 'k'/],
     ["an ambiguous column in a join", sql("SELECT k FROM t JOIN u ON t.k = u.k"), "AMBIGUOUS_REFERENCE", /'k' is ambiguous; it could be t\.k or u\.k/],

@@ -153,9 +153,9 @@ describe("cinder CLI", () => {
 
 describe("Ctrl-C in the CLI", () => {
   it("cancels the running query: one error line JOB_ABORTED on stderr, nothing on stdout, exit 130", async () => {
-    // 10^8 rows of cross join: minutes of work, interrupted after the CLI has started it.
+    // 10^10 rows of cross join: many minutes of work, interrupted after the CLI has started it.
     const ten = Array.from({ length: 10 }, (_, i) => `SELECT ${i} AS x`).join(" UNION ALL ");
-    const sql = `WITH d AS (${ten}) SELECT count(*) FROM d a, d b, d c, d e, d f, d g, d h, d i`;
+    const sql = `WITH d AS (${ten}) SELECT count(*) FROM d a, d b, d c, d e, d f, d g, d h, d i, d j, d k`;
     const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "sql", sql, "--workers", "1"], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "", stderr = "";
     child.stdout.on("data", (d: Buffer) => { stdout += d; });

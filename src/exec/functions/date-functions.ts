@@ -11,7 +11,7 @@ import { DATE32, INT32 } from "../../types/data-types.ts";
 import { ExecutionError } from "../../common/errors.ts";
 import type { ColumnVector } from "../column-vector.ts";
 import { mergeValidity } from "../validity.ts";
-import { civilFromDays, daysFromCivil, daysInMonth, MICROS_PER_DAY } from "./calendar.ts";
+import { civilFromDays, daysFromCivil, daysInMonth, MICROS_PER_DAY } from "../../types/calendar.ts";
 
 export type DatePart = "year" | "month" | "day" | "quarter" | "dayofweek";
 

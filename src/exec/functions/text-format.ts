@@ -5,7 +5,7 @@
  * timestamps). Doubles use the shortest round-trip digits, in Python's
  * `repr` layout that DuckDB follows: `1.0`, `0.0001`, `1e-05`, `1e+16`.
  */
-import { civilFromDays, MICROS_PER_DAY } from "./calendar.ts";
+import { civilFromDays, MICROS_PER_DAY } from "../../types/calendar.ts";
 
 /** A reusable byte buffer big enough for any one formatted value. */
 export const scratch = new Uint8Array(64);
