@@ -21,9 +21,9 @@ const INT_RANGE: Record<string, [number, number]> = {
   int64: [-(2 ** 53), 2 ** 53], uint8: [0, 255], uint16: [0, 65535], uint32: [0, 4294967295], uint64: [0, 2 ** 53],
 };
 
-function overflow(what: string, value: number, type: DataType): never {
-  throw new ExecutionError("ARITHMETIC_OVERFLOW", `${what}(${value}) overflows ${typeToString(type)}; cast the argument to a wider type (bigint, decimal or double) first`,
-    { details: { function: what, value, type: typeToString(type) } });
+function overflow(what: string, value: number, type: DataType, fix = "cast the argument to a wider type (bigint, decimal or double) first"): never {
+  const problem = Number.isNaN(value) ? `${what}(NaN) has no ${typeToString(type)} value` : `${what}(${value}) overflows ${typeToString(type)}`;
+  throw new ExecutionError("ARITHMETIC_OVERFLOW", `${problem}; ${fix}`, { details: { function: what, value, type: typeToString(type) } });
 }
 
 export function abs(col: ColumnVector): ColumnVector {
@@ -52,7 +52,9 @@ export function floorCeil(col: ColumnVector, up: boolean, resultType: DataType):
     const valid = col.validity, limit = 2 ** 53;
     for (let i = 0; i < n; i++) {
       const x = up ? Math.ceil(v[i]!) : Math.floor(v[i]!);
-      if (!(Math.abs(x) <= limit) && (!valid || valid[i])) overflow(up ? "ceil" : "floor", v[i]!, resultType);
+      if (!(Math.abs(x) <= limit) && (!valid || valid[i])) {
+        overflow(up ? "ceil" : "floor", v[i]!, resultType, "filter out NaN, infinite and huge values first, or use round(x), which keeps a double");
+      }
       out[i] = x;
     }
   }
