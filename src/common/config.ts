@@ -77,6 +77,19 @@ export interface ConfigValues {
    * that does not fit, Cinder gives NULL too). TRY_CAST gives NULL either way; arithmetic overflow is an error either way.
    */
   "ansi.enabled": number;
+  /**
+   * 1: a task running much longer than the rest of its stage is launched again on another executor, and the
+   * first copy to succeed wins (Spark's spark.speculation). 0 (default): off.
+   */
+  speculation: number;
+  /** A task is a straggler when it has run this many times the median of its stage's successful tasks... */
+  "speculation.multiplier": number;
+  /** ...once this fraction of the stage's tasks have succeeded... */
+  "speculation.quantile": number;
+  /** ...and for at least this many ms (Spark's spark.speculation.minTaskRuntime). */
+  "speculation.minTaskRuntime": number;
+  /** How often (ms) the scheduler looks for stragglers. */
+  "speculation.interval": number;
 }
 
 export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
@@ -101,6 +114,11 @@ export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
   "executor.heartbeatInterval": 10_000,
   "network.timeout": 120_000,
   "ansi.enabled": 1,
+  speculation: 0,
+  "speculation.multiplier": 1.5,
+  "speculation.quantile": 0.75,
+  "speculation.minTaskRuntime": 100,
+  "speculation.interval": 100,
 });
 
 export type ConfigKey = keyof ConfigValues;
@@ -132,6 +150,11 @@ const RULES: Record<ConfigKey, Rule> = {
   "executor.heartbeatInterval": count(1),
   "network.timeout": count(1),
   "ansi.enabled": SWITCH,
+  speculation: SWITCH,
+  "speculation.multiplier": { kind: "number", min: 1 },
+  "speculation.quantile": { kind: "number", min: 0 },
+  "speculation.minTaskRuntime": count(0),
+  "speculation.interval": count(1),
 };
 
 /** Why `value` is not a valid value of `key`, or null when it is. */

@@ -67,7 +67,8 @@ export type CinderEvent =
       shuffleId?: number; coalescedFrom?: number; skewedPartitions?: { partition: number; splits: number }[]; time: number;
     }
   | { type: "StageCompleted"; jobId: number; stageId: number; attempt: number; kind: StageKind; failureReason?: string; time: number }
-  | { type: "TaskStart"; jobId: number; stageId: number; stageAttempt: number; taskId: number; partition: number; attempt: number; executorId: string; time: number }
+  /** `speculative`: a copy of a straggler still running elsewhere (see the `speculation` config). */
+  | { type: "TaskStart"; jobId: number; stageId: number; stageAttempt: number; taskId: number; partition: number; attempt: number; executorId: string; time: number; speculative?: boolean }
   | {
       type: "TaskEnd"; jobId: number; stageId: number; stageAttempt: number; taskId: number; partition: number; attempt: number; executorId: string;
       /** "killed": the driver stopped it because its job was cancelled or failed (Spark's TaskKilled). */

@@ -30,6 +30,7 @@ import { allStages, buildStages, stageOperators } from "./stage.ts";
 import { TaskScheduler } from "./task-scheduler.ts";
 import type { TaskLaunch } from "./task-scheduler.ts";
 import { TaskSetManager } from "./task-set-manager.ts";
+import type { SpeculationOptions } from "./task-set-manager.ts";
 import { adaptiveReads } from "./adaptive-reads.ts";
 import { preferredLocations } from "./task-locality.ts";
 import { describeTask } from "./task-description.ts";
@@ -88,6 +89,7 @@ export class DAGScheduler {
   private readonly executors = new Map<string, Executor>();
   private readonly tableShipper = new TableShipper();
   private localityWaitMs = 0;
+  private speculationIntervalMs = 100;
 
   constructor(bus = new ListenerBus()) {
     this.bus = bus;
@@ -97,13 +99,14 @@ export class DAGScheduler {
       started: (l) => this.bus.post({
         type: "TaskStart", jobId: l.taskSet.stage.jobId, stageId: l.taskSet.stage.id, stageAttempt: l.taskSet.stageAttempt,
         taskId: l.taskId, partition: l.partition, attempt: l.attempt, executorId: l.executorId, time: Date.now(),
+        ...(l.speculative ? { speculative: true } : {}),
       }),
       ended: (launch, outcome) => {
         if (outcome.ok) this.post({ type: "TaskCompleted", launch, result: outcome.result });
         else if (CinderError.is(outcome.error) && outcome.error.code === "FETCH_FAILED") this.post({ type: "FetchFailed", launch, error: outcome.error as FetchFailedError });
         else this.post({ type: "TaskFailed", launch, error: outcome.error });
       },
-    }, () => this.localityWaitMs);
+    }, () => this.localityWaitMs, () => this.speculationIntervalMs);
   }
 
   addExecutor(executor: Executor): void {
@@ -126,6 +129,7 @@ export class DAGScheduler {
    */
   runJob(plan: PhysicalPlan, tables: TableProvider, config: ConfigValues, options: { partitions?: readonly number[]; persistAs?: number; signal?: AbortSignal } = {}): Promise<Batch[][]> {
     this.localityWaitMs = config["locality.wait"];
+    this.speculationIntervalMs = config["speculation.interval"];
     return new Promise<Batch[][]>((resolve, reject) => {
       const id = this.nextJobId++;
       const finalStage = buildStages(plan, id, { nextStageId: () => this.nextStageId++, nextShuffleId: () => this.nextShuffleId++ });
@@ -241,7 +245,7 @@ export class DAGScheduler {
     if (partitions.length === 0) { this.markStageDone(stage); return this.afterStageDone(stage, job); }
     this.running.add(stage);
     if (stage.kind === "shuffleMap") this.pendingMaps.set(stage, new Set(partitions));
-    const ts = new TaskSetManager(stage, stage.attempt, partitions, (p) => preferredLocations(stage, p, this), job.config["locality.wait"], Date.now());
+    const ts = new TaskSetManager(stage, stage.attempt, partitions, (p) => preferredLocations(stage, p, this), job.config["locality.wait"], Date.now(), false, speculationOf(job.config));
     this.taskSets.set(stage, ts);
     this.taskScheduler.submit(ts);
   }
@@ -309,7 +313,9 @@ export class DAGScheduler {
 
   private onTaskCompleted(l: TaskLaunch, result: TaskResult): void {
     const stage = l.taskSet.stage;
-    l.taskSet.taskSucceeded(l.partition);
+    const losers = l.taskSet.taskSucceeded(l.partition, l.attempt, Date.now());
+    // The first copy of a speculated task to succeed wins; the others are stopped.
+    if (losers.length) this.taskScheduler.killAttempts(l.taskSet, l.partition, losers, `another attempt of partition ${l.partition} succeeded first`);
     this.taskEnd(l, "success", { metrics: result.metrics });
     const job = this.jobs.get(stage.jobId);
     if (!job || job.done) {
@@ -401,9 +407,10 @@ export class DAGScheduler {
     const killed = CinderError.is(error) && error.code === "TASK_KILLED";
     this.taskEnd(l, lost ? "executorLost" : killed ? "killed" : "failed", { error });
     const ts = l.taskSet;
-    const failures = ts.taskFailed(l.partition, l.executorId);
+    const failures = ts.taskFailed(l.partition, l.attempt, l.executorId);
     const job = this.jobs.get(ts.stage.jobId);
-    if (!job || job.done || ts.zombie) return;
+    // A losing copy of a speculated task, or one of a job that ended: nothing to retry.
+    if (!job || job.done || ts.zombie || ts.succeeded.has(l.partition)) return;
     if (CinderError.is(error) && DETERMINISTIC.has(error.code)) return this.failJob(job, error);
     const max = Math.max(1, job.config["task.maxFailures"]);
     if (!lost && failures >= max) {
@@ -418,7 +425,7 @@ export class DAGScheduler {
   private onFetchFailed(l: TaskLaunch, error: FetchFailedError): void {
     this.taskEnd(l, "fetchFailed", { error });
     const ts = l.taskSet;
-    ts.abandon(l.partition);
+    ts.abandon(l.partition, l.attempt);
     const failed = ts.stage;
     const job = this.jobs.get(failed.jobId);
     if (!job || job.done) return;
@@ -517,3 +524,8 @@ export class DAGScheduler {
   }
 }
 
+/** The speculation settings of a job, or null when `speculation` is off. */
+function speculationOf(config: ConfigValues): SpeculationOptions | null {
+  if (!config.speculation) return null;
+  return { multiplier: config["speculation.multiplier"], quantile: config["speculation.quantile"], minRuntimeMs: config["speculation.minTaskRuntime"] };
+}

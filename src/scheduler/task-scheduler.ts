@@ -23,6 +23,7 @@ export interface TaskLaunch {
   partition: number;
   attempt: number;
   executorId: string;
+  speculative: boolean;
 }
 
 export interface TaskSchedulerHooks {
@@ -46,8 +47,9 @@ export class TaskScheduler {
   private taskSets: TaskSetManager[] = [];
   private nextTaskId = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private speculationTimer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly hooks: TaskSchedulerHooks, private readonly localityWaitMs: () => number) {}
+  constructor(private readonly hooks: TaskSchedulerHooks, private readonly localityWaitMs: () => number, private readonly speculationIntervalMs: () => number = () => 100) {}
 
   addExecutor(executor: Executor): void {
     this.executors.set(executor.id, { executor, running: 0 });
@@ -64,11 +66,26 @@ export class TaskScheduler {
 
   submit(taskSet: TaskSetManager): void {
     this.taskSets.push(taskSet);
+    if (taskSet.speculation) this.watchForStragglers();
     this.reviveOffers();
   }
 
   remove(taskSet: TaskSetManager): void {
     this.taskSets = this.taskSets.filter((t) => t !== taskSet);
+  }
+
+  /** While a task set speculates, looks for stragglers every `speculationIntervalMs` (Spark's spark.speculation.interval). */
+  private watchForStragglers(): void {
+    if (this.speculationTimer !== null) return;
+    this.speculationTimer = setInterval(() => {
+      this.taskSets = this.taskSets.filter((t) => !t.zombie);
+      const speculating = this.taskSets.filter((t) => t.speculation);
+      if (speculating.length === 0) { clearInterval(this.speculationTimer!); this.speculationTimer = null; return; }
+      const now = Date.now();
+      let found = false;
+      for (const ts of speculating) found = ts.checkSpeculatable(now) || found;
+      if (found) this.reviveOffers();
+    }, this.speculationIntervalMs());
   }
 
   /** Offers every free slot to the task sets, in submission order. */
@@ -90,7 +107,7 @@ export class TaskScheduler {
             const offer = ts.resourceOffer(slot.executor.id, alive, Date.now());
             if (offer === "wait") { wait = true; continue; }
             if (offer === null) continue;
-            this.launch(slot, { taskSet: ts, taskId: this.nextTaskId++, partition: offer.partition, attempt: offer.attempt, executorId: slot.executor.id });
+            this.launch(slot, { taskSet: ts, taskId: this.nextTaskId++, partition: offer.partition, attempt: offer.attempt, executorId: slot.executor.id, speculative: offer.speculative });
             launchedAny = true;
             break;
           }
@@ -117,12 +134,23 @@ export class TaskScheduler {
     return asked;
   }
 
+  /** Kills the named attempts of one partition (losing copies of a speculated task). */
+  killAttempts(taskSet: TaskSetManager, partition: number, attempts: readonly number[], reason: string): void {
+    for (const { launch, executor } of this.launched.values()) {
+      if (launch.taskSet === taskSet && launch.partition === partition && attempts.includes(launch.attempt)) {
+        executor.killTask(launch.taskId, reason).catch(() => undefined);
+      }
+    }
+  }
+
   /** Tasks launched and not yet reported (for leak checks). */
   get runningTasks(): number { return this.launched.size; }
 
   stop(): void {
     if (this.timer !== null) clearTimeout(this.timer);
+    if (this.speculationTimer !== null) clearInterval(this.speculationTimer);
     this.timer = null;
+    this.speculationTimer = null;
     this.taskSets = [];
   }
 

@@ -86,26 +86,26 @@ describe("TaskSetManager", () => {
 
   it("waits locality.wait for a preferred executor before running elsewhere", () => {
     const ts = new TaskSetManager(stage, 0, [0, 1], (p) => (p === 0 ? ["a"] : ["b"]), 100, 0);
-    assert.deepEqual(ts.resourceOffer("a", ["a", "b"], 10), { partition: 0, attempt: 0 });
+    assert.deepEqual(ts.resourceOffer("a", ["a", "b"], 10), { partition: 0, attempt: 0, speculative: false });
     assert.equal(ts.resourceOffer("a", ["a", "b"], 20), "wait", "partition 1 prefers b");
-    assert.deepEqual(ts.resourceOffer("a", ["a", "b"], 200), { partition: 1, attempt: 0 }, "after the wait it runs anywhere");
+    assert.deepEqual(ts.resourceOffer("a", ["a", "b"], 200), { partition: 1, attempt: 0, speculative: false }, "after the wait it runs anywhere");
   });
 
   it("does not wait for a preferred executor that is dead", () => {
     const ts = new TaskSetManager(stage, 0, [0], () => ["dead"], 10_000, 0);
-    assert.deepEqual(ts.resourceOffer("a", ["a"], 1), { partition: 0, attempt: 0 });
+    assert.deepEqual(ts.resourceOffer("a", ["a"], 1), { partition: 0, attempt: 0, speculative: false });
   });
 
   it("retries a failed task on another executor when one is alive", () => {
     const ts = new TaskSetManager(stage, 0, [0], () => [], 0, 0);
-    assert.deepEqual(ts.resourceOffer("a", ["a", "b"], 1), { partition: 0, attempt: 0 });
-    assert.equal(ts.taskFailed(0, "a"), 1);
+    assert.deepEqual(ts.resourceOffer("a", ["a", "b"], 1), { partition: 0, attempt: 0, speculative: false });
+    assert.equal(ts.taskFailed(0, 0, "a"), 1);
     ts.requeue(0);
     assert.equal(ts.resourceOffer("a", ["a", "b"], 2), null, "not again on a");
-    assert.deepEqual(ts.resourceOffer("b", ["a", "b"], 3), { partition: 0, attempt: 1 });
-    ts.taskFailed(0, "b");
+    assert.deepEqual(ts.resourceOffer("b", ["a", "b"], 3), { partition: 0, attempt: 1, speculative: false });
+    ts.taskFailed(0, 1, "b");
     ts.requeue(0);
-    assert.deepEqual(ts.resourceOffer("a", ["a"], 4), { partition: 0, attempt: 2 }, "with only a left, a it is");
+    assert.deepEqual(ts.resourceOffer("a", ["a"], 4), { partition: 0, attempt: 2, speculative: false }, "with only a left, a it is");
   });
 });
 
