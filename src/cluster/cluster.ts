@@ -107,6 +107,11 @@ export class Cluster {
 
   private constructor(readonly kind: ExecutorKind | "edge", readonly cores: number, readonly bus: ListenerBus, heartbeat: Partial<HeartbeatOptions> = {}) {
     this.scheduler = new DAGScheduler(bus);
+    this.scheduler.onExecutorHung = (id, why) => {
+      this.kill(id, why);
+      // A thread pool replaces what it lost, so the retry has somewhere to run; an edge pool cannot grow.
+      if (this.kind !== "edge") this.addExecutor().catch(() => undefined);
+    };
     this.driverScans = new DriverScans(kind === "in-process", () => this.pool);
     trackExecutorScans(bus, this.scheduler.splitTracker);
     this.heartbeats = new HeartbeatReceiver(() => this.pool, (id, why) => this.kill(id, why), {
@@ -271,7 +276,7 @@ export class Cluster {
 
   /**
    * Cancels every job running on the cluster (a notebook's Cancel button): each fails with
-   * JOB_ABORTED at once and starts no further task; tasks already running finish and are ignored.
+   * JOB_ABORTED at once, starts no further task, and its running tasks are killed at their next batch.
    */
   cancelAllJobs(reason = "cancelled by the user"): void {
     this.scheduler.cancelAllJobs(reason);

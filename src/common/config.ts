@@ -88,8 +88,13 @@ export interface ConfigValues {
   "speculation.quantile": number;
   /** ...and for at least this many ms (Spark's spark.speculation.minTaskRuntime). */
   "speculation.minTaskRuntime": number;
-  /** How often (ms) the scheduler looks for stragglers. */
+  /** How often (ms) the scheduler looks for stragglers (and tasks past task.timeout). */
   "speculation.interval": number;
+  /**
+   * Milliseconds a task may run before it is killed and counted as failed (retried up to task.maxFailures);
+   * an executor that does not stop it (a user function in an endless loop) is killed and replaced. 0 (default): no limit.
+   */
+  "task.timeout": number;
 }
 
 export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
@@ -119,6 +124,7 @@ export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
   "speculation.quantile": 0.75,
   "speculation.minTaskRuntime": 100,
   "speculation.interval": 100,
+  "task.timeout": 0,
 });
 
 export type ConfigKey = keyof ConfigValues;
@@ -155,6 +161,7 @@ const RULES: Record<ConfigKey, Rule> = {
   "speculation.quantile": { kind: "number", min: 0 },
   "speculation.minTaskRuntime": count(0),
   "speculation.interval": count(1),
+  "task.timeout": count(0),
 };
 
 /** Why `value` is not a valid value of `key`, or null when it is. */

@@ -31,6 +31,8 @@ export type ErrorCode =
   | "JOB_ABORTED"
   /** The driver killed a running task: its job was cancelled or failed (Spark's TaskKilled). */
   | "TASK_KILLED"
+  /** A task ran longer than `task.timeout` and was killed (a failure that is retried). */
+  | "TASK_TIMEOUT"
   | "NOT_SERIALIZABLE"
   /** An unknown config key, or a value the key cannot take. */
   | "INVALID_CONFIG"

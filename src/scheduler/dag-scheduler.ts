@@ -90,6 +90,11 @@ export class DAGScheduler {
   private readonly tableShipper = new TableShipper();
   private localityWaitMs = 0;
   private speculationIntervalMs = 100;
+  /**
+   * Called when an executor does not stop a task killed for its timeout; the cluster kills (and, where the
+   * pool can grow, replaces) it. The task's failure is handled as any other.
+   */
+  onExecutorHung: (executorId: string, reason: string) => void = () => undefined;
 
   constructor(bus = new ListenerBus()) {
     this.bus = bus;
@@ -106,6 +111,7 @@ export class DAGScheduler {
         else if (CinderError.is(outcome.error) && outcome.error.code === "FETCH_FAILED") this.post({ type: "FetchFailed", launch, error: outcome.error as FetchFailedError });
         else this.post({ type: "TaskFailed", launch, error: outcome.error });
       },
+      executorHung: (executorId, why) => this.onExecutorHung(executorId, why),
     }, () => this.localityWaitMs, () => this.speculationIntervalMs);
   }
 
@@ -245,7 +251,7 @@ export class DAGScheduler {
     if (partitions.length === 0) { this.markStageDone(stage); return this.afterStageDone(stage, job); }
     this.running.add(stage);
     if (stage.kind === "shuffleMap") this.pendingMaps.set(stage, new Set(partitions));
-    const ts = new TaskSetManager(stage, stage.attempt, partitions, (p) => preferredLocations(stage, p, this), job.config["locality.wait"], Date.now(), false, speculationOf(job.config));
+    const ts = new TaskSetManager(stage, stage.attempt, partitions, (p) => preferredLocations(stage, p, this), job.config["locality.wait"], Date.now(), false, speculationOf(job.config), job.config["task.timeout"]);
     this.taskSets.set(stage, ts);
     this.taskScheduler.submit(ts);
   }

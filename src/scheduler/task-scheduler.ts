@@ -16,6 +16,7 @@
 import type { Executor } from "../executor/executor.ts";
 import type { TaskDescription, TaskResult } from "../executor/task.ts";
 import type { TaskSetManager } from "./task-set-manager.ts";
+import { CinderError } from "../common/errors.ts";
 
 export interface TaskLaunch {
   taskSet: TaskSetManager;
@@ -33,9 +34,14 @@ export interface TaskSchedulerHooks {
   prepare(executor: Executor, task: TaskDescription): Promise<void>;
   started(launch: TaskLaunch): void;
   ended(launch: TaskLaunch, outcome: { ok: true; result: TaskResult } | { ok: false; error: unknown }): void;
+  /** An executor did not stop a task killed for running past task.timeout. */
+  executorHung(executorId: string, reason: string): void;
 }
 
 interface Slot { executor: Executor; running: number }
+
+/** How long a task killed for its timeout may take to stop before its executor counts as hung. */
+const HUNG_GRACE_MS = 1000;
 
 /** Tasks an executor outside the driver's thread may hold beyond its cores. */
 const QUEUED_PER_EXECUTOR = 1;
@@ -43,13 +49,16 @@ const QUEUED_PER_EXECUTOR = 1;
 export class TaskScheduler {
   private readonly executors = new Map<string, Slot>();
   /** Launched tasks that have not reported, by task id. */
-  private readonly launched = new Map<number, { launch: TaskLaunch; executor: Executor }>();
+  private readonly launched = new Map<number, { launch: TaskLaunch; executor: Executor; startedAt: number }>();
   private taskSets: TaskSetManager[] = [];
   private nextTaskId = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private speculationTimer: ReturnType<typeof setInterval> | null = null;
+  private watchTimer: ReturnType<typeof setInterval> | null = null;
+  /** Tasks killed for running past task.timeout, with when; and executors reported hung. */
+  private readonly timedOut = new Map<number, number>();
+  private readonly hung = new Set<string>();
 
-  constructor(private readonly hooks: TaskSchedulerHooks, private readonly localityWaitMs: () => number, private readonly speculationIntervalMs: () => number = () => 100) {}
+  constructor(private readonly hooks: TaskSchedulerHooks, private readonly localityWaitMs: () => number, private readonly watchIntervalMs: () => number = () => 100) {}
 
   addExecutor(executor: Executor): void {
     this.executors.set(executor.id, { executor, running: 0 });
@@ -66,7 +75,7 @@ export class TaskScheduler {
 
   submit(taskSet: TaskSetManager): void {
     this.taskSets.push(taskSet);
-    if (taskSet.speculation) this.watchForStragglers();
+    if (taskSet.speculation || taskSet.taskTimeoutMs > 0) this.watchRunningTasks();
     this.reviveOffers();
   }
 
@@ -74,18 +83,41 @@ export class TaskScheduler {
     this.taskSets = this.taskSets.filter((t) => t !== taskSet);
   }
 
-  /** While a task set speculates, looks for stragglers every `speculationIntervalMs` (Spark's spark.speculation.interval). */
-  private watchForStragglers(): void {
-    if (this.speculationTimer !== null) return;
-    this.speculationTimer = setInterval(() => {
+  /**
+   * While a task set speculates or has a `task.timeout`, looks at the running tasks every
+   * `watchIntervalMs` (Spark's spark.speculation.interval): copies stragglers, and kills tasks past
+   * their timeout. A timed-out task whose executor does not stop it within `HUNG_GRACE_MS` (a user
+   * function in an endless loop never reaches a batch boundary) is reported as hung.
+   */
+  private watchRunningTasks(): void {
+    if (this.watchTimer !== null) return;
+    this.watchTimer = setInterval(() => {
       this.taskSets = this.taskSets.filter((t) => !t.zombie);
-      const speculating = this.taskSets.filter((t) => t.speculation);
-      if (speculating.length === 0) { clearInterval(this.speculationTimer!); this.speculationTimer = null; return; }
+      const watched = this.taskSets.filter((t) => t.speculation || t.taskTimeoutMs > 0);
+      if (watched.length === 0 && this.timedOut.size === 0) { clearInterval(this.watchTimer!); this.watchTimer = null; return; }
       const now = Date.now();
       let found = false;
-      for (const ts of speculating) found = ts.checkSpeculatable(now) || found;
+      for (const ts of watched) found = ts.checkSpeculatable(now) || found;
+      this.expireTasks(now);
       if (found) this.reviveOffers();
-    }, this.speculationIntervalMs());
+    }, this.watchIntervalMs());
+  }
+
+  private expireTasks(now: number): void {
+    for (const [taskId, { launch, executor, startedAt }] of this.launched) {
+      const limit = launch.taskSet.taskTimeoutMs;
+      const timedOutAt = this.timedOut.get(taskId);
+      if (timedOutAt === undefined) {
+        if (limit > 0 && now - startedAt > limit) {
+          this.timedOut.set(taskId, now);
+          executor.killTask(taskId, `it ran longer than task.timeout (${limit} ms)`).catch(() => undefined);
+        }
+      } else if (now - timedOutAt > Math.max(HUNG_GRACE_MS, limit) && !this.hung.has(executor.id)) {
+        this.hung.add(executor.id);
+        this.hooks.executorHung(executor.id, `task ${taskId} ran past task.timeout (${limit} ms) and did not stop when killed: the executor is hung, for example in a user function that never returns`);
+      }
+    }
+    for (const taskId of this.timedOut.keys()) if (!this.launched.has(taskId)) this.timedOut.delete(taskId);
   }
 
   /** Offers every free slot to the task sets, in submission order. */
@@ -148,9 +180,9 @@ export class TaskScheduler {
 
   stop(): void {
     if (this.timer !== null) clearTimeout(this.timer);
-    if (this.speculationTimer !== null) clearInterval(this.speculationTimer);
+    if (this.watchTimer !== null) clearInterval(this.watchTimer);
     this.timer = null;
-    this.speculationTimer = null;
+    this.watchTimer = null;
     this.taskSets = [];
   }
 
@@ -159,7 +191,7 @@ export class TaskScheduler {
     const description = this.hooks.describe(launch);
     this.hooks.started(launch);
     const executor = slot.executor;
-    this.launched.set(launch.taskId, { launch, executor });
+    this.launched.set(launch.taskId, { launch, executor, startedAt: Date.now() });
     (async () => {
       await this.hooks.prepare(executor, description);
       return executor.runTask(description);
@@ -172,6 +204,15 @@ export class TaskScheduler {
   private finish(slot: Slot, launch: TaskLaunch, outcome: { ok: true; result: TaskResult } | { ok: false; error: unknown }): void {
     slot.running--;
     this.launched.delete(launch.taskId);
+    const timedOut = this.timedOut.has(launch.taskId);
+    this.timedOut.delete(launch.taskId);
+    if (timedOut && !outcome.ok) {
+      // However it ended (killed, or its hung executor lost), it is a failure that counts toward task.maxFailures.
+      const limit = launch.taskSet.taskTimeoutMs;
+      outcome = { ok: false, error: new CinderError("TASK_TIMEOUT",
+        `task ${launch.taskId} (partition ${launch.partition} of stage ${launch.taskSet.stage.id}) ran longer than task.timeout (${limit} ms) on executor ${launch.executorId} and was killed; raise task.timeout, or look for a user function that never returns`,
+        { details: { taskId: launch.taskId, partition: launch.partition, stageId: launch.taskSet.stage.id, timeoutMs: limit }, cause: outcome.error }) };
+    }
     this.hooks.ended(launch, outcome);
     this.reviveOffers();
   }

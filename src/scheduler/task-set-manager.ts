@@ -57,6 +57,8 @@ export class TaskSetManager {
     /** A sampling pass ahead of a range shuffle, not the stage's real work. */
     readonly sampling = false,
     readonly speculation: SpeculationOptions | null = null,
+    /** A task running longer than this (ms) is killed and counts as failed (`task.timeout`; 0: never). */
+    readonly taskTimeoutMs = 0,
   ) {
     this.pending = [...partitions];
     this.numTasks = partitions.length;

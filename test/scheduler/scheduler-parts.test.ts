@@ -125,7 +125,7 @@ describe("TaskScheduler", () => {
     const launches: TaskLaunch[] = [];
     const ts = new TaskScheduler({
       describe: (l) => ({ partition: l.partition } as never), prepare: async () => undefined,
-      started: (l) => { launches.push(l); }, ended: () => undefined,
+      started: (l) => { launches.push(l); }, ended: () => undefined, executorHung: () => undefined,
     }, () => 0);
     return { ts, launches };
   }
