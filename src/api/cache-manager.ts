@@ -29,6 +29,8 @@ import type { FormatReader } from "../io/source-registry.ts";
 import { CACHED_FORMAT, cachedRddOf, cachedRddPartitions, newRddId } from "../executor/task.ts";
 import { IOError } from "../common/errors.ts";
 import type { Session } from "./session.ts";
+import type { RunOptions } from "../common/cancellation.ts";
+import { abortable, throwIfAborted } from "../common/cancellation.ts";
 
 /** What a persisted RDD holds once computed. */
 export interface CachedRddInfo {
@@ -80,6 +82,14 @@ export class CacheManager {
     const entry: CacheEntry = { rddId: newRddId(), plan, key, holders: new Set(), materializations: 0 };
     this.entries.push(entry);
     return entry.rddId;
+  }
+
+  /** Caches `plan`, computes its partitions now, and returns the scan of them (for `localCheckpoint`). */
+  async checkpoint(plan: LogicalPlan, options: RunOptions = {}): Promise<LogicalPlan> {
+    const rddId = this.cache(plan);
+    const entry = this.entries.find((e) => e.rddId === rddId)!;
+    throwIfAborted(options.signal);
+    return this.scanOf(entry, await abortable(this.materialize(entry), options.signal));
   }
 
   isCached(plan: LogicalPlan): boolean {

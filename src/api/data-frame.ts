@@ -358,6 +358,28 @@ export class DataFrame {
     return this;
   }
 
+  /**
+   * Computes this DataFrame now and returns one that reads the result, with the lineage cut (Spark's eager
+   * checkpoint): later plans start from the saved partitions, so an iterative loop's plans, and the time to
+   * plan them, stay as small as in its first step. The partitions are kept in the driver (this page or
+   * process), which outlives any executor; on a cluster they are shipped to executors as a table is.
+   * @example let ranks = start; for (let i = 0; i < 100; i++) ranks = await step(ranks).checkpoint();
+   */
+  async checkpoint(options: RunOptions = {}): Promise<DataFrame> {
+    const partitions = await this.session.executePartitions(this.plan, options);
+    return this.session.fromPartitions(this.schema, partitions);
+  }
+
+  /**
+   * Like `checkpoint`, but the partitions stay where they were computed, as with `cache()`: in the
+   * executors' storage on a cluster, in the session otherwise. The returned DataFrame's plan is a scan of
+   * them. Unlike Spark's, a partition lost with its executor is recomputed from the lineage kept aside.
+   * @example const step = await next(prev).localCheckpoint();
+   */
+  async localCheckpoint(options: RunOptions = {}): Promise<DataFrame> {
+    return this.session.dataFrameOf(await this.session.cacheManager.checkpoint(this.plan, options));
+  }
+
   /** True after `cache()`/`persist()` until `unpersist()`. */
   get isCached(): boolean { return this.session.cacheManager.isCached(this.plan); }
 

@@ -230,6 +230,19 @@ export class Session {
     return (await this.executeMetered(plan, options)).batches;
   }
 
+  /** @internal Runs a resolved plan and keeps its partitions apart (for `checkpoint`); no maxResultSize, since nothing is returned to the caller. */
+  async executePartitions(plan: LogicalPlan, options: RunOptions = {}): Promise<Batch[][]> {
+    return (await this.runMetered(plan, options)).partitions;
+  }
+
+  /** @internal A DataFrame over partitions kept in this session's memory, under `fields` (their attribute ids kept). */
+  fromPartitions(fields: Field[], partitions: Batch[][]): DataFrame {
+    const tableId = this.sources.registerTable(partitions);
+    const all = partitions.flat();
+    const rowCount = all.reduce((n, b) => n + b.numRows, 0), sizeBytes = all.reduce((n, b) => n + batchByteSize(b), 0);
+    return this.dataFrameOf({ type: "Scan", source: { kind: "memory", tableId, numPartitions: partitions.length, rowCount, sizeBytes }, schema: fields, projection: null, filters: [] });
+  }
+
   /** @internal `explain("analyze")`: runs the plan and prints the physical plan with each scan's planned and actual cost. */
   async explainAnalyze(plan: LogicalPlan): Promise<string> {
     const { batches, physical, scans, durationMs } = await this.executeMetered(plan);
@@ -243,6 +256,11 @@ export class Session {
   }
 
   private async executeMetered(plan: LogicalPlan, options: RunOptions = {}): Promise<{ batches: Batch[]; physical: PhysicalPlan; scans: Map<PhysicalPlan, ScanMetrics>; durationMs: number }> {
+    const { partitions, ...run } = await this.runMetered(plan, options);
+    return { batches: this.checkResult(partitions, run.physical), ...run };
+  }
+
+  private async runMetered(plan: LogicalPlan, options: RunOptions): Promise<{ partitions: Batch[][]; physical: PhysicalPlan; scans: Map<PhysicalPlan, ScanMetrics>; durationMs: number }> {
     const physical = this.planPhysical(this.optimize(await this.cacheManager.useCachedData(plan)));
     const meter = meterScans(physical);
     const queryId = nextQueryId++, started = Date.now();
@@ -270,7 +288,7 @@ export class Session {
     const rows = partitions.reduce((n, p) => n + p.reduce((m, b) => m + b.numRows, 0), 0);
     this.lastQueryMetrics = { rows, durationMs, scans: snapshots };
     this.queryEvents.post({ type: "QueryEnd", queryId, result: "succeeded", rows, durationMs, scans: snapshots, time: Date.now() });
-    return { batches: this.checkResult(partitions, physical), physical, scans, durationMs };
+    return { partitions, physical, scans, durationMs };
   }
 
   /** The result's batches, after checking them against maxResultSize. */
