@@ -14,7 +14,9 @@
  * line on stderr, `error CODE: message` (a SQL syntax error adds its caret
  * excerpt), never a stack trace, with a non-zero exit code (2 for a usage
  * mistake); with `--format json` it is `{"error": {"code", "message"}}` on
- * stdout instead. stdout otherwise carries only the result.
+ * stdout instead. stdout otherwise carries only the result. `--stats`
+ * writes, after the result, one JSON object `{"stats": ...}` on stderr:
+ * the query's stages, tasks, shuffle bytes and adaptive changes (stats.ts).
  */
 import { parseArgs } from "node:util";
 import { readFileSync, readdirSync, statSync } from "node:fs";
@@ -27,6 +29,8 @@ import { formatShow } from "../api/show.ts";
 import { Cluster } from "../cluster/cluster.ts";
 import { runShell } from "./shell.ts";
 import type { CinderEvent } from "../common/events.ts";
+import { gatherStats } from "./stats.ts";
+import type { QueryStats } from "./stats.ts";
 
 export interface CliIO {
   stdout(text: string): void;
@@ -42,7 +46,7 @@ export interface CliIO {
 }
 
 const USAGE = `usage: cinder sql ("SELECT ..." | -f FILE) [--tables DIR] [--table NAME=PATH]... [--format table|json|csv]
-                  [--conf KEY=VALUE]... [--workers N | --executors URL,URL,... [--secret S]] [--explain]
+                  [--conf KEY=VALUE]... [--workers N | --executors URL,URL,... [--secret S]] [--explain] [--stats]
        cinder shell [--tables DIR] [--table NAME=PATH]... [--format table|json|csv] [--conf KEY=VALUE]... [--workers N | --executors URL,...]
 (with --workers 0, the default, shuffle.partitions defaults to 1: one thread gains nothing from more)`;
 
@@ -86,6 +90,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         executors: { type: "string" },
         secret: { type: "string" },
         explain: { type: "boolean", default: false },
+        stats: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -160,13 +165,23 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const df = session.sql(text);
   if (values.explain) { io.stdout(`${df.explain(true)}\n`); return 0; }
-  const out = await withBackend(session, backend, io, async () => {
+  let stats: QueryStats | null = null;
+  const out = await withBackend(session, backend, io, async (cluster) => {
     const options = io.interrupt ? { signal: io.interrupt } : {};
-    if (format === "table") return formatShow(df.schema, await df.collectBatches(options), Infinity, false);
-    const rows = await df.collectArrays(options);
-    return format === "json" ? formatJson(df.schema, rows) : formatCsv(df.schema, rows);
+    // In-process there are no jobs or stages, only the query's time, rows and scans.
+    const gathering = values.stats ? gatherStats(cluster ? (l) => cluster.bus.on(l) : () => () => undefined) : null;
+    let text: string;
+    if (format === "table") text = formatShow(df.schema, await df.collectBatches(options), Infinity, false);
+    else {
+      const rows = await df.collectArrays(options);
+      text = format === "json" ? formatJson(df.schema, rows) : formatCsv(df.schema, rows);
+    }
+    const last = session.lastQueryMetrics;
+    if (gathering && last) stats = gathering.finish({ durationMs: last.durationMs, rows: last.rows, scans: last.scans });
+    return text;
   });
   io.stdout(`${out}\n`);
+  if (stats) io.stderr(`${JSON.stringify({ stats })}\n`);
   return 0;
 }
 
@@ -200,12 +215,12 @@ function showProgress(cluster: Cluster, io: CliIO): () => void {
 }
 
 /** Runs `body` with the session on the chosen backend, stopping (or leaving) its executors after. */
-async function withBackend<T>(session: Session, backend: BackendChoice, io: CliIO, body: () => Promise<T>): Promise<T> {
+async function withBackend<T>(session: Session, backend: BackendChoice, io: CliIO, body: (cluster: Cluster | null) => Promise<T>): Promise<T> {
   const cluster = await startCluster(session, backend, io);
   const stopProgress = cluster && io.stderrIsTTY ? showProgress(cluster, io) : () => undefined;
   try {
     if (cluster) session.backend = cluster.backend() as Session["backend"];
-    return await body();
+    return await body(cluster);
   } finally {
     stopProgress();
     await cluster?.stop();

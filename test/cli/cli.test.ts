@@ -88,6 +88,31 @@ describe("cinder CLI", () => {
     assertRowsEqual((JSON.parse(r.stdout) as { rows: unknown[][] }).rows, await duckRows(sql), { ordered: true });
   });
 
+  it("--stats writes one JSON object on stderr after the result: stages, tasks, shuffle bytes, executors", async () => {
+    // The file is one split: the hint makes the query shuffle, so there is a map stage to report.
+    const sql = "SELECT /*+ REPARTITION(4, k) */ k, count(*) AS n, sum(v) AS total FROM facts GROUP BY k ORDER BY k NULLS FIRST";
+    const r = cinder("sql", sql, "--tables", dir, "--format", "json", "--workers", "2", "--conf", "adaptive.enabled=0", "--stats");
+    assert.equal(r.status, 0, r.stderr);
+    const duck = await duckRows("SELECT k, count(*) AS n, sum(v) AS total FROM facts GROUP BY k ORDER BY k NULLS FIRST");
+    assertRowsEqual((JSON.parse(r.stdout) as { rows: unknown[][] }).rows, duck, { ordered: true });
+    const lines = r.stderr.trimEnd().split("\n");
+    assert.equal(lines.length, 1, "one line on stderr");
+    const { stats } = JSON.parse(lines[0]!) as { stats: { rows: number; jobs: number; stages: { kind: string; tasks: number; shuffleBytesWritten: number; shuffleBytesRead: number }[]; tasks: { launched: number; succeeded: number }; shuffleBytesWritten: number; shuffleBytesRead: number; spillBytes: number; executors: { tasks: number }[] } };
+    assert.equal(stats.rows, duck.length);
+    assert.ok(stats.jobs >= 1);
+    const map = stats.stages.filter((s) => s.kind === "shuffleMap"), result = stats.stages.filter((s) => s.kind === "result");
+    assert.ok(map.length >= 1 && result.length >= 1, JSON.stringify(stats.stages));
+    assert.ok(map.every((s) => s.shuffleBytesWritten > 0), "map stages wrote shuffle bytes");
+    assert.ok(stats.shuffleBytesRead >= stats.shuffleBytesWritten && stats.shuffleBytesWritten > 0, "what was written was read (a range sort's sampling pass reads its input twice)");
+    assert.equal(stats.tasks.succeeded, stats.tasks.launched);
+    assert.equal(stats.executors.reduce((n, e) => n + e.tasks, 0), stats.tasks.launched);
+    assert.equal(stats.spillBytes, 0);
+    const local = cinder("sql", "SELECT count(*) AS n FROM facts", "--tables", dir, "--stats");
+    assert.equal(local.status, 0, local.stderr);
+    const inProcess = (JSON.parse(local.stderr) as { stats: { rows: number; stages: unknown[]; scans: unknown[] } }).stats;
+    assert.deepEqual([inProcess.rows, inProcess.stages.length, inProcess.scans.length], [1, 0, 1], "in-process: no stages, one file scan");
+  });
+
   it("runs on edge executors with --executors URL,URL (secret from CINDER_EDGE_SECRET), leaving out one that does not answer", async () => {
     const executors = await startLocalExecutors({ executors: 2, runtime: "node", secret: "cli-secret" });
     try {
