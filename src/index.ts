@@ -27,7 +27,7 @@ export {
 } from "./common/errors.ts";
 export type { ErrorCode, SerializedError } from "./common/errors.ts";
 export { Config, CONFIG_DEFAULTS } from "./common/config.ts";
-export type { ConfigValues, ConfigKey } from "./common/config.ts";
+export type { ConfigValues, ConfigKey, ConfigInput } from "./common/config.ts";
 export type { RunOptions } from "./common/cancellation.ts";
 export type { DataType, Field } from "./types/data-types.ts";
 export { typeToString } from "./types/data-types.ts";

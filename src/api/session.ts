@@ -10,7 +10,7 @@
  * await df.groupBy("k").agg(sum("v")).show();
  */
 import * as arrow from "apache-arrow";
-import type { ConfigValues } from "../common/config.ts";
+import type { ConfigInput } from "../common/config.ts";
 import type { RunOptions } from "../common/cancellation.ts";
 import { abortable, throwIfAborted } from "../common/cancellation.ts";
 import type { CinderEvent, ScanMetricsSnapshot } from "../common/events.ts";
@@ -94,7 +94,7 @@ export class Session {
   /** Where jobs run; the in-process local executor unless a cluster is attached. */
   backend: ExecutionBackend = { run: async (plan, session, options) => (await runLocally(plan, session.sources, session.conf.toJSON(), options?.signal)).partitions };
 
-  constructor(config: Partial<ConfigValues> = {}) {
+  constructor(config: ConfigInput = {}) {
     this.conf = new Config(config);
   }
 

@@ -6,8 +6,9 @@
  * changed (partitions coalesced, skewed partitions split); per executor:
  * tasks run and shuffle bytes written; totals over the query.
  *
- * Cinder does not spill and does not yet account execution memory, so
- * `spillBytes` is 0 and `peakExecutionMemory` null.
+ * Spill and memory figures come from the operators that account memory
+ * (sorts so far): `peakExecutionMemory` is the most one task on the
+ * executor held at once.
  */
 import type { CinderEvent, ScanMetricsSnapshot, StageKind } from "../common/events.ts";
 
@@ -24,6 +25,8 @@ export interface StageStats {
   recordsRead: number;
   shuffleBytesRead: number;
   shuffleBytesWritten: number;
+  spillBytes: number;
+  spillFiles: number;
   /** Adaptive execution: the shuffle partitions read by `tasks` tasks, and the skewed ones split. */
   coalescedFrom?: number;
   skewedPartitions?: number;
@@ -39,7 +42,7 @@ export interface QueryStats {
   shuffleBytesRead: number;
   shuffleBytesWritten: number;
   spillBytes: number;
-  executors: { executorId: string; tasks: number; shuffleBytesWritten: number; peakExecutionMemory: number | null }[];
+  executors: { executorId: string; tasks: number; shuffleBytesWritten: number; spillBytes: number; peakExecutionMemory: number }[];
   executorsLost: { executorId: string; reason: string }[];
   scans: ScanMetricsSnapshot[];
 }
@@ -54,7 +57,7 @@ export function gatherStats(on: (listener: (e: CinderEvent) => void) => () => vo
   const stageOf = (id: number, kind: StageKind = "result"): StageStats => {
     let s = stages.get(id);
     if (!s) {
-      s = { stageId: id, kind, attempts: 0, tasks: 0, failedTasks: 0, killedTasks: 0, speculativeTasks: 0, taskTimeMs: 0, recordsRead: 0, shuffleBytesRead: 0, shuffleBytesWritten: 0 };
+      s = { stageId: id, kind, attempts: 0, tasks: 0, failedTasks: 0, killedTasks: 0, speculativeTasks: 0, taskTimeMs: 0, recordsRead: 0, shuffleBytesRead: 0, shuffleBytesWritten: 0, spillBytes: 0, spillFiles: 0 };
       stages.set(id, s);
     }
     return s;
@@ -82,7 +85,7 @@ export function gatherStats(on: (listener: (e: CinderEvent) => void) => () => vo
         if (e.result === "success") tasks.succeeded++;
         else if (e.result === "killed") { tasks.killed++; s.killedTasks++; }
         else { tasks.failed++; s.failedTasks++; }
-        const x = executors.get(e.executorId) ?? { executorId: e.executorId, tasks: 0, shuffleBytesWritten: 0, peakExecutionMemory: null };
+        const x = executors.get(e.executorId) ?? { executorId: e.executorId, tasks: 0, shuffleBytesWritten: 0, spillBytes: 0, peakExecutionMemory: 0 };
         x.tasks++;
         executors.set(e.executorId, x);
         if (e.metrics) {
@@ -91,6 +94,10 @@ export function gatherStats(on: (listener: (e: CinderEvent) => void) => () => vo
           s.shuffleBytesRead += e.metrics.shuffleBytesRead;
           s.shuffleBytesWritten += e.metrics.shuffleBytesWritten;
           x.shuffleBytesWritten += e.metrics.shuffleBytesWritten;
+          s.spillBytes += e.metrics.spillBytes ?? 0;
+          s.spillFiles += e.metrics.spillFiles ?? 0;
+          x.spillBytes += e.metrics.spillBytes ?? 0;
+          x.peakExecutionMemory = Math.max(x.peakExecutionMemory, e.metrics.peakExecutionMemory ?? 0);
         }
         break;
       }
@@ -106,7 +113,7 @@ export function gatherStats(on: (listener: (e: CinderEvent) => void) => () => vo
         durationMs: query.durationMs, rows: query.rows, jobs, stages: all, tasks,
         shuffleBytesRead: all.reduce((n, s) => n + s.shuffleBytesRead, 0),
         shuffleBytesWritten: all.reduce((n, s) => n + s.shuffleBytesWritten, 0),
-        spillBytes: 0,
+        spillBytes: all.reduce((n, s) => n + s.spillBytes, 0),
         executors: [...executors.values()].sort((a, b) => (a.executorId < b.executorId ? -1 : 1)),
         executorsLost: lost, scans: query.scans,
       };

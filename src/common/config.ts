@@ -95,6 +95,20 @@ export interface ConfigValues {
    * an executor that does not stop it (a user function in an endless loop) is killed and replaced. 0 (default): no limit.
    */
   "task.timeout": number;
+  /**
+   * Bytes of memory per executor (`512m`, `2g` or a number; Spark's spark.executor.memory). 0 (default): a
+   * share of what the runtime has (see defaultExecutorMemory in src/executor/memory-manager.ts).
+   */
+  "executor.memory": number;
+  /** Share of executor.memory that execution (sorts, hash tables) and storage (cached blocks) use; the rest is headroom. */
+  "memory.fraction": number;
+  /** Share of that which cached blocks keep from execution once they hold it. */
+  "memory.storageFraction": number;
+  /**
+   * 1 (default): an operator over its memory share writes sorted runs to a spill store (a temp directory on
+   * Node, OPFS in a browser). 0: it fails with RESOURCES_EXHAUSTED instead, as it must where there is no store.
+   */
+  "spill.enabled": number;
 }
 
 export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
@@ -125,12 +139,21 @@ export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
   "speculation.minTaskRuntime": 100,
   "speculation.interval": 100,
   "task.timeout": 0,
+  "executor.memory": 0,
+  "memory.fraction": 0.6,
+  "memory.storageFraction": 0.5,
+  "spill.enabled": 1,
 });
 
 export type ConfigKey = keyof ConfigValues;
 
+/** Settings as a caller may write them: numbers, or the text and switches `set` takes (`"512m"`, `true`). */
+export type ConfigInput = { [K in ConfigKey]?: ConfigValues[K] | string | boolean };
+
 /** What values a key takes: whole numbers from `min`, any number from `min`, or one of `values`. */
-type Rule = { kind: "integer"; min: number } | { kind: "number"; min: number } | { kind: "choice"; values: readonly number[]; meaning: string };
+type Rule = { kind: "integer"; min: number } | { kind: "number"; min: number } | { kind: "choice"; values: readonly number[]; meaning: string }
+  /** A byte count, also written `512m`, `2g`, `64k`. */
+  | { kind: "bytes" };
 
 const count = (min: number): Rule => ({ kind: "integer", min });
 const SWITCH: Rule = { kind: "choice", values: [0, 1], meaning: "0 / false (off) or 1 / true (on)" };
@@ -162,12 +185,17 @@ const RULES: Record<ConfigKey, Rule> = {
   "speculation.minTaskRuntime": count(0),
   "speculation.interval": count(1),
   "task.timeout": count(0),
+  "executor.memory": { kind: "bytes" },
+  "memory.fraction": { kind: "number", min: 0.01 },
+  "memory.storageFraction": { kind: "number", min: 0 },
+  "spill.enabled": SWITCH,
 };
 
 /** Why `value` is not a valid value of `key`, or null when it is. */
 function invalidValue(key: ConfigKey, value: number): string | null {
   const rule = RULES[key];
   if (rule.kind === "choice") return rule.values.includes(value) ? null : `must be ${rule.meaning}`;
+  if (rule.kind === "bytes") return Number.isInteger(value) && value >= 0 ? null : BYTES_MEANING;
   if (rule.kind === "integer" && !Number.isInteger(value)) return `must be a whole number${rule.min > 0 ? ` of at least ${rule.min}` : " (0 or more)"}`;
   if (value < rule.min) return `must be at least ${rule.min}`;
   return null;
@@ -180,6 +208,16 @@ function unknownKey(key: string): CinderError {
   const near = bare !== key && keys.includes(bare) ? [bare] : closestNames(bare, keys, 1);
   const hint = near.length ? `did you mean ${near.map((k) => `'${k}'`).join(" or ")}?` : `the keys are: ${keys.join(", ")}`;
   return new CinderError("INVALID_CONFIG", `unknown config key '${key}'; ${hint}${bare !== key ? " (Cinder's keys drop Spark's spark. / spark.sql. prefix)" : ""}`, { details: { key, suggestions: near } });
+}
+
+const BYTES_MEANING = "must be a byte count such as 536870912, 512m or 2g";
+
+/** `512m`, `2g`, `64k` or a plain byte count, as Spark writes sizes; NaN otherwise. */
+export function parseByteSize(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)b?\s*$/i.exec(text);
+  if (!m) return NaN;
+  const unit = { "": 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2]!.toLowerCase() as "" | "k" | "m" | "g" | "t"];
+  return Math.round(Number(m[1]) * unit);
 }
 
 function parseSetting(text: string): number {
@@ -198,9 +236,9 @@ function parseSetting(text: string): number {
 export class Config {
   private readonly values: ConfigValues;
 
-  constructor(overrides: Partial<ConfigValues> = {}) {
+  constructor(overrides: ConfigInput = {}) {
     this.values = { ...CONFIG_DEFAULTS };
-    for (const [key, value] of Object.entries(overrides)) this.set(key, value as number | string);
+    for (const [key, value] of Object.entries(overrides)) this.set(key, value as number | string | boolean);
   }
 
   get<K extends ConfigKey>(key: K): ConfigValues[K] {
@@ -215,9 +253,9 @@ export class Config {
    */
   set(key: string, value: number | string | boolean): void {
     if (!(key in CONFIG_DEFAULTS)) throw unknownKey(key);
-    const parsed = typeof value === "number" ? value : typeof value === "boolean" ? Number(value) : parseSetting(value);
     const rule = RULES[key as ConfigKey];
-    const why = Number.isFinite(parsed) ? invalidValue(key as ConfigKey, parsed) : rule.kind === "choice" ? `must be ${rule.meaning}` : "must be a number";
+    const parsed = typeof value === "number" ? value : typeof value === "boolean" ? Number(value) : rule.kind === "bytes" ? parseByteSize(value) : parseSetting(value);
+    const why = Number.isFinite(parsed) ? invalidValue(key as ConfigKey, parsed) : rule.kind === "choice" ? `must be ${rule.meaning}` : rule.kind === "bytes" ? BYTES_MEANING : "must be a number";
     if (why) {
       throw new CinderError("INVALID_CONFIG", `config '${key}' ${why}, got '${value}'; its default is ${CONFIG_DEFAULTS[key as ConfigKey]}`, { details: { key, value } });
     }

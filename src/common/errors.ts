@@ -33,6 +33,8 @@ export type ErrorCode =
   | "TASK_KILLED"
   /** A task ran longer than `task.timeout` and was killed (a failure that is retried). */
   | "TASK_TIMEOUT"
+  /** An operator needed more memory than its task's share and had nowhere to spill. */
+  | "RESOURCES_EXHAUSTED"
   | "NOT_SERIALIZABLE"
   /** An unknown config key, or a value the key cannot take. */
   | "INVALID_CONFIG"

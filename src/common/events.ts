@@ -19,6 +19,10 @@ export interface TaskMetricsSnapshot {
   shuffleBytesWritten: number;
   /** Result bytes a result task sent back. */
   resultBytes: number;
+  /** The most execution memory the task held at once (bytes its operators reserved), and what it spilled. */
+  peakExecutionMemory?: number;
+  spillBytes?: number;
+  spillFiles?: number;
   /** Cached blocks (`rdd_<id>_<partition>`) this task stored on its executor (Spark's updatedBlockStatuses). */
   cachedBlocks?: string[];
   /** File scans this task read on its executor (src/io/scan-metrics.ts); the driver adds them to its scan totals. */

@@ -30,6 +30,7 @@ import { sampleRangeKeys, writeShuffle } from "./shuffle-writer.ts";
 import { shareBatch } from "./shared-batch.ts";
 import { ShuffleMemoryPool } from "./shuffle-memory-pool.ts";
 import { CONFIG_DEFAULTS } from "../common/config.ts";
+import { MemoryManager, defaultExecutorMemory, executorMemoryOf } from "./memory-manager.ts";
 import type { ExecutorHeartbeat, TaskDescription, TaskResult } from "./task.ts";
 import { broadcastBlockId, cachedRddOf, cachedRddPartitions, rddBlockId, tableBlockId } from "./task.ts";
 
@@ -111,6 +112,8 @@ export interface ExecutorCoreOptions {
 export class ExecutorCore {
   readonly blocks = new BlockManager();
   private readonly sources = new ExecutorSources(this.blocks);
+  /** Execution and storage memory (executor.memory), shared by the running tasks. */
+  readonly memory = new MemoryManager(defaultExecutorMemory(), CONFIG_DEFAULTS["memory.fraction"], CONFIG_DEFAULTS["memory.storageFraction"]);
   /** Each running task's kill switch, by task id. */
   private readonly running = new Map<number, AbortController>();
   /** Memory of removed shuffles, reused for new map outputs (see shuffle-memory-pool.ts). */
@@ -128,14 +131,17 @@ export class ExecutorCore {
     this.running.set(task.taskId, kill);
     try {
       this.shuffleMemory.maxFreeBytes = task.config["shuffle.memoryPool"];
+      this.memory.configure(executorMemoryOf(task.config), task.config["memory.fraction"], task.config["memory.storageFraction"]);
+      const memory = this.memory.forTask(task.taskId);
       const reader = new ShuffleReader(this.executorId, task.shuffles, this.blocks, this.fetcher, this.borrowed, task.reduceRange, task.mapRanges);
       const scans = new TaskScanRecorder();
       const base = this.sources.forTask(scans);
       const sources = task.cached ? new TaskSources(base, this.blocks, this.fetcher, this.executorId, task.cached) : base;
-      const ctx: TaskContext = { config: task.config, sources, exchanges: reader, metrics: newTaskMetrics(), signal: kill.signal };
+      const ctx: TaskContext = { config: task.config, sources, exchanges: reader, metrics: newTaskMetrics(), signal: kill.signal, memory };
       const metrics = (written: number, resultBytes: number, recordsWritten: number): TaskMetricsSnapshot => ({
         durationMs: Date.now() - started, recordsRead: reader.metrics.recordsRead + ctx.metrics.rowsScanned,
         recordsWritten, shuffleBytesRead: reader.metrics.bytesRead, shuffleBytesWritten: written, resultBytes,
+        peakExecutionMemory: memory.peak, spillBytes: memory.spillBytes, spillFiles: memory.spillFiles,
         ...(scans.size ? { scans: scans.reports() } : {}),
       });
       if (task.output.kind === "shuffle") {
@@ -173,6 +179,7 @@ export class ExecutorCore {
       return { kind: "result", batches, metrics: metrics(0, bytes, rows) };
     } finally {
       this.running.delete(task.taskId);
+      this.memory.releaseTask(task.taskId);
     }
   }
 

@@ -5,6 +5,7 @@
  * `executor.instances = 0` and small notebook queries use.
  */
 import { throwIfAborted } from "../common/cancellation.ts";
+import { MemoryManager, executorMemoryOf } from "./memory-manager.ts";
 import type { ConfigValues } from "../common/config.ts";
 import type { Batch } from "../exec/column-vector.ts";
 import { evaluate } from "../physical/expressions/evaluate.ts";
@@ -104,7 +105,8 @@ export interface LocalRunResult {
 export async function runLocally(plan: PhysicalPlan, sources: SourceReader, config: ConfigValues, signal?: AbortSignal): Promise<LocalRunResult> {
   // Always a signal: besides stopping at the next batch when aborted, the pipeline then gives way to the event
   // loop every few tens of ms, so a query on a page's main thread does not freeze it (see interruptible.ts).
-  const ctx: TaskContext = { config, sources, exchanges: new InMemoryExchanges(), metrics: newTaskMetrics(), signal: signal ?? new AbortController().signal };
+  const memory = new MemoryManager(executorMemoryOf(config), config["memory.fraction"], config["memory.storageFraction"]).forTask(0);
+  const ctx: TaskContext = { config, sources, exchanges: new InMemoryExchanges(), metrics: newTaskMetrics(), signal: signal ?? new AbortController().signal, memory };
   const partitions: Batch[][] = [];
   for (let p = 0; p < numPartitions(plan); p++) {
     throwIfAborted(signal);

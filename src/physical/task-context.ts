@@ -16,6 +16,22 @@ export interface ExchangeReader {
   readBroadcast(node: PhysicalOf<"BroadcastExchangeExec">, ctx: TaskContext): Promise<Batch[]>;
 }
 
+/**
+ * A task's share of its executor's execution memory (src/executor/memory-manager.ts): operators reserve
+ * before they grow, and spill or fail when a reservation is refused.
+ */
+export interface TaskMemory {
+  /** Reserves `bytes`, all or nothing. */
+  tryReserve(bytes: number): boolean;
+  release(bytes: number): void;
+  /** The most the task held at once, and what it spilled. */
+  readonly peak: number;
+  spillBytes: number;
+  spillFiles: number;
+  /** The RESOURCES_EXHAUSTED error for `what`, which could neither reserve `needed` bytes nor spill. */
+  exhausted(what: string, needed: number): Error;
+}
+
 export interface TaskContext {
   readonly config: ConfigValues;
   readonly sources: SourceReader;
@@ -23,4 +39,6 @@ export interface TaskContext {
   readonly metrics: TaskMetrics;
   /** Aborted when the driver kills the task; the pipeline stops at its next batch (see interruptible.ts). */
   readonly signal?: AbortSignal;
+  /** The task's share of its executor's execution memory; absent: unaccounted (operators keep everything in memory). */
+  readonly memory?: TaskMemory;
 }

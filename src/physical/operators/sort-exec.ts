@@ -20,12 +20,7 @@ import type { ColumnVector } from "../../exec/column-vector.ts";
 import { concatBatches, decodeDictionary, isValidAt, sliceBatch, takeBatch } from "../../exec/column-vector.ts";
 import { compareBytes } from "../../exec/compare.ts";
 import { compareKeyRows, sortKeyOf } from "../../exec/sort/sort-keys.ts";
-import { sortColumns } from "../../exec/sort/sort-indices.ts";
-
-/** The stable ORDER BY permutation of `batch`. */
-export function sortPermutation(batch: Batch, orders: readonly SortOrder[]): Int32Array {
-  return sortColumns(orders.map((o) => evaluate(o.expr, batch)), orders, batch.numRows);
-}
+import { externalSort, sortPermutation } from "./external-sort.ts";
 
 /** `batch` in ORDER BY order, keeping only its first `limit` rows. */
 function sortBatch(batch: Batch, orders: readonly SortOrder[], limit = batch.numRows): Batch {
@@ -41,6 +36,8 @@ function* inBatches(batch: Batch, size: number): Generator<Batch> {
 }
 
 export async function* sortExec(node: PhysicalOf<"SortExec">, partition: number, ctx: TaskContext, execute: ExecuteChild): BatchStream {
+  // With a memory share, the sort reserves what it buffers and spills sorted runs when refused.
+  if (ctx.memory) { yield* externalSort(execute(node.input, partition), node.orders, node.schema.length, ctx); return; }
   const batches: Batch[] = [];
   for await (const b of execute(node.input, partition)) if (b.numRows > 0) batches.push(b);
   if (batches.length === 0) return;
