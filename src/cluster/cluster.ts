@@ -108,9 +108,10 @@ export class Cluster {
   private constructor(readonly kind: ExecutorKind | "edge", readonly cores: number, readonly bus: ListenerBus, heartbeat: Partial<HeartbeatOptions> = {}) {
     this.scheduler = new DAGScheduler(bus);
     this.scheduler.onExecutorHung = (id, why) => {
-      this.kill(id, why);
-      // A thread pool replaces what it lost, so the retry has somewhere to run; an edge pool cannot grow.
-      if (this.kind !== "edge") this.addExecutor().catch(() => undefined);
+      // A thread pool starts the replacement first, so the retry has somewhere to run even when every
+      // executor hangs (the job would otherwise fail as having none left); an edge pool cannot grow.
+      if (this.kind === "edge") { this.kill(id, why); return; }
+      this.addExecutor().then(() => this.kill(id, why), () => this.kill(id, why));
     };
     this.driverScans = new DriverScans(kind === "in-process", () => this.pool);
     trackExecutorScans(bus, this.scheduler.splitTracker);
