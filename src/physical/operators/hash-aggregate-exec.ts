@@ -22,7 +22,7 @@ import type { Accumulator } from "../../exec/aggregate/accumulator.ts";
 import { createAccumulators } from "../../exec/aggregate/accumulators.ts";
 import { exprToString } from "../../plan/expressions.ts";
 import { openSpillStore } from "../../io/spill-store.ts";
-import { AggregateSpill, SPILL_PARTITIONS } from "./aggregate-spill.ts";
+import { PartitionedSpill, SPILL_PARTITIONS } from "./partitioned-spill.ts";
 
 /** Rows mapped to group ids and folded at a time: 64 KiB of ids. */
 const CHUNK_ROWS = 1 << 14;
@@ -67,7 +67,7 @@ async function* aggregate(node: PhysicalOf<"HashAggregateExec">, input: BatchStr
   const perGroup = groupBytes(node);
   let accounted = 0;
   // Spilled: the table's states ([keys..., states...]) and, in complete mode, the raw rows that came after.
-  let spill: AggregateSpill | null = null, rawSpill: AggregateSpill | null = null;
+  let spill: PartitionedSpill | null = null, rawSpill: PartitionedSpill | null = null;
   const freshTable = () => {
     table = createGroupTable(node.schema.slice(0, numKeys).map((f) => f.type));
     accumulators = createAccumulators(node.aggregates, argKeys);
@@ -94,7 +94,7 @@ async function* aggregate(node: PhysicalOf<"HashAggregateExec">, input: BatchStr
         : call.arg ? [evaluate(call.arg, batch)] : []);
       if (spill) {
         // Spilling: every later row goes to its key's partition.
-        if (rawSpill) await rawSpill.add(batch, keys); else await spill.add({ numRows: n, columns: batch.columns.slice(0, stateWidth) });
+        if (rawSpill) await rawSpill.add(batch, keys); else await spill.add({ numRows: n, columns: batch.columns.slice(0, stateWidth) }, keys);
         continue;
       }
       // A large batch (a whole in-memory table) goes through in chunks, so the group ids written by the
@@ -131,15 +131,15 @@ async function* aggregate(node: PhysicalOf<"HashAggregateExec">, input: BatchStr
           if (depth >= MAX_SPILL_DEPTH) throw memory.exhausted(`${what}, split ${depth} times already,`, grow);
           const store = ctx.config["spill.enabled"] ? await openSpillStore() : null;
           if (!store) throw memory.exhausted(what, grow);
-          spill = new AggregateSpill(store, memory, numKeys, stateWidth, depth);
-          if (mode === "complete") rawSpill = new AggregateSpill(store, memory, numKeys, batch.columns.length, depth);
-          for (const b of emit(table, accumulators, "partial", ctx)) await spill.add(b);
+          spill = new PartitionedSpill(store, memory, stateWidth, depth);
+          if (mode === "complete") rawSpill = new PartitionedSpill(store, memory, batch.columns.length, depth);
+          for (const b of emit(table, accumulators, "partial", ctx)) await spill.add(b, b.columns.slice(0, numKeys));
           freshTable();
           // The rest of this batch goes to the spill as well.
           if (end < n) {
             const rest = (c: ColumnVector) => slice(c, end, n);
             const tail: Batch = { numRows: n - end, columns: batch.columns.map(rest) };
-            if (rawSpill) await rawSpill.add(tail, keys.map(rest)); else await spill.add({ numRows: n - end, columns: tail.columns.slice(0, stateWidth) });
+            if (rawSpill) await rawSpill.add(tail, keys.map(rest)); else await spill.add({ numRows: n - end, columns: tail.columns.slice(0, stateWidth) }, keys.map(rest));
           }
           break;
         }

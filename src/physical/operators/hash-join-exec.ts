@@ -5,6 +5,9 @@
  * keys hashed at once and probed into index arrays. `JoinMatcher` applies
  * the residual condition and the join type's rules (NULL keys never match;
  * semi/anti emit a left row at most once; outer joins NULL-extend).
+ * A shuffled join's build side is reserved in the task's memory share;
+ * refused, both sides are split by key into a spill and joined a partition
+ * at a time (grace hash join).
  */
 import type { PhysicalOf, PhysicalPlan } from "../physical-plan.ts";
 import type { TaskContext } from "../task-context.ts";
@@ -20,6 +23,9 @@ import { keysNullMask } from "../../exec/join/join-keys.ts";
 import { bindPairPredicate } from "../expressions/bound-predicate.ts";
 import { JoinMatcher } from "../../exec/join/join-matcher.ts";
 import { collectSide, emptyBatch } from "../../exec/join/join-input.ts";
+import { batchByteSize } from "../../exec/column-vector.ts";
+import { openSpillStore } from "../../io/spill-store.ts";
+import { PartitionedSpill, SPILL_PARTITIONS } from "./partitioned-spill.ts";
 
 const NO_HASHES = new Uint32Array(0);
 
@@ -62,17 +68,79 @@ export async function* hashJoinExec(node: PhysicalOf<"HashJoinExec">, partition:
   const buildKeyExprs = buildLeft ? node.leftKeys : node.rightKeys;
   const probeKeyExprs = buildLeft ? node.rightKeys : node.leftKeys;
 
-  const { build, table } = node.broadcast && buildPlan.type === "BroadcastExchangeExec"
-    ? await broadcastRelation(buildPlan, buildKeyExprs, ctx)
-    : buildRelation(await collectSide(execute(buildPlan, partition), buildPlan.schema), buildKeyExprs);
+  if (node.broadcast && buildPlan.type === "BroadcastExchangeExec") {
+    yield* probeWith(node, await broadcastRelation(buildPlan, buildKeyExprs, ctx), execute(probePlan, partition), probePlan, probeKeyExprs, ctx);
+    return;
+  }
+  const side = await readBuildSide(execute(buildPlan, partition), buildPlan, buildKeyExprs, ctx);
+  if (side.kind === "memory") {
+    try {
+      yield* probeWith(node, buildRelation(side.build, buildKeyExprs), execute(probePlan, partition), probePlan, probeKeyExprs, ctx);
+    } finally { ctx.memory?.release(side.reserved); }
+    return;
+  }
+  // Grace hash join: the probe side is split by the same key hash, and each partition joined alone.
+  const { spill: builds } = side;
+  const probes = new PartitionedSpill(builds.store, ctx.memory!, probePlan.schema.length, 0);
+  try {
+    for await (const probe of execute(probePlan, partition)) await probes.add(probe, probeKeyExprs.map((k) => evaluate(k, probe)));
+    await probes.flush();
+    for (let p = 0; p < SPILL_PARTITIONS; p++) {
+      const build = await collectSide(builds.partition(p), buildPlan.schema);
+      yield* probeWith(node, buildRelation(build, buildKeyExprs), probes.partition(p), probePlan, probeKeyExprs, ctx);
+    }
+  } finally {
+    await builds.remove();
+    await probes.remove();
+  }
+}
+
+/**
+ * The build side, in memory (with the bytes reserved for it and its hash table) or, once a reservation is
+ * refused, split by key into a spill.
+ */
+async function readBuildSide(input: BatchStream, plan: PhysicalPlan, keyExprs: readonly Expr[], ctx: TaskContext):
+  Promise<{ kind: "memory"; build: Batch; reserved: number } | { kind: "spilled"; spill: PartitionedSpill }> {
+  const memory = ctx.memory;
+  if (!memory) return { kind: "memory", build: await collectSide(input, plan.schema), reserved: 0 };
+  const batches: Batch[] = [];
+  let reserved = 0;
+  let spill: PartitionedSpill | null = null;
+  try {
+    for await (const b of input) {
+      if (spill) { await spill.add(b, keyExprs.map((k) => evaluate(k, b))); continue; }
+      // The rows, their concatenated copy and the table's slots.
+      const need = batchByteSize(b) * BUILD_OVERHEAD;
+      if (memory.tryReserve(need)) { reserved += need; batches.push(b); continue; }
+      const store = ctx.config["spill.enabled"] ? await openSpillStore() : null;
+      if (!store) throw memory.exhausted("a hash join's build side", need);
+      spill = new PartitionedSpill(store, memory, plan.schema.length, 0);
+      for (const x of [...batches, b]) await spill.add(x, keyExprs.map((k) => evaluate(k, x)));
+      batches.length = 0;
+      memory.release(reserved);
+      reserved = 0;
+    }
+  } catch (e) {
+    memory.release(reserved);
+    await spill?.remove();
+    throw e;
+  }
+  if (spill) { await spill.flush(); return { kind: "spilled", spill }; }
+  return { kind: "memory", build: await collectSide((async function* () { yield* batches; })(), plan.schema), reserved };
+}
+
+/** Reservation per build-side byte: the rows, their concatenated copy, and the hash table's arrays. */
+const BUILD_OVERHEAD = 3;
+
+/** Streams `probeInput` through a matcher over `relation` (the whole build side, or one spilled partition of it). */
+async function* probeWith(node: PhysicalOf<"HashJoinExec">, { build, table }: BuildRelation, probeInput: BatchStream, probePlan: PhysicalPlan, probeKeyExprs: readonly Expr[], ctx: TaskContext): BatchStream {
   const matcher = new JoinMatcher(
     { joinType: node.joinType, condition: bindPairPredicate(node.condition), leftWidth: node.left.schema.length, rightWidth: node.right.schema.length, projection: node.projection },
     node.buildSide, build, emptyBatch(probePlan.schema), ctx.config["batch.size"]);
   if (node.broadcast && matcher.emitsBuildRows) {
     throw new InternalError(`a ${node.joinType} join cannot emit unmatched rows of a broadcast build side`);
   }
-
-  for await (const probe of execute(probePlan, partition)) {
+  for await (const probe of probeInput) {
     if (probe.numRows === 0) continue;
     const probeKeys = probeKeyExprs.map((k) => evaluate(k, probe));
     // A direct (perfect-hash) table indexes by key value and never reads probe hashes.

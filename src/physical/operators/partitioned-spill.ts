@@ -1,10 +1,10 @@
 /**
- * Grace hash aggregation's spill (as DataFusion and Spark's hash
- * aggregation fall back to when their table outgrows memory): once a
- * final or complete aggregation's table is refused memory, its groups'
- * states and every later input row are split by a hash of the group key
- * into `SPILL_PARTITIONS` partitions written to the spill store; each
- * partition then holds a fraction of the groups and is aggregated on its own. The
+ * The spill of grace hash aggregation and grace hash join (what DataFusion
+ * and Spark fall back to when a hash table outgrows memory): rows are split
+ * by a hash of their key into `SPILL_PARTITIONS` partitions written to the
+ * spill store, so each partition holds a fraction of the keys and is
+ * aggregated, or joined with the same partition of the other side, on its
+ * own. The
  * hash is salted by the recursion depth, so a partition that is still too
  * large splits differently the next time, and so that rows a shuffle
  * placed here by hash do not all fall in one partition.
@@ -18,18 +18,18 @@ import type { TaskMemory } from "../task-context.ts";
 
 export const SPILL_PARTITIONS = 8;
 
-export class AggregateSpill {
+export class PartitionedSpill {
   private readonly buffers: Batch[][] = Array.from({ length: SPILL_PARTITIONS }, () => []);
   private readonly runs: SpillRun[][] = Array.from({ length: SPILL_PARTITIONS }, () => []);
   private reserved = 0;
 
   constructor(
-    private readonly store: SpillStore, private readonly memory: TaskMemory,
-    private readonly numKeys: number, private readonly width: number, private readonly depth: number,
+    readonly store: SpillStore, private readonly memory: TaskMemory,
+    private readonly width: number, private readonly depth: number,
   ) {}
 
-  /** Adds rows whose group keys are `keys` (default: the first columns); buffers are written out when their memory is refused. */
-  async add(batch: Batch, keys: readonly ColumnVector[] = batch.columns.slice(0, this.numKeys)): Promise<void> {
+  /** Adds rows whose keys are `keys`; buffers are written out when their memory is refused. */
+  async add(batch: Batch, keys: readonly ColumnVector[]): Promise<void> {
     if (batch.numRows === 0) return;
     const hashes = hashRows(keys, batch.numRows);
     const salt = Math.imul(this.depth + 1, 0x9e3779b1);
