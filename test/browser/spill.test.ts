@@ -1,8 +1,9 @@
 /**
- * A sort that spills in Chromium: with 2 MB of execution memory for ~9 MB
- * of rows it writes sorted runs to the origin private file system (OPFS)
- * and merges them, in the page and on Web Worker executors, and the rows
- * come out exactly as the same sort gives them with memory to spare.
+ * Spilling in Chromium: with 2 MB of execution memory a sort of ~9 MB of
+ * rows writes sorted runs to the origin private file system (OPFS) and
+ * merges them, a group-by spills its groups by key, and a hash join both
+ * sides, in the page and on Web Worker executors; the rows come out
+ * exactly as the same queries give them with memory to spare.
  */
 import { expect } from "./expect.ts";
 import { Session } from "../../src/api/session.ts";
@@ -40,6 +41,39 @@ describe("a sort that spills to OPFS", function () {
       const spilled = log.of("TaskEnd").filter((e) => (e.metrics?.spillBytes ?? 0) > 0);
       expect(spilled.length > 0).toBe(true);
       expect(spilled.every((e) => (e.metrics?.spillFiles ?? 0) >= 2)).toBe(true);
+    } finally { await cluster.stop(); }
+  });
+});
+
+describe("a group-by and a hash join that spill to OPFS", function () {
+  this.timeout(120_000);
+  const GROUP = "SELECT (id * 7919) % 100000 AS k, count(*) AS n, sum(id % 1000) AS total, min(concat('g', CAST(id % 7 AS STRING))) AS lo FROM t GROUP BY 1 ORDER BY 1";
+  const JOIN = `SELECT a.id, b.id AS other FROM t a FULL OUTER JOIN (SELECT id * 3 AS k, id FROM t WHERE id < 120000) b ON a.id = b.k ORDER BY a.id NULLS FIRST, other`;
+  const run = async (session: Session, sql: string) => { session.range(0, 300_000, 1, 2).createOrReplaceTempView("t"); return session.sql(sql).collectArrays(); };
+  const roomy = { "executor.memory": "1g", autoBroadcastJoinThreshold: 0, "join.preferSortMerge": 0 } as const;
+  const tight = { "executor.memory": "4m", "memory.fraction": 0.5, "batch.size": 8192, autoBroadcastJoinThreshold: 0, "join.preferSortMerge": 0 } as const;
+
+  for (const [name, sql] of [["group-by", GROUP], ["full outer hash join", JOIN]] as const) {
+    it(`${name} in the page gives the in-memory rows`, async () => {
+      const expected = await run(new Session(roomy), sql);
+      const rows = await run(new Session(tight), sql);
+      expect(rows.length).toBe(expected.length);
+      expect(JSON.stringify(rows) === JSON.stringify(expected)).toBe(true);
+    });
+  }
+
+  it("on 2 Web Worker executors the group-by's and the join's tasks spill", async () => {
+    const session = new Session({ ...tight, "shuffle.partitions": 2, "adaptive.enabled": 0 });
+    const cluster = await Cluster.start({ executors: 2, kind: "web-worker" });
+    const log = new EventLog(cluster.bus);
+    session.backend = cluster.backend();
+    try {
+      for (const sql of [GROUP, JOIN]) {
+        const expected = await run(new Session(roomy), sql);
+        const before = log.of("TaskEnd").length;
+        expect(JSON.stringify(await run(session, sql)) === JSON.stringify(expected)).toBe(true);
+        expect(log.of("TaskEnd").slice(before).some((e) => (e.metrics?.spillBytes ?? 0) > 0)).toBe(true);
+      }
     } finally { await cluster.stop(); }
   });
 });
