@@ -29,6 +29,8 @@ import { DriverScans } from "./driver-scans.ts";
 import { trackExecutorScans } from "./executor-scans.ts";
 import type { DriverSources } from "./driver-scans.ts";
 import { HeartbeatReceiver } from "../scheduler/heartbeat-receiver.ts";
+import { DYNAMIC_ALLOCATION_DEFAULTS, ExecutorAllocationManager } from "./executor-allocation.ts";
+import type { DynamicAllocationOptions } from "./executor-allocation.ts";
 import { HttpExecutor } from "./http-executor.ts";
 import { BlockTransport } from "./http/block-transport.ts";
 import type { TransportOptions } from "./http/block-transport.ts";
@@ -62,6 +64,12 @@ export interface ClusterOptions {
   kind?: ExecutorKind;
   /** Heartbeat requests and the silence after which an executor is declared lost (defaults: 10 s and 120 s, as Spark). */
   heartbeat?: Partial<HeartbeatOptions>;
+  /**
+   * Grow the pool while tasks wait and release idle executors (Spark's spark.dynamicAllocation.*); the
+   * cluster starts with `minExecutors` (or `executors`, when given). Off unless `enabled`.
+   * @example Cluster.start({ kind: "worker-thread", dynamicAllocation: { enabled: true, maxExecutors: 4 } })
+   */
+  dynamicAllocation?: Partial<DynamicAllocationOptions> & { enabled: boolean };
 }
 
 /** What a cluster needs from a session: its memory tables and configuration. */
@@ -125,7 +133,8 @@ export class Cluster {
     const kind = options.kind ?? "in-process";
     const cores = Math.max(1, options.cores ?? 1);
     const cluster = new Cluster(kind, cores, new ListenerBus(), options.heartbeat);
-    const n = Math.max(1, options.executors ?? await defaultExecutors(kind));
+    const dynamic = options.dynamicAllocation?.enabled ? { ...DYNAMIC_ALLOCATION_DEFAULTS, ...options.dynamicAllocation } : null;
+    const n = Math.max(1, options.executors ?? (dynamic ? dynamic.minExecutors : await defaultExecutors(kind)));
     try {
       await Promise.all(Array.from({ length: n }, () => cluster.addExecutor()));
     } catch (e) {
@@ -134,6 +143,7 @@ export class Cluster {
     }
     // In-process executors share the driver's thread: when one hangs, so does the driver, and nothing could expire it.
     if (kind !== "in-process") cluster.heartbeats.start();
+    if (dynamic) cluster.startAllocation(dynamic);
     return cluster;
   }
 
@@ -283,6 +293,22 @@ export class Cluster {
     this.scheduler.cancelAllJobs(reason);
   }
 
+  private allocation: ExecutorAllocationManager | null = null;
+
+  private startAllocation(options: DynamicAllocationOptions): void {
+    const ts = this.scheduler.taskScheduler;
+    this.allocation = new ExecutorAllocationManager({
+      alive: () => this.pool.filter((e) => e.isAlive),
+      pendingTasks: () => ts.pendingTasks,
+      runningTasks: () => ts.runningTasks,
+      runningOn: (id) => ts.runningOn(id),
+      holdsState: (id) => this.scheduler.tracker.holdsOutputOn(id) || this.scheduler.cacheTracker.holdsBlockOn(id),
+      add: () => this.addExecutor(),
+      release: (id, why) => this.kill(id, why),
+    }, options);
+    this.allocation.start();
+  }
+
   /** Kills one executor as a crash would (tests and the teaching demo use it). */
   kill(executorId: string, reason = "killed"): void {
     const e = this.pool.find((x) => x.id === executorId) as (Executor & { kill?: (r: string) => void }) | undefined;
@@ -292,6 +318,7 @@ export class Cluster {
 
   /** Stops the scheduler and every executor (workers are terminated). */
   async stop(): Promise<void> {
+    this.allocation?.stop();
     this.heartbeats.stop();
     this.scheduler.stop();
     await Promise.all(this.pool.map((e) => e.stop().catch(() => undefined)));

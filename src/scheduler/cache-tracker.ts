@@ -57,4 +57,10 @@ export class CacheTracker {
   }
 
   unregister(rddId: number): void { this.rdds.delete(rddId); }
+
+  /** True when `executorId` holds a cached block the driver knows of. */
+  holdsBlockOn(executorId: string): boolean {
+    for (const parts of this.rdds.values()) if (parts.some((b) => b?.executorId === executorId)) return true;
+    return false;
+  }
 }

@@ -41,6 +41,12 @@ export class MapOutputTracker {
     return lost;
   }
 
+  /** True when `executorId` holds an output of a registered shuffle. */
+  holdsOutputOn(executorId: string): boolean {
+    for (const outputs of this.shuffles.values()) if (outputs.some((s) => s?.executorId === executorId)) return true;
+    return false;
+  }
+
   unregisterShuffle(shuffleId: number): void {
     this.shuffles.delete(shuffleId);
   }

@@ -175,6 +175,16 @@ export class TaskScheduler {
     }
   }
 
+  /** Tasks waiting for a slot, over every task set. */
+  get pendingTasks(): number {
+    return this.taskSets.reduce((n, t) => n + (t.zombie ? 0 : t.pendingCount), 0);
+  }
+
+  /** Tasks running (or queued) on one executor. */
+  runningOn(executorId: string): number {
+    return this.executors.get(executorId)?.running ?? 0;
+  }
+
   /** Tasks launched and not yet reported (for leak checks). */
   get runningTasks(): number { return this.launched.size; }
 
