@@ -68,7 +68,10 @@ export type CinderEvent =
    */
   | {
       type: "StageSubmitted"; jobId: number; stageId: number; attempt: number; kind: StageKind; numTasks: number; partitions: number[]; parentIds: number[]; operators: string[];
-      shuffleId?: number; coalescedFrom?: number; skewedPartitions?: { partition: number; splits: number }[]; time: number;
+      shuffleId?: number; coalescedFrom?: number; skewedPartitions?: { partition: number; splits: number }[];
+      /** Joins adaptive execution turned into hash joins building a side measured under autoBroadcastJoinThreshold. */
+      demotedJoins?: { from: string; buildSide: "left" | "right"; buildBytes: number }[];
+      time: number;
     }
   | { type: "StageCompleted"; jobId: number; stageId: number; attempt: number; kind: StageKind; failureReason?: string; time: number }
   /** `speculative`: a copy of a straggler still running elsewhere (see the `speculation` config). */

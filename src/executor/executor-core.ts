@@ -133,7 +133,7 @@ export class ExecutorCore {
       this.shuffleMemory.maxFreeBytes = task.config["shuffle.memoryPool"];
       this.memory.configure(executorMemoryOf(task.config), task.config["memory.fraction"], task.config["memory.storageFraction"]);
       const memory = this.memory.forTask(task.taskId);
-      const reader = new ShuffleReader(this.executorId, task.shuffles, this.blocks, this.fetcher, this.borrowed, task.reduceRange, task.mapRanges);
+      const reader = new ShuffleReader(this.executorId, task.shuffles, this.blocks, this.fetcher, this.borrowed, task.reduceRange, task.mapRanges, task.wholeExchanges);
       const scans = new TaskScanRecorder();
       const base = this.sources.forTask(scans);
       const sources = task.cached ? new TaskSources(base, this.blocks, this.fetcher, this.executorId, task.cached) : base;

@@ -38,15 +38,18 @@ export class ShuffleReader implements ExchangeReader {
     private readonly reduceRange?: [number, number],
     /** The map outputs a task of a split skewed partition reads, by exchange (see TaskDescription.mapRanges). */
     private readonly mapRanges?: Record<number, [number, number]>,
+    /** Exchanges read whole (see TaskDescription.wholeExchanges). */
+    private readonly wholeExchanges: readonly number[] = [],
     readonly metrics: ShuffleReadMetrics = { bytesRead: 0, recordsRead: 0 },
   ) {}
 
   readShuffle(node: PhysicalOf<"ShuffleExchangeExec">, partition: number): BatchStream {
     const input = this.input(node.exchangeId);
     const self = this;
-    const [start, end] = this.reduceRange ?? [partition, partition + 1];
+    const whole = this.wholeExchanges.includes(node.exchangeId);
+    const [start, end] = whole ? [0, node.partitioning.kind === "single" ? 1 : node.partitioning.numPartitions] : this.reduceRange ?? [partition, partition + 1];
     return (async function* () {
-      const pending = self.fetchAll(input, start, end, self.mapRanges?.[node.exchangeId]);
+      const pending = self.fetchAll(input, start, end, whole ? undefined : self.mapRanges?.[node.exchangeId]);
       for (const p of pending) yield* await p;
     })();
   }

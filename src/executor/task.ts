@@ -51,6 +51,8 @@ export interface TaskDescription {
    * from the named exchanges (by `exchangeId`); other exchanges are read from every map output.
    */
   mapRanges?: Record<number, [number, number]>;
+  /** Exchanges (by `exchangeId`) read whole, every reduce partition, by each task: the build side of a join adaptive execution demoted to a hash join. */
+  wholeExchanges?: number[];
   /** Executor holding each partition of every cached RDD the fragment scans (null: not cached anywhere alive). */
   cached?: Record<number, (string | null)[]>;
 }

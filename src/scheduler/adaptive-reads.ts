@@ -42,7 +42,8 @@ export function adaptiveReads(stage: Stage, config: ConfigValues, tracker: MapOu
     bytes += sizes[r]!;
   }
   merged.push([start, n]);
-  const sides = config["adaptive.skewJoin.enabled"] ? skewJoinSides(stage.fragment) : null;
+  // A join demoted to a hash join over a whole small side has no skew left to split.
+  const sides = config["adaptive.skewJoin.enabled"] && !stage.wholeExchanges?.length ? skewJoinSides(stage.fragment) : null;
   const { specs, skewed } = sides
     ? splitSkewedPartitions(merged, n, sides, sideBytes, mapBytes, {
       factor: config["adaptive.skewJoin.skewedPartitionFactor"], thresholdBytes: config["adaptive.skewJoin.skewedPartitionThresholdInBytes"], advisoryBytes: advisory,

@@ -31,6 +31,7 @@ import { TaskScheduler } from "./task-scheduler.ts";
 import type { TaskLaunch } from "./task-scheduler.ts";
 import { TaskSetManager } from "./task-set-manager.ts";
 import type { SpeculationOptions } from "./task-set-manager.ts";
+import { demoteJoins } from "./demote-joins.ts";
 import { adaptiveReads } from "./adaptive-reads.ts";
 import { preferredLocations } from "./task-locality.ts";
 import { describeTask } from "./task-description.ts";
@@ -235,6 +236,7 @@ export class DAGScheduler {
   }
 
   private submitMissingTasks(stage: Stage, job: ActiveJob): void {
+    if (stage.attempt === -1 && !stage.wholeExchanges) this.demote(stage, job);
     if (stage.attempt === -1 && !stage.reads) this.coalescePartitions(stage, job);
     if (stage.shuffle?.partitioning.kind === "range" && !stage.rangeBounds) return this.submitSampling(stage, job);
     const partitions = stage.kind === "result"
@@ -247,6 +249,7 @@ export class DAGScheduler {
       ...(stage.shuffle ? { shuffleId: stage.shuffle.shuffleId } : {}),
       ...(stage.coalescedFrom !== undefined ? { coalescedFrom: stage.coalescedFrom } : {}),
       ...(stage.skewed?.length ? { skewedPartitions: stage.skewed } : {}),
+      ...(stage.demoted?.length ? { demotedJoins: stage.demoted } : {}),
     });
     if (partitions.length === 0) { this.markStageDone(stage); return this.afterStageDone(stage, job); }
     this.running.add(stage);
@@ -278,6 +281,15 @@ export class DAGScheduler {
       this.tracker.unregisterShuffle(stage.shuffle!.shuffleId);
       this.tracker.registerShuffle(stage.shuffle!.shuffleId, count);
     }
+  }
+
+  /** Adaptive demotion of the stage's joins to hash joins over a small side (demote-joins.ts). */
+  private demote(stage: Stage, job: ActiveJob): void {
+    const changed = demoteJoins(stage, job.config, this.tracker);
+    if (!changed) return;
+    stage.fragment = changed.fragment;
+    stage.wholeExchanges = changed.wholeExchanges;
+    stage.demoted = changed.demoted;
   }
 
   /** Runs the sampling pass of a range shuffle; the stage proper is submitted once every partition reported. */

@@ -12,6 +12,7 @@ import { describePhysical, numPartitions, physicalChildren, withPhysicalChildren
 import type { StageKind } from "../common/events.ts";
 import type { RangeBounds } from "../exec/range-partition.ts";
 import type { ReadSpec, SkewedPartition } from "./skew-join.ts";
+import type { DemotedJoin } from "./demote-joins.ts";
 
 export interface Stage {
   id: number;
@@ -40,6 +41,9 @@ export interface Stage {
   coalescedFrom?: number;
   /** Skewed join partitions split into several tasks. */
   skewed?: SkewedPartition[];
+  /** Joins adaptive execution turned into hash joins building a small side whole, and the exchanges read whole for them. */
+  demoted?: DemotedJoin[];
+  wholeExchanges?: number[];
 }
 
 export interface StageIds {

@@ -32,6 +32,7 @@ export function describeTask(l: TaskLaunch, job: JobOfTask, tracker: MapOutputTr
     plan: stage.fragment, shuffles, config: job.config, ...(cached ? { cached } : {}),
     ...(read ? { reduceRange: read.range } : {}),
     ...(read?.mapRanges ? { mapRanges: read.mapRanges } : {}),
+    ...(stage.wholeExchanges?.length ? { wholeExchanges: stage.wholeExchanges } : {}),
     output: !stage.shuffle ? (job.persistAs !== undefined ? { kind: "cache", rddId: job.persistAs } : { kind: "result" })
       : l.taskSet.sampling ? { kind: "sample", partitioning: stage.shuffle.partitioning as Extract<Partitioning, { kind: "range" }> }
       : { kind: "shuffle", shuffleId: stage.shuffle.shuffleId, partitioning: stage.shuffle.partitioning, ...(stage.rangeBounds ? { rangeBounds: stage.rangeBounds } : {}) },
