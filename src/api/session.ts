@@ -11,7 +11,7 @@
  */
 import * as arrow from "apache-arrow";
 import type { ConfigInput } from "../common/config.ts";
-import type { RunOptions } from "../common/cancellation.ts";
+import type { BackendRunOptions, RunOptions } from "../common/cancellation.ts";
 import { abortable, throwIfAborted } from "../common/cancellation.ts";
 import type { CinderEvent, ScanMetricsSnapshot } from "../common/events.ts";
 import { CinderError } from "../common/errors.ts";
@@ -67,7 +67,7 @@ export interface CreateDataFrameOptions {
 export interface ExecutionBackend {
   /** True for a cluster: `join.preferSortMerge` = -1 (auto) then plans sort-merge joins. */
   readonly distributed?: boolean;
-  run(plan: PhysicalPlan, session: Session, options?: RunOptions): Promise<Batch[][]>;
+  run(plan: PhysicalPlan, session: Session, options?: BackendRunOptions): Promise<Batch[][]>;
 }
 
 /** What the last query of a session cost (also posted as a QueryEnd event). */
@@ -245,9 +245,11 @@ export class Session {
 
   /** @internal `explain("analyze")`: runs the plan and prints the physical plan with each scan's planned and actual cost. */
   async explainAnalyze(plan: LogicalPlan): Promise<string> {
-    const { batches, physical, scans, durationMs } = await this.executeMetered(plan);
+    const stages: Extract<CinderEvent, { type: "StageSubmitted" }>[] = [];
+    const { batches, physical, scans, durationMs } = await this.executeMetered(plan, { onStageSubmitted: (e) => stages.push(e) });
     const rows = batches.reduce((n, b) => n + b.numRows, 0);
-    return `== Physical Plan (analyzed: ${rows} rows in ${durationMs} ms) ==\n${physicalToString(physical, 0, scanAnnotator(this.sources, scans))}`;
+    const text = `== Physical Plan (analyzed: ${rows} rows in ${durationMs} ms) ==\n${physicalToString(physical, 0, scanAnnotator(this.sources, scans))}`;
+    return stages.length ? `${text}\n${adaptiveSection(stages)}` : text;
   }
 
   /** @internal The physical plan as `explain` prints it, each file scan with what its footers say it will fetch. */
@@ -255,12 +257,12 @@ export class Session {
     return physicalToString(physical, 0, scanAnnotator(this.sources));
   }
 
-  private async executeMetered(plan: LogicalPlan, options: RunOptions = {}): Promise<{ batches: Batch[]; physical: PhysicalPlan; scans: Map<PhysicalPlan, ScanMetrics>; durationMs: number }> {
+  private async executeMetered(plan: LogicalPlan, options: BackendRunOptions = {}): Promise<{ batches: Batch[]; physical: PhysicalPlan; scans: Map<PhysicalPlan, ScanMetrics>; durationMs: number }> {
     const { partitions, ...run } = await this.runMetered(plan, options);
     return { batches: this.checkResult(partitions, run.physical), ...run };
   }
 
-  private async runMetered(plan: LogicalPlan, options: RunOptions): Promise<{ partitions: Batch[][]; physical: PhysicalPlan; scans: Map<PhysicalPlan, ScanMetrics>; durationMs: number }> {
+  private async runMetered(plan: LogicalPlan, options: BackendRunOptions): Promise<{ partitions: Batch[][]; physical: PhysicalPlan; scans: Map<PhysicalPlan, ScanMetrics>; durationMs: number }> {
     const physical = this.planPhysical(this.optimize(await this.cacheManager.useCachedData(plan)));
     const meter = meterScans(physical);
     const queryId = nextQueryId++, started = Date.now();
@@ -349,4 +351,19 @@ function inferType(rows: readonly Record<string, unknown>[], name: string): Data
     }
   }
   return type ?? { kind: "null" };
+}
+
+/**
+ * `explain("analyze")` on a cluster: each stage as it ran, and what adaptive execution changed in it once
+ * its parents' map outputs were measured (Spark's final adaptive plan).
+ */
+function adaptiveSection(stages: readonly Extract<CinderEvent, { type: "StageSubmitted" }>[]): string {
+  const lines = stages.map((s) => {
+    const changes: string[] = [];
+    if (s.coalescedFrom !== undefined) changes.push(`${s.coalescedFrom} shuffle partitions coalesced into ${s.numTasks} tasks`);
+    if (s.skewedPartitions?.length) changes.push(`skewed partitions ${s.skewedPartitions.map((p) => `${p.partition} (split in ${p.splits})`).join(", ")}`);
+    for (const d of s.demotedJoins ?? []) changes.push(`${d.from} demoted to a hash join building the ${d.buildSide} side (${d.buildBytes} bytes measured)`);
+    return `Stage ${s.stageId}${s.attempt > 0 ? ` attempt ${s.attempt}` : ""} (${s.kind}, ${s.numTasks} tasks): ${s.operators[0] ?? ""}${changes.length ? `\n  adaptive: ${changes.join("; ")}` : ""}`;
+  });
+  return `== Stages (as run) ==\n${lines.join("\n")}`;
 }

@@ -12,7 +12,7 @@
  * await cluster.stop();
  */
 import type { ConfigValues } from "../common/config.ts";
-import type { RunOptions } from "../common/cancellation.ts";
+import type { BackendRunOptions, RunOptions } from "../common/cancellation.ts";
 import { CONFIG_DEFAULTS } from "../common/config.ts";
 import { ExecutorLostError, CinderError } from "../common/errors.ts";
 import type { Batch } from "../exec/column-vector.ts";
@@ -91,7 +91,7 @@ export interface ClusterBackend {
    * the one that can spill later).
    */
   readonly distributed: true;
-  run(plan: PhysicalPlan, session: SessionLike, options?: RunOptions): Promise<Batch[][]>;
+  run(plan: PhysicalPlan, session: SessionLike, options?: BackendRunOptions): Promise<Batch[][]>;
   /** Caches every partition of `plan` on the executors as RDD `rddId` (only the missing ones are computed). */
   persist(rddId: number, plan: PhysicalPlan, session: SessionLike): Promise<{ rddId: number; numPartitions: number; rowCount: number; sizeBytes: number }>;
   /** Drops RDD `rddId`'s cached blocks on every executor. */
@@ -219,7 +219,7 @@ export class Cluster {
       run: (plan, session, options = {}) => this.retryOnCacheLoss(async () => {
         const rewritten = await this.driverScans.rewrite(plan, session.sources);
         await this.ensureCached(rewritten, session);
-        return this.scheduler.runJob(rewritten, session.sources, session.conf.toJSON(), options.signal ? { signal: options.signal } : {});
+        return this.scheduler.runJob(rewritten, session.sources, session.conf.toJSON(), options);
       }),
       persist: (rddId, plan, session) => this.retryOnCacheLoss(async () => {
         if (!this.lineage.has(rddId)) this.lineage.set(rddId, await this.driverScans.rewrite(plan, session.sources));

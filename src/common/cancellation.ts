@@ -6,6 +6,7 @@
  * thread can be preempted.
  */
 import { CinderError } from "./errors.ts";
+import type { CinderEvent } from "./events.ts";
 
 /** How one action runs. */
 export interface RunOptions {
@@ -14,6 +15,11 @@ export interface RunOptions {
    * @example const c = new AbortController(); setTimeout(() => c.abort(), 1000); await df.collect({ signal: c.signal });
    */
   signal?: AbortSignal;
+}
+
+/** @internal What a session asks of a backend's run beyond RunOptions: each stage of the job as it is submitted (for `explain("analyze")`). */
+export interface BackendRunOptions extends RunOptions {
+  onStageSubmitted?: (event: Extract<CinderEvent, { type: "StageSubmitted" }>) => void;
 }
 
 /** What an aborted signal says, for the JOB_ABORTED message. */

@@ -39,6 +39,7 @@ import type { TableProvider } from "./table-shipper.ts";
 import { TableShipper } from "./table-shipper.ts";
 import { DETERMINISTIC, JobAbortedError, reason, serialize } from "./job-errors.ts";
 import { abortReason } from "../common/cancellation.ts";
+import type { BackendRunOptions } from "../common/cancellation.ts";
 
 type DAGEvent =
   | { type: "JobSubmitted"; job: ActiveJob }
@@ -134,7 +135,7 @@ export class DAGScheduler {
    * result tasks keep their partitions as cached blocks of that RDD id
    * (see CacheTracker) and return nothing.
    */
-  runJob(plan: PhysicalPlan, tables: TableProvider, config: ConfigValues, options: { partitions?: readonly number[]; persistAs?: number; signal?: AbortSignal } = {}): Promise<Batch[][]> {
+  runJob(plan: PhysicalPlan, tables: TableProvider, config: ConfigValues, options: { partitions?: readonly number[]; persistAs?: number } & BackendRunOptions = {}): Promise<Batch[][]> {
     this.localityWaitMs = config["locality.wait"];
     this.speculationIntervalMs = config["speculation.interval"];
     return new Promise<Batch[][]>((resolve, reject) => {
@@ -147,7 +148,9 @@ export class DAGScheduler {
       // Aborting fails the job at once and launches none of its remaining tasks (Spark's cancelJobGroup).
       const signal = options.signal;
       const onAbort = () => this.post({ type: "JobCancelled", jobId: id, reason: abortReason(signal!) });
-      const settle = <T>(f: (v: T) => void) => (v: T) => { signal?.removeEventListener("abort", onAbort); f(v); };
+      const watching = options.onStageSubmitted;
+      const stopWatching = watching ? this.bus.on((e) => { if (e.type === "StageSubmitted" && e.jobId === id) watching(e); }) : () => undefined;
+      const settle = <T>(f: (v: T) => void) => (v: T) => { signal?.removeEventListener("abort", onAbort); stopWatching(); f(v); };
       const job: ActiveJob = {
         id, finalStage, stages, config, tables, results,
         remaining: results.filter((r) => r === undefined).length, resultBytes: 0, done: false, resolve: settle(resolve), reject: settle(reject),

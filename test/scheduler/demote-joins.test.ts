@@ -34,7 +34,8 @@ async function run(adaptive: boolean, join: (big: DataFrame, small: DataFrame) =
     const plan = join(big, small).explain(false);
     const rows = await join(big, small).collectArrays();
     assertRowsEqual(rows, expected);
-    return { plan, stages: log.of("StageSubmitted") };
+    const stages = log.of("StageSubmitted");
+    return { plan, stages, analyzed: await join(big, small).explain("analyze") };
   } finally { await cluster.stop(); }
 }
 
@@ -45,7 +46,9 @@ const full = (big: DataFrame, small: DataFrame) => big.join(small, big.col("k").
 describe("adaptive demotion of a join to a hash join over a small side", () => {
   for (const [name, join] of [["inner", inner], ["left outer", left]] as const) {
     it(`${name}: planned as a sort-merge join, run as a hash join building the small side`, async () => {
-      const { plan, stages } = await run(true, join);
+      const { plan, stages, analyzed } = await run(true, join);
+      // explain("analyze") shows the stages as they ran, with the change.
+      assert.match(analyzed, /== Stages \(as run\) ==[\s\S]*adaptive: .*SortMergeJoinExec demoted to a hash join building the right side \(\d+ bytes measured\)/);
       assert.match(plan, /SortMergeJoin/, "the plan before running is a sort-merge join");
       const joinStage = stages.find((s) => s.demotedJoins?.length);
       assert.ok(joinStage, JSON.stringify(stages.map((s) => s.operators)));
