@@ -75,6 +75,7 @@ class TaskSources implements SourceReader {
   constructor(
     private readonly base: SourceReader, private readonly blocks: BlockManager, private readonly fetcher: BlockFetcher,
     private readonly executorId: string, private readonly cached: Record<number, (string | null)[]>,
+    private readonly touch: (blockId: string) => void,
   ) {}
 
   numPartitions(source: DataSource): number {
@@ -85,11 +86,12 @@ class TaskSources implements SourceReader {
   read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number, metrics?: TaskMetrics): BatchStream {
     const rddId = cachedRddOf(source);
     if (rddId === null) return this.base.read(source, schema, projection, filters, partition, limit, metrics);
-    const { blocks, fetcher, executorId } = this;
+    const { blocks, fetcher, executorId, touch } = this;
     const holder = this.cached[rddId]?.[partition] ?? null;
     return (async function* () {
       const blockId = rddBlockId(rddId, partition);
       let batches = blocks.get(blockId) ?? null;
+      if (batches) touch(blockId);
       if (!batches && holder && holder !== executorId) batches = await fetcher.fetchBlocks(holder, [blockId]).then((b) => b[0] ?? null, () => null);
       if (!batches) {
         throw new FetchFailedError("FETCH_FAILED", `cached block ${blockId} is not on executor ${holder ?? executorId} any more; the driver recomputes it from its lineage`,
@@ -114,6 +116,8 @@ export class ExecutorCore {
   private readonly sources = new ExecutorSources(this.blocks);
   /** Execution and storage memory (executor.memory), shared by the running tasks. */
   readonly memory = new MemoryManager(defaultExecutorMemory(), CONFIG_DEFAULTS["memory.fraction"], CONFIG_DEFAULTS["memory.storageFraction"]);
+  /** Bytes of each cached block (`rdd_<id>_<p>`) counted in storage memory, least recently used first. */
+  private readonly cachedBytes = new Map<string, number>();
   /** Each running task's kill switch, by task id. */
   private readonly running = new Map<number, AbortController>();
   /** Memory of removed shuffles, reused for new map outputs (see shuffle-memory-pool.ts). */
@@ -123,7 +127,38 @@ export class ExecutorCore {
   /** A batch leaving a task (result, cached partition) gets its own copy of any buffer whose memory may be reused. */
   private readonly escape = { mustCopy: (b: ArrayBufferLike) => this.shuffleMemory.isPooled(b) || this.borrowed.has(b) };
 
-  constructor(readonly executorId: string, private readonly fetcher: BlockFetcher, private readonly options: ExecutorCoreOptions = {}) {}
+  constructor(readonly executorId: string, private readonly fetcher: BlockFetcher, private readonly options: ExecutorCoreOptions = {}) {
+    this.memory.evictor = (bytes, keepRdd) => this.evictCached(bytes, keepRdd);
+  }
+
+  /**
+   * Drops cached blocks, least recently used first, until `bytes` are freed (MEMORY_ONLY: a dropped
+   * partition is recomputed from its lineage when next read, as a lost one is).
+   */
+  private evictCached(bytes: number, keepRdd?: number): number {
+    let freed = 0;
+    for (const [id, size] of this.cachedBytes) {
+      if (freed >= bytes) break;
+      if (keepRdd !== undefined && id.startsWith(`rdd_${keepRdd}_`)) continue;
+      this.cachedBytes.delete(id);
+      this.blocks.remove(id);
+      this.memory.releaseStorage(size);
+      this.evictions++;
+      freed += size;
+    }
+    return freed;
+  }
+
+  /** Cached blocks dropped to make room (reported by heartbeat). */
+  private evictions = 0;
+
+  /** Marks a cached block as just read (the end of the LRU order). */
+  private touchCached(blockId: string): void {
+    const size = this.cachedBytes.get(blockId);
+    if (size === undefined) return;
+    this.cachedBytes.delete(blockId);
+    this.cachedBytes.set(blockId, size);
+  }
 
   async runTask(task: TaskDescription): Promise<TaskResult> {
     const started = Date.now();
@@ -136,7 +171,7 @@ export class ExecutorCore {
       const reader = new ShuffleReader(this.executorId, task.shuffles, this.blocks, this.fetcher, this.borrowed, task.reduceRange, task.mapRanges, task.wholeExchanges);
       const scans = new TaskScanRecorder();
       const base = this.sources.forTask(scans);
-      const sources = task.cached ? new TaskSources(base, this.blocks, this.fetcher, this.executorId, task.cached) : base;
+      const sources = task.cached ? new TaskSources(base, this.blocks, this.fetcher, this.executorId, task.cached, (id) => this.touchCached(id)) : base;
       const ctx: TaskContext = { config: task.config, sources, exchanges: reader, metrics: newTaskMetrics(), signal: kill.signal, memory };
       const metrics = (written: number, resultBytes: number, recordsWritten: number): TaskMetricsSnapshot => ({
         durationMs: Date.now() - started, recordsRead: reader.metrics.recordsRead + ctx.metrics.rowsScanned,
@@ -159,6 +194,10 @@ export class ExecutorCore {
         let bytes = 0, rows = 0;
         for await (const b of execute(task.plan, task.partition, ctx)) { bytes += batchByteSize(b); rows += b.numRows; batches.push(shareBatch(b, this.escape)); }
         const blockId = rddBlockId(task.output.rddId, task.partition);
+        // Room is made by evicting other RDDs' least recently used blocks; a partition larger than all of
+        // storage is kept over budget rather than recomputed at every read.
+        if (!this.memory.acquireStorage(bytes, task.output.rddId)) this.memory.chargeStorage(bytes);
+        this.cachedBytes.set(blockId, bytes);
         this.blocks.put(blockId, batches);
         return { kind: "cached", rddId: task.output.rddId, bytes, rows, metrics: { ...metrics(0, 0, rows), cachedBlocks: [blockId] } };
       }
@@ -220,15 +259,18 @@ export class ExecutorCore {
   /** Drops every cached partition of `rddId` (unpersist). */
   removeRdd(rddId: number): void {
     this.blocks.removeByPrefix(`rdd_${rddId}_`);
+    for (const [id, size] of this.cachedBytes) if (id.startsWith(`rdd_${rddId}_`)) { this.cachedBytes.delete(id); this.memory.releaseStorage(size); }
   }
 
   /** Drops every block and the pooled memory (the executor stops, or a simulated crash). */
   clear(): void {
     this.blocks.clear();
+    for (const size of this.cachedBytes.values()) this.memory.releaseStorage(size);
+    this.cachedBytes.clear();
     this.shuffleMemory.clear();
   }
 
   heartbeat(): ExecutorHeartbeat {
-    return { executorId: this.executorId, blocks: this.blocks.size, blockBytes: this.blocks.bytes, runningTasks: this.running.size, shuffleBlocks: this.blocks.countByPrefix("shuffle_", "broadcast_"), shuffleMemoryRetained: this.shuffleMemory.retainedBytes };
+    return { executorId: this.executorId, blocks: this.blocks.size, blockBytes: this.blocks.bytes, runningTasks: this.running.size, shuffleBlocks: this.blocks.countByPrefix("shuffle_", "broadcast_"), storageMemory: this.memory.storage, evictedBlocks: this.evictions, shuffleMemoryRetained: this.shuffleMemory.retainedBytes };
   }
 }

@@ -19,6 +19,12 @@ export class MemoryManager {
   private executionUsed = 0;
   private storageUsed = 0;
 
+  /**
+   * Frees cached blocks, least recently used first, until about `bytes` are released (never blocks of
+   * `keepRdd`); returns what it freed. Set by the executor that holds the blocks.
+   */
+  evictor: (bytes: number, keepRdd?: number) => number = () => 0;
+
   constructor(private total: number, private fraction: number, private storageFraction: number) {}
 
   /** Follows a job's settings (each task carries its job's config). */
@@ -38,7 +44,10 @@ export class MemoryManager {
   acquireExecution(taskId: number, bytes: number): boolean {
     if (!this.byTask.has(taskId)) this.byTask.set(taskId, 0);
     const held = this.byTask.get(taskId)!;
-    // Storage below its protected region cannot be taken; above it, Spark would evict cached blocks to make room.
+    // Execution may take back what storage borrowed beyond its protected region, evicting cached blocks.
+    const over = this.executionUsed + bytes + this.storageUsed - this.maxMemory;
+    const borrowed = this.storageUsed - Math.floor(this.maxMemory * this.storageFraction);
+    if (over > 0 && borrowed > 0) this.evictor(Math.min(over, borrowed));
     const pool = this.maxMemory - this.storageUsed;
     const share = pool / this.byTask.size;
     if (held + bytes > share || this.executionUsed + bytes > pool) return false;
@@ -60,11 +69,18 @@ export class MemoryManager {
     this.byTask.delete(taskId);
   }
 
-  /** Storage for a cached block: it may use what execution leaves free. */
-  acquireStorage(bytes: number): boolean {
+  /** Storage for a cached block of `rddId`: it may use what execution leaves free, evicting older blocks of other RDDs. */
+  acquireStorage(bytes: number, rddId?: number): boolean {
+    const over = this.storageUsed + bytes + this.executionUsed - this.maxMemory;
+    if (over > 0) this.evictor(over, rddId);
     if (this.storageUsed + bytes + this.executionUsed > this.maxMemory) return false;
     this.storageUsed += bytes;
     return true;
+  }
+
+  /** Counts `bytes` of storage whether or not they fit (a block kept over budget). */
+  chargeStorage(bytes: number): void {
+    this.storageUsed += bytes;
   }
 
   releaseStorage(bytes: number): void {

@@ -78,6 +78,9 @@ export interface ExecutorHeartbeat {
    * also counts the block handles its driver-side proxy serves.
    */
   shuffleBlocks: number;
+  /** Bytes of cached blocks counted in storage memory, and how many cached blocks were evicted to make room. */
+  storageMemory?: number;
+  evictedBlocks?: number;
   /** Shared memory of removed shuffles kept for reuse (`shuffle.memoryPool`). */
   shuffleMemoryRetained: number;
 }
