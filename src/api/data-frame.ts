@@ -5,13 +5,14 @@
  * until an action (`collect`, `toArrow`, `show`, `count`).
  */
 import { FutureAction } from "./future-action.ts";
+import { checkNumPartitions, splitPartitionArgs } from "./partition-args.ts";
 import type { RunOptions } from "../common/cancellation.ts";
 import type * as arrow from "apache-arrow";
 import type { Expr, SortOrder } from "../plan/expressions.ts";
 import { alias, newExprId, sortOrderToString, transformUp } from "../plan/expressions.ts";
 import type { LogicalPlan } from "../plan/logical-plan.ts";
 import type { JoinType } from "../types/operations.ts";
-import { columnRef, outputSchema, planToString } from "../plan/logical-plan.ts";
+import { columnRef, outputSchema } from "../plan/logical-plan.ts";
 import { analyzeNode, resolveColumn } from "../plan/analyzer.ts";
 import type { Field } from "../types/data-types.ts";
 import { typeToString } from "../types/data-types.ts";
@@ -473,17 +474,7 @@ export class DataFrame {
   explain(extended?: boolean | "extended" | "simple"): string;
   explain(extended: boolean | "extended" | "simple" | "analyze" = true): string | Promise<string> {
     if (extended === "analyze") return this.session.explainAnalyze(this.plan);
-    const { plan: optimized, applied } = this.session.optimizeExplained(this.session.cacheManager.withCachedScans(this.plan));
-    const physical = this.session.physicalPlanText(this.session.planPhysical(optimized));
-    if (extended === false || extended === "simple") return `== Physical Plan ==\n${physical}`;
-    return [
-      "== Parsed Logical Plan ==", planToString(this.parsedPlan),
-      "== Analyzed Logical Plan ==", planToString(this.plan),
-      // Which rules changed the plan, once per pass that they did (DataFusion's EXPLAIN VERBOSE shows the same).
-      "== Optimizer Rules Applied ==", applied.length ? applied.join(" -> ") : "(none changed the plan)",
-      "== Optimized Logical Plan ==", planToString(optimized),
-      "== Physical Plan ==", physical,
-    ].join("\n");
+    return this.session.explainText(this.parsedPlan, this.plan, extended !== false && extended !== "simple");
   }
 
   printSchema(): string {
@@ -495,25 +486,6 @@ export class DataFrame {
   toString(): string {
     return `DataFrame[${this.schema.map((f) => `${f.name}: ${typeToString(f.type)}`).join(", ")}]`;
   }
-}
-
-/** `numPartitions` checked: a positive integer, else a WRONG_ARGUMENT error naming `method`. */
-function checkNumPartitions(method: string, n: unknown): number {
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) {
-    throw new AnalysisError("WRONG_ARGUMENT", `${method}: numPartitions must be a positive integer, got ${String(n)}; pass e.g. df.${method}(8)`, { details: { numPartitions: n } });
-  }
-  return n;
-}
-
-/** `(numPartitions?, ...cols)` as Spark's overloads take them: a leading number, then columns (no other numbers). */
-function splitPartitionArgs(method: string, args: readonly (number | ColumnOrName)[]): [number | null, ColumnOrName[]] {
-  const first = args[0];
-  const n = typeof first === "number" ? checkNumPartitions(method, first) : null;
-  const cols = (n === null ? args : args.slice(1)).map((c) => {
-    if (typeof c === "number") throw new AnalysisError("WRONG_ARGUMENT", `${method}: the number of partitions comes first and only once, got ${c} among the columns`);
-    return c;
-  });
-  return [n, cols];
 }
 
 /** Points `other.col(...)` references in a join condition at the fresh ids `renamed` (other with new ids) gave them. */

@@ -21,6 +21,7 @@ import { AnalysisError, ResultTooLargeError } from "../common/errors.ts";
 import type { Expr } from "../plan/expressions.ts";
 import { newExprId } from "../plan/expressions.ts";
 import type { LogicalPlan } from "../plan/logical-plan.ts";
+import { planToString } from "../plan/logical-plan.ts";
 import type { DataType, Field } from "../types/data-types.ts";
 import { FLOAT64, INT64, parseTypeName, typeToString } from "../types/data-types.ts";
 import { analyze, literalType } from "../plan/analyzer.ts";
@@ -250,6 +251,21 @@ export class Session {
     const rows = batches.reduce((n, b) => n + b.numRows, 0);
     const text = `== Physical Plan (analyzed: ${rows} rows in ${durationMs} ms) ==\n${physicalToString(physical, 0, scanAnnotator(this.sources, scans))}`;
     return stages.length ? `${text}\n${adaptiveSection(stages)}` : text;
+  }
+
+  /** @internal `explain()`: the physical plan, after the parsed, analyzed and optimized plans when `extended`. */
+  explainText(parsed: LogicalPlan, analyzed: LogicalPlan, extended: boolean): string {
+    const { plan: optimized, applied } = this.optimizeExplained(this.cacheManager.withCachedScans(analyzed));
+    const physical = this.physicalPlanText(this.planPhysical(optimized));
+    if (!extended) return `== Physical Plan ==\n${physical}`;
+    return [
+      "== Parsed Logical Plan ==", planToString(parsed),
+      "== Analyzed Logical Plan ==", planToString(analyzed),
+      // Which rules changed the plan, once per pass that they did (DataFusion's EXPLAIN VERBOSE shows the same).
+      "== Optimizer Rules Applied ==", applied.length ? applied.join(" -> ") : "(none changed the plan)",
+      "== Optimized Logical Plan ==", planToString(optimized),
+      "== Physical Plan ==", physical,
+    ].join("\n");
   }
 
   /** @internal The physical plan as `explain` prints it, each file scan with what its footers say it will fetch. */

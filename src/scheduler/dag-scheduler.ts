@@ -26,13 +26,11 @@ import { MapOutputTracker } from "./map-output-tracker.ts";
 import { SplitTracker } from "./split-tracker.ts";
 import { CacheTracker } from "./cache-tracker.ts";
 import type { Stage } from "./stage.ts";
-import { allStages, buildStages, stageOperators } from "./stage.ts";
+import { allStages, buildStages, stageSubmittedEvent } from "./stage.ts";
 import { TaskScheduler } from "./task-scheduler.ts";
 import type { TaskLaunch } from "./task-scheduler.ts";
-import { TaskSetManager } from "./task-set-manager.ts";
-import type { SpeculationOptions } from "./task-set-manager.ts";
-import { demoteJoins } from "./demote-joins.ts";
-import { adaptiveReads } from "./adaptive-reads.ts";
+import { TaskSetManager, speculationOf } from "./task-set-manager.ts";
+import { replanStage } from "./adaptive-stage.ts";
 import { preferredLocations } from "./task-locality.ts";
 import { describeTask } from "./task-description.ts";
 import type { TableProvider } from "./table-shipper.ts";
@@ -40,32 +38,7 @@ import { TableShipper } from "./table-shipper.ts";
 import { DETERMINISTIC, JobAbortedError, reason, serialize } from "./job-errors.ts";
 import { abortReason } from "../common/cancellation.ts";
 import type { BackendRunOptions } from "../common/cancellation.ts";
-
-type DAGEvent =
-  | { type: "JobSubmitted"; job: ActiveJob }
-  | { type: "TaskCompleted"; launch: TaskLaunch; result: TaskResult }
-  | { type: "TaskFailed"; launch: TaskLaunch; error: unknown }
-  | { type: "FetchFailed"; launch: TaskLaunch; error: FetchFailedError }
-  | { type: "ExecutorLost"; executorId: string; reason: string }
-  | { type: "StageCancelled"; stageId: number; reason: string }
-  | { type: "AllJobsCancelled"; reason: string }
-  | { type: "JobCancelled"; jobId: number; reason: string };
-
-interface ActiveJob {
-  id: number;
-  finalStage: Stage;
-  stages: Stage[];
-  config: ConfigValues;
-  tables: TableProvider;
-  results: (Batch[] | undefined)[];
-  remaining: number;
-  resultBytes: number;
-  /** Set for a persist job: result tasks keep their partition as cached block `rdd_<persistAs>_<p>`. */
-  persistAs?: number;
-  done: boolean;
-  resolve(partitions: Batch[][]): void;
-  reject(error: unknown): void;
-}
+import type { ActiveJob, DAGEvent } from "./active-job.ts";
 
 export class DAGScheduler {
   readonly bus: ListenerBus;
@@ -239,21 +212,13 @@ export class DAGScheduler {
   }
 
   private submitMissingTasks(stage: Stage, job: ActiveJob): void {
-    if (stage.attempt === -1 && !stage.wholeExchanges) this.demote(stage, job);
-    if (stage.attempt === -1 && !stage.reads) this.coalescePartitions(stage, job);
+    if (stage.attempt === -1) this.replan(stage, job);
     if (stage.shuffle?.partitioning.kind === "range" && !stage.rangeBounds) return this.submitSampling(stage, job);
     const partitions = stage.kind === "result"
       ? job.results.flatMap((r, i) => (r === undefined ? [i] : []))
       : this.tracker.missing(stage.shuffle!.shuffleId);
     stage.attempt++;
-    this.bus.post({
-      type: "StageSubmitted", jobId: job.id, stageId: stage.id, attempt: stage.attempt, kind: stage.kind, numTasks: partitions.length,
-      partitions, parentIds: stage.parents.map((p) => p.id), operators: stageOperators(stage.fragment), time: Date.now(),
-      ...(stage.shuffle ? { shuffleId: stage.shuffle.shuffleId } : {}),
-      ...(stage.coalescedFrom !== undefined ? { coalescedFrom: stage.coalescedFrom } : {}),
-      ...(stage.skewed?.length ? { skewedPartitions: stage.skewed } : {}),
-      ...(stage.demoted?.length ? { demotedJoins: stage.demoted } : {}),
-    });
+    this.bus.post(stageSubmittedEvent(stage, partitions));
     if (partitions.length === 0) { this.markStageDone(stage); return this.afterStageDone(stage, job); }
     this.running.add(stage);
     if (stage.kind === "shuffleMap") this.pendingMaps.set(stage, new Set(partitions));
@@ -263,20 +228,15 @@ export class DAGScheduler {
   }
 
   /**
-   * Adaptive execution re-plans a stage's reads from its parents' map output sizes (adaptive-reads.ts).
-   * A map stage so merged writes fewer map outputs (its shuffle is registered again, before any reader
-   * exists); persist jobs and jobs for chosen partitions keep their partitions.
+   * Adaptive execution re-plans a stage from its parents' map output sizes (adaptive-stage.ts). A map
+   * stage so merged writes fewer map outputs (its shuffle is registered again, before any reader exists);
+   * persist jobs and jobs for chosen partitions keep their partitions.
    */
-  private coalescePartitions(stage: Stage, job: ActiveJob): void {
-    if (stage.kind === "result" && (job.persistAs !== undefined || job.results.some((r) => r !== undefined))) return;
+  private replan(stage: Stage, job: ActiveJob): void {
+    const keep = stage.kind === "result" && (job.persistAs !== undefined || job.results.some((r) => r !== undefined));
     const cores = this.taskScheduler.aliveExecutors().reduce((c, e) => c + e.cores, 0);
-    const reads = adaptiveReads(stage, job.config, this.tracker, cores);
-    if (!reads) return;
-    const count = reads.specs.length;
-    stage.coalescedFrom = stage.numTasks;
-    stage.reads = reads.specs;
-    stage.skewed = reads.skewed;
-    stage.numTasks = count;
+    const count = replanStage(stage, job.config, this.tracker, cores, keep);
+    if (count === null) return;
     if (stage.kind === "result") {
       job.results = new Array<Batch[] | undefined>(count).fill(undefined);
       job.remaining = count;
@@ -284,15 +244,6 @@ export class DAGScheduler {
       this.tracker.unregisterShuffle(stage.shuffle!.shuffleId);
       this.tracker.registerShuffle(stage.shuffle!.shuffleId, count);
     }
-  }
-
-  /** Adaptive demotion of the stage's joins to hash joins over a small side (demote-joins.ts). */
-  private demote(stage: Stage, job: ActiveJob): void {
-    const changed = demoteJoins(stage, job.config, this.tracker);
-    if (!changed) return;
-    stage.fragment = changed.fragment;
-    stage.wholeExchanges = changed.wholeExchanges;
-    stage.demoted = changed.demoted;
   }
 
   /** Runs the sampling pass of a range shuffle; the stage proper is submitted once every partition reported. */
@@ -543,10 +494,4 @@ export class DAGScheduler {
       }
     }
   }
-}
-
-/** The speculation settings of a job, or null when `speculation` is off. */
-function speculationOf(config: ConfigValues): SpeculationOptions | null {
-  if (!config.speculation) return null;
-  return { multiplier: config["speculation.multiplier"], quantile: config["speculation.quantile"], minRuntimeMs: config["speculation.minTaskRuntime"] };
 }

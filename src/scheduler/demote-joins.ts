@@ -14,15 +14,7 @@ import type { ConfigValues } from "../common/config.ts";
 import type { PhysicalPlan } from "../physical/physical-plan.ts";
 import { physicalChildren, withPhysicalChildren } from "../physical/physical-plan.ts";
 import type { MapOutputTracker } from "./map-output-tracker.ts";
-import type { Stage } from "./stage.ts";
-
-/** A join changed at run time, for the StageSubmitted event and explain. */
-export interface DemotedJoin {
-  from: "SortMergeJoinExec" | "HashJoinExec";
-  /** The side now built whole in each task, and its measured map output. */
-  buildSide: "left" | "right";
-  buildBytes: number;
-}
+import type { DemotedJoin, Stage } from "./stage.ts";
 
 const canBuild = (joinType: string, side: "left" | "right"): boolean =>
   joinType === "inner" || (side === "right" ? ["left", "left_semi", "left_anti"].includes(joinType) : joinType === "right");

@@ -9,10 +9,17 @@
  */
 import type { Partitioning, PhysicalPlan } from "../physical/physical-plan.ts";
 import { describePhysical, numPartitions, physicalChildren, withPhysicalChildren } from "../physical/physical-plan.ts";
-import type { StageKind } from "../common/events.ts";
+import type { CinderEvent, StageKind } from "../common/events.ts";
 import type { RangeBounds } from "../exec/range-partition.ts";
 import type { ReadSpec, SkewedPartition } from "./skew-join.ts";
-import type { DemotedJoin } from "./demote-joins.ts";
+
+/** A join changed at run time, for the StageSubmitted event and explain. */
+export interface DemotedJoin {
+  from: "SortMergeJoinExec" | "HashJoinExec";
+  /** The side now built whole in each task, and its measured map output. */
+  buildSide: "left" | "right";
+  buildBytes: number;
+}
 
 export interface Stage {
   id: number;
@@ -121,4 +128,16 @@ export function stageOperators(fragment: PhysicalPlan): string[] {
   };
   visit(fragment);
   return out;
+}
+
+/** The StageSubmitted event of `stage`'s next attempt, running `partitions`. */
+export function stageSubmittedEvent(stage: Stage, partitions: number[]): Extract<CinderEvent, { type: "StageSubmitted" }> {
+  return {
+    type: "StageSubmitted", jobId: stage.jobId, stageId: stage.id, attempt: stage.attempt, kind: stage.kind, numTasks: partitions.length,
+    partitions, parentIds: stage.parents.map((p) => p.id), operators: stageOperators(stage.fragment), time: Date.now(),
+    ...(stage.shuffle ? { shuffleId: stage.shuffle.shuffleId } : {}),
+    ...(stage.coalescedFrom !== undefined ? { coalescedFrom: stage.coalescedFrom } : {}),
+    ...(stage.skewed?.length ? { skewedPartitions: stage.skewed } : {}),
+    ...(stage.demoted?.length ? { demotedJoins: stage.demoted } : {}),
+  };
 }

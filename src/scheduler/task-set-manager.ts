@@ -12,6 +12,7 @@
  * wins, and the scheduler kills the others.
  */
 import type { Stage } from "./stage.ts";
+import type { ConfigValues } from "../common/config.ts";
 
 export interface TaskOffer {
   partition: number;
@@ -187,4 +188,10 @@ export class TaskSetManager {
     if (rest.length) this.running.set(partition, rest); else this.running.delete(partition);
     return true;
   }
+}
+
+/** A job's speculation settings, or null when `speculation` is off. */
+export function speculationOf(config: ConfigValues): SpeculationOptions | null {
+  if (!config.speculation) return null;
+  return { multiplier: config["speculation.multiplier"], quantile: config["speculation.quantile"], minRuntimeMs: config["speculation.minTaskRuntime"] };
 }
