@@ -75,10 +75,11 @@ export async function* externalSort(input: BatchStream, orders: readonly SortOrd
       arrived += b.numRows;
     }
     if (runs.length === 0) {
+      // It fit: one stable sort, without the arrival numbers only merging needs.
       if (buffer.length === 0) return;
-      const sorted = sortedBuffer();
-      const out = { numRows: sorted.numRows, columns: sorted.columns.slice(0, width) };
-      for (let s = 0; s < out.numRows; s += chunkRows) yield sliceBatch(out, s, Math.min(out.numRows, s + chunkRows));
+      const all = concatBatches(buffer, width);
+      const sorted = takeBatch(all, sortPermutation(all, orders));
+      for (let s = 0; s < sorted.numRows; s += chunkRows) yield sliceBatch(sorted, s, Math.min(sorted.numRows, s + chunkRows));
       return;
     }
     if (buffer.length > 0) await spill();
