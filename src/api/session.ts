@@ -135,12 +135,7 @@ export class Session {
 
   /** @internal A DataFrame over batches kept in memory. */
   fromBatches(fields: Field[], batches: Batch[], numPartitions = 1, maxBatchRows = this.conf.get("batch.size")): DataFrame {
-    const partitions = splitIntoPartitions(batches, Math.max(1, numPartitions), maxBatchRows);
-    const tableId = this.sources.registerTable(partitions);
-    const rowCount = batches.reduce((n, b) => n + b.numRows, 0);
-    const sizeBytes = batches.reduce((n, b) => n + batchByteSize(b), 0);
-    const plan: LogicalPlan = { type: "Scan", source: { kind: "memory", tableId, numPartitions: partitions.length, rowCount, sizeBytes }, schema: fields, projection: null, filters: [] };
-    return this.dataFrameOf(plan);
+    return this.fromPartitions(fields, splitIntoPartitions(batches, Math.max(1, numPartitions), maxBatchRows));
   }
 
   /** A single `id` column (bigint) from `start` to `end` (exclusive). @example session.range(1000) */
