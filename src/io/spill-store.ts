@@ -50,15 +50,16 @@ class DiskSpillStore implements SpillStore {
 
   static async open(): Promise<DiskSpillStore> {
     // Loaded only here, so browser bundles never see node: modules.
-    const fsName = "node:fs/promises", osName = "node:os", pathName = "node:path";
+    const fsName = "node:fs/promises", syncFsName = "node:fs", osName = "node:os", pathName = "node:path";
     const fs = await import(/* @vite-ignore */ fsName) as NodeFsPromises;
+    const syncFs = await import(/* @vite-ignore */ syncFsName) as { rmSync(path: string, options: { force: boolean; recursive: boolean }): void };
     const os = await import(/* @vite-ignore */ osName) as { tmpdir(): string };
     const path = await import(/* @vite-ignore */ pathName) as { join(...p: string[]): string };
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "cinder-spill-"));
     const store = new DiskSpillStore(fs, dir);
-    // The directory goes with the process, whatever runs are left in it.
+    // The directory goes with the process, whatever runs are left in it; an exit handler must be synchronous.
     const proc = (globalThis as { process?: { once(e: string, f: () => void): void } }).process;
-    proc?.once("exit", () => { void fs.rm(dir, { force: true, recursive: true }); });
+    proc?.once("exit", () => { try { syncFs.rmSync(dir, { force: true, recursive: true }); } catch { /* already gone */ } });
     return store;
   }
 
