@@ -219,7 +219,7 @@ export class Cluster {
       run: (plan, session, options = {}) => this.retryOnCacheLoss(async () => {
         const rewritten = await this.driverScans.rewrite(plan, session.sources);
         await this.ensureCached(rewritten, session);
-        return this.scheduler.runJob(rewritten, session.sources, session.conf.toJSON(), options);
+        return this.scheduler.runJob(rewritten, session.sources, session.conf.toJSON(), { ...options, recomputeCached: (rddId) => this.ensureRdd(rddId, session) });
       }),
       persist: (rddId, plan, session) => this.retryOnCacheLoss(async () => {
         if (!this.lineage.has(rddId)) this.lineage.set(rddId, await this.driverScans.rewrite(plan, session.sources));
@@ -270,10 +270,15 @@ export class Cluster {
     const missing = tracker.has(rddId) ? tracker.missing(rddId) : null;
     if (missing && missing.length === 0) return;
     await this.ensureCached(lineage, session);
-    await this.scheduler.runJob(lineage, session.sources, session.conf.toJSON(), { persistAs: rddId, ...(missing ? { partitions: missing } : {}) });
+    await this.scheduler.runJob(lineage, session.sources, session.conf.toJSON(), {
+      persistAs: rddId, ...(missing ? { partitions: missing } : {}), recomputeCached: (id) => this.ensureRdd(id, session),
+    });
   }
 
-  /** Runs `fn` again when it failed because a cached block it read was lost: the next run recomputes the block from lineage. */
+  /**
+   * Runs `fn` again when it failed because a cached block it read was lost and could not be recomputed
+   * within the job (the lineage's own cached input was lost while recomputing): the next run starts over.
+   */
   private async retryOnCacheLoss<T>(fn: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {

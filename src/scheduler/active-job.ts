@@ -3,6 +3,7 @@
  * order, as Spark's DAGSchedulerEventProcessLoop does) and what it keeps
  * of a running job.
  */
+import type { BackendRunOptions } from "../common/cancellation.ts";
 import type { ConfigValues } from "../common/config.ts";
 import type { FetchFailedError } from "../common/errors.ts";
 import type { Batch } from "../exec/column-vector.ts";
@@ -19,7 +20,8 @@ export type DAGEvent =
   | { type: "ExecutorLost"; executorId: string; reason: string }
   | { type: "StageCancelled"; stageId: number; reason: string }
   | { type: "AllJobsCancelled"; reason: string }
-  | { type: "JobCancelled"; jobId: number; reason: string };
+  | { type: "JobCancelled"; jobId: number; reason: string }
+  | { type: "CachedPartitionRecomputed"; launch: TaskLaunch; error?: unknown };
 
 export interface ActiveJob {
   id: number;
@@ -32,7 +34,22 @@ export interface ActiveJob {
   resultBytes: number;
   /** Set for a persist job: result tasks keep their partition as cached block `rdd_<persistAs>_<p>`. */
   persistAs?: number;
+  /**
+   * Recomputes the missing partitions of cached RDD `rddId` from its lineage (a job of its own), so a
+   * task that found its cached block gone waits for that partition alone instead of the job rerunning.
+   */
+  recomputeCached?: (rddId: number) => Promise<void>;
+  /** How often each lost cached partition (`<rddId>_<partition>`) was recomputed for this job. */
+  cacheRecomputes?: Map<string, number>;
   done: boolean;
   resolve(partitions: Batch[][]): void;
   reject(error: unknown): void;
+}
+
+/** What `DAGScheduler.runJob` takes beyond the plan: see ActiveJob for `persistAs` and `recomputeCached`. */
+export interface JobRunOptions extends BackendRunOptions {
+  /** Limits the job to these result partitions; the others resolve empty. */
+  partitions?: readonly number[];
+  persistAs?: number;
+  recomputeCached?: (rddId: number) => Promise<void>;
 }

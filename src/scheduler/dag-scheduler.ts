@@ -37,8 +37,10 @@ import type { TableProvider } from "./table-shipper.ts";
 import { TableShipper } from "./table-shipper.ts";
 import { DETERMINISTIC, JobAbortedError, reason, serialize } from "./job-errors.ts";
 import { abortReason } from "../common/cancellation.ts";
-import type { BackendRunOptions } from "../common/cancellation.ts";
-import type { ActiveJob, DAGEvent } from "./active-job.ts";
+import type { ActiveJob, DAGEvent, JobRunOptions } from "./active-job.ts";
+
+/** How often one job recomputes the same lost cached partition before it gives up. */
+const MAX_CACHE_RECOMPUTES = 3;
 
 export class DAGScheduler {
   readonly bus: ListenerBus;
@@ -108,7 +110,7 @@ export class DAGScheduler {
    * result tasks keep their partitions as cached blocks of that RDD id
    * (see CacheTracker) and return nothing.
    */
-  runJob(plan: PhysicalPlan, tables: TableProvider, config: ConfigValues, options: { partitions?: readonly number[]; persistAs?: number } & BackendRunOptions = {}): Promise<Batch[][]> {
+  runJob(plan: PhysicalPlan, tables: TableProvider, config: ConfigValues, options: JobRunOptions = {}): Promise<Batch[][]> {
     this.localityWaitMs = config["locality.wait"];
     this.speculationIntervalMs = config["speculation.interval"];
     return new Promise<Batch[][]>((resolve, reject) => {
@@ -132,6 +134,7 @@ export class DAGScheduler {
         job.persistAs = options.persistAs;
         this.cacheTracker.register(options.persistAs, finalStage.numTasks);
       }
+      if (options.recomputeCached) job.recomputeCached = options.recomputeCached;
       this.post({ type: "JobSubmitted", job });
       if (signal?.aborted) onAbort(); else if (!job.done) signal?.addEventListener("abort", onAbort, { once: true });
     });
@@ -171,6 +174,7 @@ export class DAGScheduler {
       case "TaskFailed": return this.onTaskFailed(e.launch, e.error);
       case "FetchFailed": return this.onFetchFailed(e.launch, e.error);
       case "ExecutorLost": return this.onExecutorLost(e.executorId, e.reason);
+      case "CachedPartitionRecomputed": return this.onCachedPartitionRecomputed(e.launch, e.error);
       case "StageCancelled": {
         for (const job of this.jobs.values()) {
           if (job.stages.some((s) => s.id === e.stageId)) this.failJob(job, new JobAbortedError("JOB_ABORTED", `job ${job.id} was cancelled: stage ${e.stageId} ${e.reason}`, { details: { stageId: e.stageId } }));
@@ -402,11 +406,7 @@ export class DAGScheduler {
     const job = this.jobs.get(failed.jobId);
     if (!job || job.done) return;
     const d = error.details as { shuffleId?: number; mapIndex?: number; executorId?: string | null; rddId?: number; partition?: number };
-    // A cached block that vanished: the job's plan was cut assuming it; the backend recomputes it from lineage and reruns the job.
-    if (d.rddId !== undefined) {
-      if (d.partition !== undefined) this.cacheTracker.forget(d.rddId, d.partition);
-      return this.failJob(job, error);
-    }
+    if (d.rddId !== undefined) return this.onCachedBlockLost(job, l, d.rddId, d.partition, error);
     const mapStage = job.stages.find((s) => s.shuffle?.shuffleId === d.shuffleId);
     // Like Spark, a failed fetch from an executor means its outputs of that shuffle are gone, not just one block.
     if (d.shuffleId !== undefined && d.mapIndex !== undefined) {
@@ -428,6 +428,33 @@ export class DAGScheduler {
         { details: { stageId: failed.id, attempts: failed.failedAttempts }, cause: error }));
     }
     this.submitStage(failed);
+  }
+
+  /**
+   * A cached block that vanished (its executor died or evicted it): like Spark's getOrCompute, only
+   * that partition is computed again from lineage, by a job of its own, while the rest of this job
+   * goes on; the task that missed it waits, then runs again. Without a way to recompute (a backend
+   * that gave none), the job fails and the backend reruns it.
+   */
+  private onCachedBlockLost(job: ActiveJob, l: TaskLaunch, rddId: number, partition: number | undefined, error: FetchFailedError): void {
+    if (partition !== undefined) this.cacheTracker.forget(rddId, partition);
+    // Storage too small to keep the block until the task reads it would otherwise loop for ever.
+    const key = `${rddId}_${partition}`;
+    const times = (job.cacheRecomputes ??= new Map<string, number>()).get(key) ?? 0;
+    if (!job.recomputeCached || times >= MAX_CACHE_RECOMPUTES) return this.failJob(job, error);
+    job.cacheRecomputes.set(key, times + 1);
+    job.recomputeCached(rddId).then(
+      () => this.post({ type: "CachedPartitionRecomputed", launch: l }),
+      (e: unknown) => this.post({ type: "CachedPartitionRecomputed", launch: l, error: e }));
+  }
+
+  private onCachedPartitionRecomputed(l: TaskLaunch, error: unknown): void {
+    const job = this.jobs.get(l.taskSet.stage.jobId);
+    if (!job || job.done) return;
+    if (error !== undefined) return this.failJob(job, error);
+    if (l.taskSet.zombie) return;
+    l.taskSet.requeue(l.partition);
+    this.taskScheduler.reviveOffers();
   }
 
   private onExecutorLost(executorId: string, why: string): void {

@@ -140,16 +140,26 @@ for (const kind of ["in-process", "worker-thread"] as ExecutorKind[]) {
       } finally { await cluster.stop(); }
     });
 
-    it("gives the right answer when the executor holding cached blocks dies in the middle of a job", async () => {
+    it("recomputes a cached partition lost in the middle of a job by itself, without rerunning the job", async () => {
       await start(2);
       try {
         const hot = facts.filter(col("v").gt(20)).cache();
         assertRowsEqual(await narrowOf(hot).collectArrays(), await duckRows(NARROW_SQL));
         const victim = blocksWritten(log)[0]![1];
+        const lost = blocksWritten(log).filter(([, e]) => e === victim).map(([b]) => b).sort();
+        log.clear();
         let killed = false;
         const off = cluster.bus.on((e) => { if (!killed && e.type === "TaskStart") { killed = true; cluster.kill(victim, "test: killed mid job"); } });
         try { assertRowsEqual(await aggOf(hot).collectArrays(), await duckRows(AGG_SQL)); } finally { off(); }
-        assert.ok(killed);
+        const jobs = log.of("JobEnd");
+        assert.ok(jobs.every((e) => e.result === "succeeded"), "no job failed and was rerun");
+        const [main, ...recomputes] = log.of("JobStart").map((e) => e.jobId);
+        assert.ok(recomputes.length >= 1, "the lost partitions are recomputed by a job of their own");
+        assert.deepEqual(blocksWritten(log).map(([b]) => b).sort(), lost, "exactly the lost partitions are computed again, once");
+        const done = log.of("TaskEnd").filter((e) => e.jobId === main && e.result === "success");
+        const perTask = new Set(done.map((e) => `${e.stageId}/${e.partition}`));
+        assert.equal(perTask.size, done.length, "no partition of the running job finished twice");
+        assert.ok(log.of("TaskEnd").some((e) => e.jobId === main && e.result === "fetchFailed"), "a task found its cached block gone");
         assert.ok(log.of("ExecutorRemoved").some((e) => e.executorId === victim));
       } finally { await cluster.stop(); }
     });
