@@ -174,7 +174,7 @@ export async function createExecutorApp(options: EdgeExecutorOptions): Promise<{
     const shuffle = shuffleOf(blockId);
     const refused = forJob(c, shuffle === null ? undefined : shuffleJobs.get(shuffle));
     if (refused) return refused;
-    const batches = core.fetchBlock(blockId);
+    const batches = await core.fetchBlock(blockId);
     if (!batches) return c.json({ error: { name: "CinderError", code: "BLOCK_NOT_FOUND", message: `executor ${id} holds no block ${blockId}` } }, 404);
     const bytes = encodeBlock(batches);
     return binary(c, bytes, { [CHECKSUM_HEADER]: await checksumOf(bytes) });
@@ -188,7 +188,7 @@ export async function createExecutorApp(options: EdgeExecutorOptions): Promise<{
       if (refused) return refused;
     }
     // Encoded, digested and sent one batch at a time (block-frames.ts).
-    return c.body(blockFrames(core.fetchBlocks(blockIds)), 200, { "content-type": "application/octet-stream" });
+    return c.body(blockFrames(await core.fetchBlocks(blockIds)), 200, { "content-type": "application/octet-stream" });
   });
 
   app.put("/v1/tables/:tableId", async (c) => {

@@ -13,6 +13,7 @@ export type { CreateDataFrameOptions, SchemaSpec, ExecutionBackend, QueryMetrics
 export { DataFrame } from "./api/data-frame.ts";
 export { FutureAction } from "./api/future-action.ts";
 export type { Row } from "./api/data-frame.ts";
+export type { StorageLevel } from "./executor/task.ts";
 export { Column } from "./api/column.ts";
 export type { ColumnLike } from "./api/column.ts";
 export { GroupedData } from "./api/grouped-data.ts";

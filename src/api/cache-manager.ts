@@ -29,8 +29,11 @@ import type { FormatReader } from "../io/source-registry.ts";
 import { CACHED_FORMAT, cachedRddOf, cachedRddPartitions, newRddId } from "../executor/task.ts";
 import { IOError } from "../common/errors.ts";
 import type { Session } from "./session.ts";
+import type { StorageLevel } from "../executor/task.ts";
 import type { RunOptions } from "../common/cancellation.ts";
 import { abortable, throwIfAborted } from "../common/cancellation.ts";
+
+export type { StorageLevel };
 
 /** What a persisted RDD holds once computed. */
 export interface CachedRddInfo {
@@ -43,7 +46,7 @@ export interface CachedRddInfo {
 /** A backend that keeps cached partitions itself (a cluster); the local backend has no such methods. */
 export interface PersistingBackend {
   /** Makes sure every partition of `rddId` (computed by `plan`) is cached; returns what is held. */
-  persist(rddId: number, plan: PhysicalPlan, session: Session): Promise<CachedRddInfo>;
+  persist(rddId: number, plan: PhysicalPlan, session: Session, level: StorageLevel): Promise<CachedRddInfo>;
   unpersist(rddId: number): Promise<void>;
 }
 
@@ -56,6 +59,7 @@ interface CacheEntry {
   /** The cached DataFrame's plan; null for an RDD's lineage, which is planned by `planLineage`. */
   plan: LogicalPlan | null;
   key: string;
+  level: StorageLevel;
   /** The lineage, planned once so every backend computes the same partitions. */
   physical?: PhysicalPlan;
   /** An RDD's lineage: its plan (with the cached RDDs it reads as scans) and output columns. */
@@ -74,12 +78,12 @@ export class CacheManager {
 
   constructor(private readonly session: Session) {}
 
-  /** Registers `plan` for caching (idempotent); returns its RDD id. */
-  cache(plan: LogicalPlan): number {
+  /** Registers `plan` for caching (idempotent: a plan cached already keeps its level); returns its RDD id. */
+  cache(plan: LogicalPlan, level: StorageLevel = "MEMORY_ONLY"): number {
     const key = JSON.stringify(plan);
     const found = this.entries.find((e) => e.plan === plan || e.key === key);
     if (found) return found.rddId;
-    const entry: CacheEntry = { rddId: newRddId(), plan, key, holders: new Set(), materializations: 0 };
+    const entry: CacheEntry = { rddId: newRddId(), plan, key, level, holders: new Set(), materializations: 0 };
     this.entries.push(entry);
     return entry.rddId;
   }
@@ -100,8 +104,8 @@ export class CacheManager {
    * Registers an RDD's lineage for caching (Spark's `rdd.persist()`): `plan` plans it when first needed,
    * `schema` is its output. Returns the RDD id that `lineageScan` and `unpersistLineage` take.
    */
-  cacheLineage(plan: () => Promise<PhysicalPlan>, schema: Field[]): number {
-    const entry: CacheEntry = { rddId: newRddId(), plan: null, key: "", lineage: { plan, schema }, holders: new Set(), materializations: 0 };
+  cacheLineage(plan: () => Promise<PhysicalPlan>, schema: Field[], level: StorageLevel = "MEMORY_ONLY"): number {
+    const entry: CacheEntry = { rddId: newRddId(), plan: null, key: "", level, lineage: { plan, schema }, holders: new Set(), materializations: 0 };
     this.entries.push(entry);
     return entry.rddId;
   }
@@ -192,7 +196,7 @@ export class CacheManager {
     const backend = this.session.backend;
     if (isPersisting(backend)) {
       entry.holders.add(backend);
-      return backend.persist(entry.rddId, physical, this.session);
+      return backend.persist(entry.rddId, physical, this.session, entry.level);
     }
     if (!entry.local) {
       this.session.sources.ensureFormat(CACHED_FORMAT, () => this.localReader());

@@ -7,6 +7,7 @@
 import { FutureAction } from "./future-action.ts";
 import { checkNumPartitions, splitPartitionArgs } from "./partition-args.ts";
 import type { RunOptions } from "../common/cancellation.ts";
+import type { StorageLevel } from "./cache-manager.ts";
 import type * as arrow from "apache-arrow";
 import type { Expr, SortOrder } from "../plan/expressions.ts";
 import { alias, newExprId, sortOrderToString, transformUp } from "../plan/expressions.ts";
@@ -346,10 +347,14 @@ export class DataFrame {
    */
   cache(): DataFrame { return this.persist(); }
 
-  /** `cache()` with Spark's storage level argument; only memory storage exists here. @example df.persist("MEMORY_ONLY") */
-  persist(storageLevel: "MEMORY_ONLY" | "MEMORY_AND_DISK" = "MEMORY_ONLY"): DataFrame {
-    void storageLevel;
-    this.session.cacheManager.cache(this.plan);
+  /**
+   * `cache()` with Spark's storage level: with MEMORY_AND_DISK, partitions that executors' storage memory
+   * evicts are written to their spill store and read back, instead of recomputed.
+   *
+   * @example df.persist("MEMORY_AND_DISK")
+   */
+  persist(storageLevel: StorageLevel = "MEMORY_ONLY"): DataFrame {
+    this.session.cacheManager.cache(this.plan, storageLevel);
     return this;
   }
 

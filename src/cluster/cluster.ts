@@ -13,6 +13,7 @@
  */
 import type { ConfigValues } from "../common/config.ts";
 import type { BackendRunOptions, RunOptions } from "../common/cancellation.ts";
+import type { StorageLevel } from "../executor/task.ts";
 import { CONFIG_DEFAULTS } from "../common/config.ts";
 import { ExecutorLostError, CinderError } from "../common/errors.ts";
 import type { Batch } from "../exec/column-vector.ts";
@@ -93,7 +94,7 @@ export interface ClusterBackend {
   readonly distributed: true;
   run(plan: PhysicalPlan, session: SessionLike, options?: BackendRunOptions): Promise<Batch[][]>;
   /** Caches every partition of `plan` on the executors as RDD `rddId` (only the missing ones are computed). */
-  persist(rddId: number, plan: PhysicalPlan, session: SessionLike): Promise<{ rddId: number; numPartitions: number; rowCount: number; sizeBytes: number }>;
+  persist(rddId: number, plan: PhysicalPlan, session: SessionLike, level: StorageLevel): Promise<{ rddId: number; numPartitions: number; rowCount: number; sizeBytes: number }>;
   /** Drops RDD `rddId`'s cached blocks on every executor. */
   unpersist(rddId: number): Promise<void>;
 }
@@ -106,7 +107,7 @@ export class Cluster {
   private readonly pool: Executor[] = [];
   private readonly driverScans: DriverScans;
   /** The plan that computes each persisted RDD, to recompute lost partitions from. */
-  private readonly lineage = new Map<number, PhysicalPlan>();
+  private readonly lineage = new Map<number, { plan: PhysicalPlan; level: StorageLevel }>();
   private nextExecutorId = 0;
   private readonly heartbeats: HeartbeatReceiver;
 
@@ -221,8 +222,8 @@ export class Cluster {
         await this.ensureCached(rewritten, session);
         return this.scheduler.runJob(rewritten, session.sources, session.conf.toJSON(), { ...options, recomputeCached: (rddId) => this.ensureRdd(rddId, session) });
       }),
-      persist: (rddId, plan, session) => this.retryOnCacheLoss(async () => {
-        if (!this.lineage.has(rddId)) this.lineage.set(rddId, await this.driverScans.rewrite(plan, session.sources));
+      persist: (rddId, plan, session, level) => this.retryOnCacheLoss(async () => {
+        if (!this.lineage.has(rddId)) this.lineage.set(rddId, { plan: await this.driverScans.rewrite(plan, session.sources), level });
         await this.ensureRdd(rddId, session);
         const blocks = this.scheduler.cacheTracker.blocks(rddId);
         return {
@@ -269,9 +270,9 @@ export class Cluster {
     const tracker = this.scheduler.cacheTracker;
     const missing = tracker.has(rddId) ? tracker.missing(rddId) : null;
     if (missing && missing.length === 0) return;
-    await this.ensureCached(lineage, session);
-    await this.scheduler.runJob(lineage, session.sources, session.conf.toJSON(), {
-      persistAs: rddId, ...(missing ? { partitions: missing } : {}), recomputeCached: (id) => this.ensureRdd(id, session),
+    await this.ensureCached(lineage.plan, session);
+    await this.scheduler.runJob(lineage.plan, session.sources, session.conf.toJSON(), {
+      persistAs: rddId, storageLevel: lineage.level, ...(missing ? { partitions: missing } : {}), recomputeCached: (id) => this.ensureRdd(id, session),
     });
   }
 

@@ -16,8 +16,8 @@ export interface ExecutorEndpoint {
   init(executorId: string, fetcher: BlockFetcher): void;
   runTask(task: TaskDescription): Promise<TaskResult>;
   killTask(taskId: number, reason: string): void;
-  fetchBlock(blockId: string): Batch[] | null;
-  fetchBlocks(blockIds: string[]): (Batch[] | null)[];
+  fetchBlock(blockId: string): Promise<Batch[] | null>;
+  fetchBlocks(blockIds: string[]): Promise<(Batch[] | null)[]>;
   putTable(tableId: string, partitions: Batch[][]): void;
   putSource(path: string, data: Uint8Array | Blob): void;
   removeShuffle(shuffleId: number): void;

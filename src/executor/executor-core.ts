@@ -24,6 +24,7 @@ import { parquetFormatReader } from "../io/parquet-reader.ts";
 import { TaskScanRecorder } from "../io/scan-metrics.ts";
 import { FetchFailedError, IOError } from "../common/errors.ts";
 import { BlockManager } from "./block-manager.ts";
+import { DiskBlocks } from "./disk-blocks.ts";
 import { ShuffleReader } from "./shuffle-reader.ts";
 import type { BlockFetcher } from "./shuffle-reader.ts";
 import { sampleRangeKeys, writeShuffle } from "./shuffle-writer.ts";
@@ -67,13 +68,13 @@ class ExecutorSources {
 
 /**
  * One task's view of the scan sources: cached RDD partitions come from this
- * executor's BlockManager, or from the executor the driver says holds them;
+ * executor's BlockManager or disk tier, or from the executor the driver says holds them;
  * one held nowhere fails the read with a FetchFailed naming the RDD, so the
  * driver recomputes it from lineage. Everything else goes to `base`.
  */
 class TaskSources implements SourceReader {
   constructor(
-    private readonly base: SourceReader, private readonly blocks: BlockManager, private readonly fetcher: BlockFetcher,
+    private readonly base: SourceReader, private readonly blocks: BlockManager, private readonly disk: DiskBlocks, private readonly fetcher: BlockFetcher,
     private readonly executorId: string, private readonly cached: Record<number, (string | null)[]>,
     private readonly touch: (blockId: string) => void,
   ) {}
@@ -86,12 +87,13 @@ class TaskSources implements SourceReader {
   read(source: DataSource, schema: Field[], projection: number[] | null, filters: Expr[], partition: number, limit?: number, metrics?: TaskMetrics): BatchStream {
     const rddId = cachedRddOf(source);
     if (rddId === null) return this.base.read(source, schema, projection, filters, partition, limit, metrics);
-    const { blocks, fetcher, executorId, touch } = this;
+    const { blocks, disk, fetcher, executorId, touch } = this;
     const holder = this.cached[rddId]?.[partition] ?? null;
     return (async function* () {
       const blockId = rddBlockId(rddId, partition);
       let batches = blocks.get(blockId) ?? null;
       if (batches) touch(blockId);
+      else if (disk.has(blockId)) batches = await disk.get(blockId);
       if (!batches && holder && holder !== executorId) batches = await fetcher.fetchBlocks(holder, [blockId]).then((b) => b[0] ?? null, () => null);
       if (!batches) {
         throw new FetchFailedError("FETCH_FAILED", `cached block ${blockId} is not on executor ${holder ?? executorId} any more; the driver recomputes it from its lineage`,
@@ -113,6 +115,10 @@ export interface ExecutorCoreOptions {
 
 export class ExecutorCore {
   readonly blocks = new BlockManager();
+  /** MEMORY_AND_DISK cached blocks evicted from memory. */
+  private readonly disk = new DiskBlocks();
+  /** Cached blocks of MEMORY_AND_DISK RDDs: eviction writes them to `disk` instead of dropping them. */
+  private readonly keepOnDisk = new Set<string>();
   private readonly sources = new ExecutorSources(this.blocks);
   /** Execution and storage memory (executor.memory), shared by the running tasks. */
   readonly memory = new MemoryManager(defaultExecutorMemory(), CONFIG_DEFAULTS["memory.fraction"], CONFIG_DEFAULTS["memory.storageFraction"]);
@@ -132,8 +138,8 @@ export class ExecutorCore {
   }
 
   /**
-   * Drops cached blocks, least recently used first, until `bytes` are freed (MEMORY_ONLY: a dropped
-   * partition is recomputed from its lineage when next read, as a lost one is).
+   * Drops cached blocks, least recently used first, until `bytes` are freed: a MEMORY_AND_DISK block
+   * moves to the disk tier; a MEMORY_ONLY one is recomputed from its lineage when next read, as a lost one is.
    */
   private evictCached(bytes: number, keepRdd?: number): number {
     let freed = 0;
@@ -141,6 +147,8 @@ export class ExecutorCore {
       if (freed >= bytes) break;
       if (keepRdd !== undefined && id.startsWith(`rdd_${keepRdd}_`)) continue;
       this.cachedBytes.delete(id);
+      const batches = this.blocks.get(id);
+      if (batches && this.keepOnDisk.delete(id)) this.disk.put(id, batches);
       this.blocks.remove(id);
       this.memory.releaseStorage(size);
       this.evictions++;
@@ -171,7 +179,7 @@ export class ExecutorCore {
       const reader = new ShuffleReader(this.executorId, task.shuffles, this.blocks, this.fetcher, this.borrowed, task.reduceRange, task.mapRanges, task.wholeExchanges);
       const scans = new TaskScanRecorder();
       const base = this.sources.forTask(scans);
-      const sources = task.cached ? new TaskSources(base, this.blocks, this.fetcher, this.executorId, task.cached, (id) => this.touchCached(id)) : base;
+      const sources = task.cached ? new TaskSources(base, this.blocks, this.disk, this.fetcher, this.executorId, task.cached, (id) => this.touchCached(id)) : base;
       const ctx: TaskContext = { config: task.config, sources, exchanges: reader, metrics: newTaskMetrics(), signal: kill.signal, memory };
       const metrics = (written: number, resultBytes: number, recordsWritten: number): TaskMetricsSnapshot => ({
         durationMs: Date.now() - started, recordsRead: reader.metrics.recordsRead + ctx.metrics.rowsScanned,
@@ -198,6 +206,8 @@ export class ExecutorCore {
         // storage is kept over budget rather than recomputed at every read.
         if (!this.memory.acquireStorage(bytes, task.output.rddId)) this.memory.chargeStorage(bytes);
         this.cachedBytes.set(blockId, bytes);
+        if (task.output.useDisk) this.keepOnDisk.add(blockId);
+        this.disk.remove(blockId);
         this.blocks.put(blockId, batches);
         return { kind: "cached", rddId: task.output.rddId, bytes, rows, metrics: { ...metrics(0, 0, rows), cachedBlocks: [blockId] } };
       }
@@ -227,12 +237,12 @@ export class ExecutorCore {
     this.running.get(taskId)?.abort(reason);
   }
 
-  fetchBlock(blockId: string): Batch[] | null {
-    return this.blocks.get(blockId) ?? null;
+  async fetchBlock(blockId: string): Promise<Batch[] | null> {
+    return this.blocks.get(blockId) ?? (this.disk.has(blockId) ? this.disk.get(blockId) : null);
   }
 
-  fetchBlocks(blockIds: string[]): (Batch[] | null)[] {
-    return blockIds.map((id) => this.blocks.get(id) ?? null);
+  fetchBlocks(blockIds: string[]): Promise<(Batch[] | null)[]> {
+    return Promise.all(blockIds.map((id) => this.fetchBlock(id)));
   }
 
   /** Keeps a driver's memory table here (shipped once per executor). */
@@ -258,19 +268,24 @@ export class ExecutorCore {
 
   /** Drops every cached partition of `rddId` (unpersist). */
   removeRdd(rddId: number): void {
-    this.blocks.removeByPrefix(`rdd_${rddId}_`);
-    for (const [id, size] of this.cachedBytes) if (id.startsWith(`rdd_${rddId}_`)) { this.cachedBytes.delete(id); this.memory.releaseStorage(size); }
+    const prefix = `rdd_${rddId}_`;
+    this.blocks.removeByPrefix(prefix);
+    this.disk.removeByPrefix(prefix);
+    for (const id of this.keepOnDisk) if (id.startsWith(prefix)) this.keepOnDisk.delete(id);
+    for (const [id, size] of this.cachedBytes) if (id.startsWith(prefix)) { this.cachedBytes.delete(id); this.memory.releaseStorage(size); }
   }
 
   /** Drops every block and the pooled memory (the executor stops, or a simulated crash). */
   clear(): void {
     this.blocks.clear();
+    this.disk.clear();
+    this.keepOnDisk.clear();
     for (const size of this.cachedBytes.values()) this.memory.releaseStorage(size);
     this.cachedBytes.clear();
     this.shuffleMemory.clear();
   }
 
   heartbeat(): ExecutorHeartbeat {
-    return { executorId: this.executorId, blocks: this.blocks.size, blockBytes: this.blocks.bytes, runningTasks: this.running.size, shuffleBlocks: this.blocks.countByPrefix("shuffle_", "broadcast_"), storageMemory: this.memory.storage, evictedBlocks: this.evictions, shuffleMemoryRetained: this.shuffleMemory.retainedBytes };
+    return { executorId: this.executorId, blocks: this.blocks.size, blockBytes: this.blocks.bytes, runningTasks: this.running.size, shuffleBlocks: this.blocks.countByPrefix("shuffle_", "broadcast_"), storageMemory: this.memory.storage, evictedBlocks: this.evictions, diskBlocks: this.disk.size, shuffleMemoryRetained: this.shuffleMemory.retainedBytes };
   }
 }

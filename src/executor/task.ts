@@ -25,7 +25,14 @@ export type TaskOutput =
   /** A sampling pass before a range shuffle: return a sample of the sort keys of this partition. */
   | { kind: "sample"; partitioning: Extract<Partitioning, { kind: "range" }> }
   /** Persist: keep the partition's batches here as block `rdd_<rddId>_<partition>` instead of returning them. */
-  | { kind: "cache"; rddId: number };
+  | { kind: "cache"; rddId: number; useDisk?: boolean };
+
+/**
+ * Where cached partitions live (Spark's names). On a cluster, MEMORY_AND_DISK partitions that
+ * storage memory evicts go to the executor's spill store and are read back from there; MEMORY_ONLY
+ * ones are dropped and recomputed from lineage. The local backend keeps both in the session's memory.
+ */
+export type StorageLevel = "MEMORY_ONLY" | "MEMORY_AND_DISK";
 
 export interface TaskDescription {
   jobId: number;
@@ -81,6 +88,8 @@ export interface ExecutorHeartbeat {
   /** Bytes of cached blocks counted in storage memory, and how many cached blocks were evicted to make room. */
   storageMemory?: number;
   evictedBlocks?: number;
+  /** MEMORY_AND_DISK cached blocks held on this executor's disk tier. */
+  diskBlocks?: number;
   /** Shared memory of removed shuffles kept for reuse (`shuffle.memoryPool`). */
   shuffleMemoryRetained: number;
 }

@@ -6,6 +6,7 @@
  */
 import type { ConfigKey, ConfigValues } from "../common/config.ts";
 import type { Batch } from "../exec/column-vector.ts";
+import type { StorageLevel } from "../executor/task.ts";
 import type { PhysicalPlan } from "../physical/physical-plan.ts";
 import type { Field } from "../types/data-types.ts";
 
@@ -23,7 +24,7 @@ export type RDDFrame = RDDFrameTypes extends { frame: infer F } ? F : unknown;
 
 /** Cached RDD lineages: planned when first needed, read as scans, dropped on unpersist. */
 export interface LineageCache {
-  cacheLineage(plan: () => Promise<PhysicalPlan>, schema: Field[]): number;
+  cacheLineage(plan: () => Promise<PhysicalPlan>, schema: Field[], level?: StorageLevel): number;
   lineageScan(rddId: number): Promise<PhysicalPlan>;
   unpersistLineage(rddId: number): Promise<void>;
 }

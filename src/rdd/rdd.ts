@@ -17,6 +17,7 @@
  */
 import { CinderError, ResultTooLargeError, UnsupportedError } from "../common/errors.ts";
 import type { Batch } from "../exec/column-vector.ts";
+import type { StorageLevel } from "../executor/task.ts";
 import { batchByteSize, isValidAt, stringAt } from "../exec/column-vector.ts";
 import { physicalToString } from "../physical/physical-plan.ts";
 import type { PhysicalPlan } from "../physical/physical-plan.ts";
@@ -129,14 +130,13 @@ export class RDD<T> {
    */
   cache(): this { return this.persist(); }
 
-  /** `cache()` with Spark's storage level argument; partitions are kept in memory either way. @example rdd.persist("MEMORY_ONLY") */
-  persist(storageLevel: "MEMORY_ONLY" | "MEMORY_AND_DISK" = "MEMORY_ONLY"): this {
-    void storageLevel;
+  /** `cache()` with Spark's storage level (see DataFrame.persist). @example rdd.persist("MEMORY_AND_DISK") */
+  persist(storageLevel: StorageLevel = "MEMORY_ONLY"): this {
     const node = this.lineage, session = this.session;
     if (node.cachedAs !== undefined) return this;
     // Planned when first needed, without this node's own cache (the one being computed).
     node.cachedAs = session.cacheManager.cacheLineage(
-      async () => planLineage(node, [], "value", await cachedScans(session, { ...node, cachedAs: undefined }), false), [field("value")]);
+      async () => planLineage(node, [], "value", await cachedScans(session, { ...node, cachedAs: undefined }), false), [field("value")], storageLevel);
     return this;
   }
 

@@ -4,6 +4,7 @@
  * of a running job.
  */
 import type { BackendRunOptions } from "../common/cancellation.ts";
+import type { StorageLevel } from "../executor/task.ts";
 import type { ConfigValues } from "../common/config.ts";
 import type { FetchFailedError } from "../common/errors.ts";
 import type { Batch } from "../exec/column-vector.ts";
@@ -34,6 +35,8 @@ export interface ActiveJob {
   resultBytes: number;
   /** Set for a persist job: result tasks keep their partition as cached block `rdd_<persistAs>_<p>`. */
   persistAs?: number;
+  /** A persist job's storage level: MEMORY_AND_DISK blocks go to the executor's disk when evicted. */
+  storageLevel?: StorageLevel;
   /**
    * Recomputes the missing partitions of cached RDD `rddId` from its lineage (a job of its own), so a
    * task that found its cached block gone waits for that partition alone instead of the job rerunning.
@@ -51,5 +54,6 @@ export interface JobRunOptions extends BackendRunOptions {
   /** Limits the job to these result partitions; the others resolve empty. */
   partitions?: readonly number[];
   persistAs?: number;
+  storageLevel?: StorageLevel;
   recomputeCached?: (rddId: number) => Promise<void>;
 }

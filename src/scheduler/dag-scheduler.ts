@@ -132,6 +132,7 @@ export class DAGScheduler {
       };
       if (options.persistAs !== undefined) {
         job.persistAs = options.persistAs;
+        if (options.storageLevel) job.storageLevel = options.storageLevel;
         this.cacheTracker.register(options.persistAs, finalStage.numTasks);
       }
       if (options.recomputeCached) job.recomputeCached = options.recomputeCached;

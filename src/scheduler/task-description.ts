@@ -13,12 +13,14 @@ import { cachedRddOf } from "../executor/task.ts";
 import type { CacheTracker } from "./cache-tracker.ts";
 import type { MapOutputTracker } from "./map-output-tracker.ts";
 import type { TaskLaunch } from "./task-scheduler.ts";
+import type { StorageLevel } from "../executor/task.ts";
 
 /** What of its job a task's description needs. */
 export interface JobOfTask {
   readonly config: ConfigValues;
   /** Set for a persist job: result tasks keep their partition as cached block `rdd_<persistAs>_<p>`. */
   readonly persistAs?: number;
+  readonly storageLevel?: StorageLevel;
 }
 
 export function describeTask(l: TaskLaunch, job: JobOfTask, tracker: MapOutputTracker, cacheTracker: CacheTracker): TaskDescription {
@@ -33,7 +35,7 @@ export function describeTask(l: TaskLaunch, job: JobOfTask, tracker: MapOutputTr
     ...(read ? { reduceRange: read.range } : {}),
     ...(read?.mapRanges ? { mapRanges: read.mapRanges } : {}),
     ...(stage.wholeExchanges?.length ? { wholeExchanges: stage.wholeExchanges } : {}),
-    output: !stage.shuffle ? (job.persistAs !== undefined ? { kind: "cache", rddId: job.persistAs } : { kind: "result" })
+    output: !stage.shuffle ? (job.persistAs !== undefined ? { kind: "cache", rddId: job.persistAs, useDisk: job.storageLevel === "MEMORY_AND_DISK" } : { kind: "result" })
       : l.taskSet.sampling ? { kind: "sample", partitioning: stage.shuffle.partitioning as Extract<Partitioning, { kind: "range" }> }
       : { kind: "shuffle", shuffleId: stage.shuffle.shuffleId, partitioning: stage.shuffle.partitioning, ...(stage.rangeBounds ? { rangeBounds: stage.rangeBounds } : {}) },
   };

@@ -69,7 +69,7 @@ describe("shared blocks", () => {
     const sizes = (result as { sizes: number[] }).sizes;
     let rows = 0, bytes = 0;
     for (let r = 0; r < 4; r++) {
-      const block = core.fetchBlock(shuffleBlockId(9, 0, r))!;
+      const block = (await core.fetchBlock(shuffleBlockId(9, 0, r)))!;
       for (const b of block) { rows += b.numRows; bytes += batchByteSize(b); assert.ok(isSharedBatch(b)); }
       assert.equal(block.reduce((n, b) => n + batchByteSize(b), 0), sizes[r]);
     }
@@ -77,6 +77,6 @@ describe("shared blocks", () => {
     assert.equal(bytes, sizes.reduce((a, b) => a + b, 0));
     assert.ok(sizes.filter((s) => s > 0).length > 1, "rows spread over several reduce partitions");
     core.removeShuffle(9);
-    assert.equal(core.fetchBlock(shuffleBlockId(9, 0, 0)), null);
+    assert.equal(await core.fetchBlock(shuffleBlockId(9, 0, 0)), null);
   });
 });
