@@ -42,11 +42,26 @@ export interface ActiveJob {
    * task that found its cached block gone waits for that partition alone instead of the job rerunning.
    */
   recomputeCached?: (rddId: number) => Promise<void>;
-  /** How often each lost cached partition (`<rddId>_<partition>`) was recomputed for this job. */
+  /** How often each lost cached partition (`<rddId>_<partition>`) was recomputed for this job (see countCacheRecompute). */
   cacheRecomputes?: Map<string, number>;
   done: boolean;
   resolve(partitions: Batch[][]): void;
   reject(error: unknown): void;
+}
+
+/** How often one job recomputes the same lost cached partition before it gives up. */
+const MAX_CACHE_RECOMPUTES = 3;
+
+/**
+ * Counts one more recomputation of a lost cached partition for `job`; false once it has been
+ * recomputed MAX_CACHE_RECOMPUTES times: storage too small to keep the block until the task reads it
+ * would otherwise loop for ever.
+ */
+export function countCacheRecompute(job: ActiveJob, rddId: number, partition: number | undefined): boolean {
+  const key = `${rddId}_${partition}`;
+  const times = (job.cacheRecomputes ??= new Map<string, number>()).get(key) ?? 0;
+  job.cacheRecomputes.set(key, times + 1);
+  return times < MAX_CACHE_RECOMPUTES;
 }
 
 /** What `DAGScheduler.runJob` takes beyond the plan: see ActiveJob for `persistAs` and `recomputeCached`. */

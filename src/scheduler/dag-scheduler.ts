@@ -3,10 +3,12 @@
  * a stage once its parents' shuffle outputs are all available, and reacts
  * to a closed set of events handled one at a time in one loop (Spark's
  * DAGSchedulerEventProcessLoop): JobSubmitted, TaskCompleted, TaskFailed,
- * FetchFailed, ExecutorLost, StageCancelled. Only this loop changes
- * scheduling state. A fetch failure forgets the lost map output, reruns the
- * parent stage for its missing partitions only, then the child; a stage
- * that keeps failing aborts its job after `stage.maxConsecutiveAttempts`.
+ * FetchFailed, ExecutorLost, cancellations, CachedPartitionRecomputed. Only
+ * this loop changes scheduling state. A fetch failure forgets the lost map
+ * output, reruns the parent stage for its missing partitions only, then the
+ * child; a stage that keeps failing aborts its job after
+ * `stage.maxConsecutiveAttempts`. A lost cached block is recomputed by a
+ * job of its own while the task that missed it waits.
  * Beside it: where tasks prefer to run (task-locality.ts), what a task is
  * told (task-description.ts), adaptive re-planning of a stage's reads
  * (adaptive-reads.ts), shipping memory tables (table-shipper.ts) and which
@@ -16,9 +18,7 @@ import type { ConfigValues } from "../common/config.ts";
 import { CinderError, ExecutorLostError, FetchFailedError, ResultTooLargeError } from "../common/errors.ts";
 import type { CinderEvent, TaskMetricsSnapshot } from "../common/events.ts";
 import type { Batch, ColumnVector } from "../exec/column-vector.ts";
-import { concat } from "../exec/column-vector.ts";
-import { rangeBounds } from "../exec/range-partition.ts";
-import type { Partitioning, PhysicalPlan } from "../physical/physical-plan.ts";
+import type { PhysicalPlan } from "../physical/physical-plan.ts";
 import type { Executor } from "../executor/executor.ts";
 import type { TaskResult } from "../executor/task.ts";
 import { ListenerBus } from "./listener-bus.ts";
@@ -35,12 +35,11 @@ import { preferredLocations } from "./task-locality.ts";
 import { describeTask } from "./task-description.ts";
 import type { TableProvider } from "./table-shipper.ts";
 import { TableShipper } from "./table-shipper.ts";
-import { DETERMINISTIC, JobAbortedError, reason, serialize } from "./job-errors.ts";
+import { DETERMINISTIC, JobAbortedError, cancellationOf, reason, serialize } from "./job-errors.ts";
+import { RangeSampling } from "./range-sampling.ts";
 import { abortReason } from "../common/cancellation.ts";
 import type { ActiveJob, DAGEvent, JobRunOptions } from "./active-job.ts";
-
-/** How often one job recomputes the same lost cached partition before it gives up. */
-const MAX_CACHE_RECOMPUTES = 3;
+import { countCacheRecompute } from "./active-job.ts";
 
 export class DAGScheduler {
   readonly bus: ListenerBus;
@@ -61,8 +60,7 @@ export class DAGScheduler {
   private readonly taskSets = new Map<Stage, TaskSetManager>();
   /** Pending map partitions of each running ShuffleMapStage. */
   private readonly pendingMaps = new Map<Stage, Set<number>>();
-  /** Key samples of a range stage's sampling pass, by partition. */
-  private readonly samples = new Map<Stage, (ColumnVector[] | undefined)[]>();
+  private readonly sampling = new RangeSampling();
   private readonly executors = new Map<string, Executor>();
   private readonly tableShipper = new TableShipper();
   private localityWaitMs = 0;
@@ -176,20 +174,8 @@ export class DAGScheduler {
       case "FetchFailed": return this.onFetchFailed(e.launch, e.error);
       case "ExecutorLost": return this.onExecutorLost(e.executorId, e.reason);
       case "CachedPartitionRecomputed": return this.onCachedPartitionRecomputed(e.launch, e.error);
-      case "StageCancelled": {
-        for (const job of this.jobs.values()) {
-          if (job.stages.some((s) => s.id === e.stageId)) this.failJob(job, new JobAbortedError("JOB_ABORTED", `job ${job.id} was cancelled: stage ${e.stageId} ${e.reason}`, { details: { stageId: e.stageId } }));
-        }
-        return;
-      }
-      case "JobCancelled": {
-        const job = this.jobs.get(e.jobId);
-        if (job) this.failJob(job, new JobAbortedError("JOB_ABORTED", `job ${job.id} was cancelled: ${e.reason}`, { details: { cancelled: true } }));
-        return;
-      }
-      case "AllJobsCancelled": {
-        for (const job of [...this.jobs.values()]) this.failJob(job, new JobAbortedError("JOB_ABORTED", `job ${job.id} was ${e.reason}`, { details: { cancelled: true } }));
-      }
+      case "StageCancelled": case "JobCancelled": case "AllJobsCancelled":
+        for (const job of [...this.jobs.values()]) { const error = cancellationOf(job, e); if (error) this.failJob(job, error); }
     }
   }
 
@@ -201,6 +187,10 @@ export class DAGScheduler {
       return this.failJob(job, new ExecutorLostError("EXECUTOR_LOST", "no executor is alive to run the job; start the cluster again"));
     }
     this.submitStage(job.finalStage);
+  }
+
+  private isAlive(executorId: string): boolean {
+    return this.taskScheduler.aliveExecutors().some((e) => e.id === executorId);
   }
 
   private isAvailable(stage: Stage): boolean {
@@ -218,7 +208,7 @@ export class DAGScheduler {
 
   private submitMissingTasks(stage: Stage, job: ActiveJob): void {
     if (stage.attempt === -1) this.replan(stage, job);
-    if (stage.shuffle?.partitioning.kind === "range" && !stage.rangeBounds) return this.submitSampling(stage, job);
+    if (stage.shuffle?.partitioning.kind === "range" && !stage.rangeBounds) return this.submitSampling(stage);
     const partitions = stage.kind === "result"
       ? job.results.flatMap((r, i) => (r === undefined ? [i] : []))
       : this.tracker.missing(stage.shuffle!.shuffleId);
@@ -252,26 +242,17 @@ export class DAGScheduler {
   }
 
   /** Runs the sampling pass of a range shuffle; the stage proper is submitted once every partition reported. */
-  private submitSampling(stage: Stage, job: ActiveJob): void {
-    const partitions = Array.from({ length: stage.numTasks }, (_, i) => i);
+  private submitSampling(stage: Stage): void {
     this.running.add(stage);
-    this.samples.set(stage, new Array(stage.numTasks).fill(undefined));
-    stage.attempt++;
-    const ts = new TaskSetManager(stage, stage.attempt, partitions, () => [], 0, Date.now(), true);
+    const ts = this.sampling.start(stage);
     this.taskSets.set(stage, ts);
     this.taskScheduler.submit(ts);
   }
 
   private onSample(stage: Stage, job: ActiveJob, partition: number, keys: ColumnVector[]): void {
-    const samples = this.samples.get(stage);
-    if (!samples || samples[partition] !== undefined) return;
-    samples[partition] = keys;
-    if (samples.some((s) => s === undefined)) return;
-    const part = stage.shuffle!.partitioning as Extract<Partitioning, { kind: "range" }>;
-    const nonEmpty = (samples as ColumnVector[][]).filter((s) => s.length > 0 && s[0]!.length > 0);
-    const sample = nonEmpty.length === 0 ? [] : part.orders.map((_, c) => concat(nonEmpty.map((s) => s[c]!)));
-    stage.rangeBounds = rangeBounds(sample, part.orders, part.numPartitions);
-    this.samples.delete(stage);
+    const bounds = this.sampling.add(stage, partition, keys);
+    if (!bounds) return;
+    stage.rangeBounds = bounds;
     const ts = this.taskSets.get(stage);
     if (ts) { ts.zombie = true; this.taskScheduler.remove(ts); this.taskSets.delete(stage); }
     this.running.delete(stage);
@@ -307,12 +288,9 @@ export class DAGScheduler {
     if (result.kind === "cached") {
       if (job.results[l.partition] !== undefined) return;
       // A block on an executor that died meanwhile is gone: run the partition again.
-      if (!this.taskScheduler.aliveExecutors().some((e) => e.id === l.executorId)) { l.taskSet.requeue(l.partition); this.taskScheduler.reviveOffers(); return; }
+      if (!this.isAlive(l.executorId)) { l.taskSet.requeue(l.partition); this.taskScheduler.reviveOffers(); return; }
       this.cacheTracker.put(result.rddId, l.partition, { executorId: l.executorId, bytes: result.bytes, rows: result.rows });
-      job.results[l.partition] = [];
-      job.remaining--;
-      if (job.remaining === 0) { this.markStageDone(stage); this.finishJob(job); }
-      return;
+      return this.resultPartitionDone(job, stage, l.partition, []);
     }
     if (result.kind === "result") {
       if (job.results[l.partition] !== undefined) return;
@@ -323,16 +301,10 @@ export class DAGScheduler {
           `the result of job ${job.id} is larger than maxResultSize (${limit} bytes) after ${job.finalStage.numTasks - job.remaining + 1} of ${job.finalStage.numTasks} partitions; add a limit or an aggregate, or raise maxResultSize`,
           { details: { maxResultSize: limit, bytesSoFar: job.resultBytes } }));
       }
-      job.results[l.partition] = result.batches;
-      job.remaining--;
-      if (job.remaining === 0) {
-        this.markStageDone(stage);
-        this.finishJob(job);
-      }
-      return;
+      return this.resultPartitionDone(job, stage, l.partition, result.batches);
     }
     // A map output counts only while its executor lives; one lost meanwhile reruns later.
-    if (this.taskScheduler.aliveExecutors().some((e) => e.id === l.executorId)) {
+    if (this.isAlive(l.executorId)) {
       this.tracker.registerMapOutput(stage.shuffle!.shuffleId, l.partition, { executorId: l.executorId, sizes: result.sizes });
       this.pendingMaps.get(stage)?.delete(l.partition);
     } else {
@@ -345,6 +317,12 @@ export class DAGScheduler {
       if (!this.isAvailable(stage)) this.submitStage(stage); // an output was lost while the stage ran
       else this.afterStageDone(stage, job);
     }
+  }
+
+  private resultPartitionDone(job: ActiveJob, stage: Stage, partition: number, batches: Batch[]): void {
+    job.results[partition] = batches;
+    job.remaining--;
+    if (job.remaining === 0) { this.markStageDone(stage); this.finishJob(job); }
   }
 
   private afterStageDone(stage: Stage, job: ActiveJob): void {
@@ -375,7 +353,7 @@ export class DAGScheduler {
     const ts = this.taskSets.get(stage);
     if (ts) { ts.zombie = true; this.taskScheduler.remove(ts); this.taskSets.delete(stage); }
     this.pendingMaps.delete(stage);
-    this.samples.delete(stage);
+    this.sampling.forget(stage);
     this.bus.post({ type: "StageCompleted", jobId: stage.jobId, stageId: stage.id, attempt: stage.attempt, kind: stage.kind, time: Date.now(), ...(failureReason ? { failureReason } : {}) });
   }
 
@@ -414,7 +392,7 @@ export class DAGScheduler {
       this.tracker.unregisterMapOutput(d.shuffleId, d.mapIndex, d.executorId);
       if (d.executorId) this.tracker.locations(d.shuffleId).forEach((e, m) => { if (e === d.executorId) this.tracker.unregisterMapOutput(d.shuffleId!, m, e); });
     }
-    if (d.executorId && !this.taskScheduler.aliveExecutors().some((e) => e.id === d.executorId)) this.tracker.removeOutputsOnExecutor(d.executorId);
+    if (d.executorId && !this.isAlive(d.executorId)) this.tracker.removeOutputsOnExecutor(d.executorId);
     // Only the first fetch failure of a stage attempt fails the attempt; later ones just forget outputs.
     if (!this.running.has(failed) || ts.stageAttempt !== failed.attempt) {
       if (mapStage && !this.running.has(mapStage) && !this.waiting.has(mapStage) && !this.isAvailable(mapStage) && (this.waiting.has(failed))) this.submitStage(mapStage);
@@ -439,11 +417,7 @@ export class DAGScheduler {
    */
   private onCachedBlockLost(job: ActiveJob, l: TaskLaunch, rddId: number, partition: number | undefined, error: FetchFailedError): void {
     if (partition !== undefined) this.cacheTracker.forget(rddId, partition);
-    // Storage too small to keep the block until the task reads it would otherwise loop for ever.
-    const key = `${rddId}_${partition}`;
-    const times = (job.cacheRecomputes ??= new Map<string, number>()).get(key) ?? 0;
-    if (!job.recomputeCached || times >= MAX_CACHE_RECOMPUTES) return this.failJob(job, error);
-    job.cacheRecomputes.set(key, times + 1);
+    if (!job.recomputeCached || !countCacheRecompute(job, rddId, partition)) return this.failJob(job, error);
     job.recomputeCached(rddId).then(
       () => this.post({ type: "CachedPartitionRecomputed", launch: l }),
       (e: unknown) => this.post({ type: "CachedPartitionRecomputed", launch: l, error: e }));

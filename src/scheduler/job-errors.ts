@@ -21,3 +21,17 @@ export function serialize(e: unknown): SerializedError {
 export function reason(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
+
+type Cancellation = { type: "StageCancelled"; stageId: number; reason: string } | { type: "JobCancelled"; jobId: number; reason: string } | { type: "AllJobsCancelled"; reason: string };
+
+/** The JOB_ABORTED error a cancellation gives `job`, or null when it is not about this job. */
+export function cancellationOf(job: { id: number; stages: readonly { id: number }[] }, e: Cancellation): JobAbortedError | null {
+  switch (e.type) {
+    case "StageCancelled":
+      return job.stages.some((s) => s.id === e.stageId) ? new JobAbortedError("JOB_ABORTED", `job ${job.id} was cancelled: stage ${e.stageId} ${e.reason}`, { details: { stageId: e.stageId } }) : null;
+    case "JobCancelled":
+      return e.jobId === job.id ? new JobAbortedError("JOB_ABORTED", `job ${job.id} was cancelled: ${e.reason}`, { details: { cancelled: true } }) : null;
+    case "AllJobsCancelled":
+      return new JobAbortedError("JOB_ABORTED", `job ${job.id} was ${e.reason}`, { details: { cancelled: true } });
+  }
+}
