@@ -15,7 +15,7 @@
 import parquetWasmModule from "./parquet_wasm_bg.wasm";
 import * as arrow from "apache-arrow";
 import { Hono } from "hono";
-import { initParquetWasmSync } from "../wasm/parquet-wasm.ts";
+import { initParquetWasmSync } from "../wasm/parquet-wasm-sync.ts";
 import { Session } from "../src/api/session.ts";
 import { Cluster } from "../src/cluster/cluster.ts";
 import { errorBody, statusOf } from "../src/cluster/http/protocol.ts";

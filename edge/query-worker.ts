@@ -18,7 +18,7 @@
  *   -H 'x-cinder-sql: SELECT k, count(*) AS n FROM t GROUP BY k' https://worker.example/
  */
 import parquetWasmModule from "./parquet_wasm_bg.wasm";
-import { initParquetWasmSync } from "../wasm/parquet-wasm.ts";
+import { initParquetWasmSync } from "../wasm/parquet-wasm-sync.ts";
 import { Session } from "../src/api/session.ts";
 import { CinderError } from "../src/common/errors.ts";
 import type { CellValue } from "../src/exec/values.ts";

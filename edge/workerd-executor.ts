@@ -11,7 +11,7 @@
  * loops. parquet-wasm comes in as a precompiled module (see query-worker.ts).
  */
 import parquetWasmModule from "./parquet_wasm_bg.wasm";
-import { initParquetWasmSync } from "../wasm/parquet-wasm.ts";
+import { initParquetWasmSync } from "../wasm/parquet-wasm-sync.ts";
 import { createExecutorApp } from "./executor-app.ts";
 
 interface Env {

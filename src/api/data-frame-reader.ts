@@ -30,7 +30,9 @@ export class DataFrameReader {
    */
   async parquet(...inputs: ParquetInput[]): Promise<DataFrame> {
     this.session.sources.ensureFormat("parquet", parquetFormatReader);
-    const { schema, source } = await openParquet(inputs, this.readOptions);
+    const options = this.readOptions.allowFullDownload === undefined && this.session.conf.get("io.allowFullDownload")
+      ? { ...this.readOptions, allowFullDownload: true } : this.readOptions;
+    const { schema, source } = await openParquet(inputs, options);
     return this.session.dataFrameOf({ type: "Scan", source, schema, projection: null, filters: [] });
   }
 

@@ -3,7 +3,8 @@
  * file.sql`, over Parquet tables given with `--tables DIR` (every
  * `*.parquet` in DIR, named by file stem) and `--table NAME=PATH`
  * (repeatable), printing `--format table|json|csv`. `--conf KEY=VALUE` sets
- * any session config key; `--explain` prints the plans instead of running.
+ * any session config key; `--explain` prints the plans instead of running;
+ * `--allow-full-download` reads Parquet URLs from servers that ignore Range.
  * An in-process run uses one shuffle partition unless `--conf` says otherwise.
  * `--workers N` runs the query on a cluster of N worker-thread executors
  * (0, the default, runs it in-process); with workers and a terminal on
@@ -47,8 +48,10 @@ export interface CliIO {
 
 const USAGE = `usage: cinder sql ("SELECT ..." | -f FILE) [--tables DIR] [--table NAME=PATH]... [--format table|json|csv]
                   [--conf KEY=VALUE]... [--workers N | --executors URL,URL,... [--secret S]] [--explain] [--stats]
+                  [--allow-full-download]
        cinder shell [--tables DIR] [--table NAME=PATH]... [--format table|json|csv] [--conf KEY=VALUE]... [--workers N | --executors URL,...]
-(with --workers 0, the default, shuffle.partitions defaults to 1: one thread gains nothing from more)`;
+(with --workers 0, the default, shuffle.partitions defaults to 1: one thread gains nothing from more;
+ --allow-full-download reads a Parquet URL whose server ignores Range by downloading it once, as io.allowFullDownload=true)`;
 
 /** `shuffle.partitions` of an in-process run (`--workers 0`) unless `--conf` sets it. */
 export const IN_PROCESS_SHUFFLE_PARTITIONS = 1;
@@ -91,6 +94,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         secret: { type: "string" },
         explain: { type: "boolean", default: false },
         stats: { type: "boolean", default: false },
+        "allow-full-download": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -133,6 +137,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   // shuffled batch is cut into 200 slivers and TPC-H SF 1 queries spent 2-3x
   // the CPU. A --conf value still wins.
   if (workers === 0 && !edgeUrls.length) session.conf.set("shuffle.partitions", IN_PROCESS_SHUFFLE_PARTITIONS);
+  if (values["allow-full-download"]) session.conf.set("io.allowFullDownload", true);
   for (const kv of values.conf ?? []) {
     const eq = kv.indexOf("=");
     if (eq <= 0) throw new UsageError(`--conf expects KEY=VALUE, got '${kv}'`);

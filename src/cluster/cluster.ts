@@ -340,15 +340,28 @@ export class Cluster {
   };
 }
 
+type WorkerThreadBackend = typeof import("./worker-thread-executor.ts");
+
+let providedWorkerThreads: WorkerThreadBackend | null = null;
+
+/**
+ * Hands the worker-thread backend to a bundle that includes it (the CLI's
+ * Node bundle), where the specifier below would no longer resolve.
+ */
+export function provideWorkerThreads(backend: WorkerThreadBackend): void {
+  providedWorkerThreads = backend;
+}
+
 /**
  * The worker-thread backend, loaded by a specifier bundlers do not follow:
  * it imports node:worker_threads, which a page or a workerd isolate (the
  * edge driver bundles this module) does not have, and would fail to load.
  * The extension follows this file's (.ts from source, .js in dist/).
  */
-function workerThreads(): Promise<typeof import("./worker-thread-executor.ts")> {
+async function workerThreads(): Promise<WorkerThreadBackend> {
+  if (providedWorkerThreads) return providedWorkerThreads;
   const specifier = `./worker-thread-executor${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`;
-  return import(/* @vite-ignore */ specifier) as Promise<typeof import("./worker-thread-executor.ts")>;
+  return import(/* @vite-ignore */ specifier) as Promise<WorkerThreadBackend>;
 }
 
 async function defaultExecutors(kind: ExecutorKind): Promise<number> {

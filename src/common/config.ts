@@ -109,6 +109,12 @@ export interface ConfigValues {
    * Node, OPFS in a browser). 0: it fails with RESOURCES_EXHAUSTED instead, as it must where there is no store.
    */
   "spill.enabled": number;
+  /**
+   * 1: a Parquet file whose server ignores HTTP Range requests is downloaded whole once and read from
+   * memory; 0 (default): such a read fails with an IOError, as it would download the whole file.
+   * `session.read.option("allowFullDownload", …)` decides for one read.
+   */
+  "io.allowFullDownload": number;
 }
 
 export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
@@ -143,6 +149,7 @@ export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
   "memory.fraction": 0.6,
   "memory.storageFraction": 0.5,
   "spill.enabled": 1,
+  "io.allowFullDownload": 0,
 });
 
 export type ConfigKey = keyof ConfigValues;
@@ -151,7 +158,7 @@ export type ConfigKey = keyof ConfigValues;
 export type ConfigInput = { [K in ConfigKey]?: ConfigValues[K] | string | boolean };
 
 /** What values a key takes: whole numbers from `min`, any number from `min`, or one of `values`. */
-type Rule = { kind: "integer"; min: number } | { kind: "number"; min: number } | { kind: "choice"; values: readonly number[]; meaning: string }
+type Rule = { kind: "integer"; min: number } | { kind: "number"; min: number; max?: number } | { kind: "choice"; values: readonly number[]; meaning: string }
   /** A byte count, also written `512m`, `2g`, `64k`. */
   | { kind: "bytes" };
 
@@ -181,7 +188,7 @@ const RULES: Record<ConfigKey, Rule> = {
   "ansi.enabled": SWITCH,
   speculation: SWITCH,
   "speculation.multiplier": { kind: "number", min: 1 },
-  "speculation.quantile": { kind: "number", min: 0 },
+  "speculation.quantile": { kind: "number", min: 0, max: 1 },
   "speculation.minTaskRuntime": count(0),
   "speculation.interval": count(1),
   "task.timeout": count(0),
@@ -189,6 +196,7 @@ const RULES: Record<ConfigKey, Rule> = {
   "memory.fraction": { kind: "number", min: 0.01 },
   "memory.storageFraction": { kind: "number", min: 0 },
   "spill.enabled": SWITCH,
+  "io.allowFullDownload": SWITCH,
 };
 
 /** Why `value` is not a valid value of `key`, or null when it is. */
@@ -198,6 +206,7 @@ function invalidValue(key: ConfigKey, value: number): string | null {
   if (rule.kind === "bytes") return Number.isInteger(value) && value >= 0 ? null : BYTES_MEANING;
   if (rule.kind === "integer" && !Number.isInteger(value)) return `must be a whole number${rule.min > 0 ? ` of at least ${rule.min}` : " (0 or more)"}`;
   if (value < rule.min) return `must be at least ${rule.min}`;
+  if (rule.kind === "number" && rule.max !== undefined && value > rule.max) return `must be at most ${rule.max}`;
   return null;
 }
 

@@ -68,7 +68,7 @@ export class HttpRangeSource implements ByteSource {
       await res.body?.cancel().catch(() => undefined);
       throw new IOError("IO_ERROR",
         `the server for ${this.name} ignored the Range header (answered 200 instead of 206${length ? ` with ${length} bytes` : ""}), so reading it would download the whole file; ` +
-        `use a server that supports range requests, or pass { allowFullDownload: true } (session.read.option("allowFullDownload", true)) to accept the full download`,
+        `use a server that supports range requests, or accept the full download: session.read.option("allowFullDownload", true), the setting io.allowFullDownload=true, or \`cinder sql --allow-full-download\``,
         { details: { url: this.name, status: res.status, reason: "range_not_supported", contentLength: length === null ? null : Number(length) } });
     }
     this.whole = await this.body(res, into);

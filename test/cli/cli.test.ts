@@ -1,7 +1,7 @@
 /**
  * The `cinder` command line, spawned as a process on small Parquet files
  * (written by DuckDB): JSON output equals DuckDB's rows, CSV and table
- * formats, --tables DIR naming, --conf, --explain, --workers, --executors, and errors as one line on
+ * formats, --tables DIR naming, --conf, --explain, --workers, --executors, --allow-full-download, and errors as one line on
  * stderr with a non-zero exit (a syntax error with its caret excerpt), and
  * Ctrl-C cancelling a running query (JOB_ABORTED, exit 130).
  */
@@ -16,6 +16,18 @@ import { loadTables } from "../support/datasets.ts";
 import { duckRows, scratchDir } from "../support/duckdb-oracle.ts";
 import { assertRowsEqual } from "../support/compare.ts";
 import { startLocalExecutors, stopLocalExecutors } from "../../edge/local-executors.ts";
+import { startRangeServer } from "../io/range-server.ts";
+
+/** `cinder` as a child process that does not block this one (for servers this process runs). */
+function cinderAsync(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args]);
+    let stdout = "", stderr = "";
+    child.stdout.on("data", (d: Buffer) => { stdout += d; });
+    child.stderr.on("data", (d: Buffer) => { stderr += d; });
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 function cinder(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { encoding: "utf8" });
@@ -131,6 +143,23 @@ describe("cinder CLI", () => {
       { encoding: "utf8", env: { ...process.env, CINDER_EDGE_SECRET: "" } });
     assert.equal(noSecret.status, 2);
     assert.match(noSecret.stderr, /--executors needs the executors' secret/);
+  });
+
+  it("reads a Parquet URL whose server ignores Range only with --allow-full-download, and its error says so", async () => {
+    const server = await startRangeServer(join(dir, "facts.parquet"), { ignoreRange: true });
+    try {
+      const sql = "SELECT count(*) AS n, sum(v) AS v FROM facts";
+      const refused = await cinderAsync("sql", sql, "--table", `facts=${server.url}`);
+      assert.equal(refused.status, 1);
+      assert.match(refused.stderr, /^error IO_ERROR: the server for .* ignored the Range header.*--allow-full-download/);
+      assert.equal(refused.stdout, "");
+      const allowed = await cinderAsync("sql", sql, "--table", `facts=${server.url}`, "--allow-full-download", "--format", "json");
+      assert.equal(allowed.status, 0, allowed.stderr);
+      const expected = await duckRows(`SELECT count(*), sum(v) FROM '${join(dir, "facts.parquet")}'`);
+      assertRowsEqual((JSON.parse(allowed.stdout) as { rows: unknown[][] }).rows, expected);
+      const viaConf = await cinderAsync("sql", sql, "--table", `facts=${server.url}`, "--conf", "io.allowFullDownload=true", "--format", "json");
+      assert.equal(viaConf.status, 0, viaConf.stderr);
+    } finally { await server.close(); }
   });
 
   it("reports a syntax error with its caret excerpt on stderr and exits non-zero", () => {
