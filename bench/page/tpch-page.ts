@@ -5,6 +5,7 @@
  * interleaved per query (one warm-up each, then `runs` rounds in turn):
  * - Cinder in the page (the local backend, one thread, `shuffle.partitions` 1 as the CLI in-process);
  * - Cinder on 1, 2, … Web Worker executors (Parquet bytes shipped to each worker once);
+ * - the same in the page and on the most workers over tables cached first (`df.cache()`), as DuckDB's are;
  * - DuckDB-WASM, default (eh) build in its own worker, the same tables loaded as Arrow IPC (its npm
  *   package has no Parquet extension offline), timing only the query on loaded tables.
  * Also: the first answer from the Parquet bytes (open + Q6, load included) for both engines, the page's
@@ -65,11 +66,16 @@ function plain(rows: unknown[][]): unknown[][] {
   return rows.map((r) => r.map((v) => (typeof v === "bigint" ? Number(v) : v instanceof Date ? v.toISOString().slice(0, v.getUTCHours() || v.getUTCMinutes() || v.getUTCSeconds() ? 19 : 10) : v)));
 }
 
-async function cinderEngine(name: string, files: Map<string, Uint8Array>, executors: number): Promise<Engine> {
+/** Cinder over the Parquet bytes (every query decodes what it reads), or over the tables cached first (`cached`). */
+async function cinderEngine(name: string, files: Map<string, Uint8Array>, executors: number, cached = false): Promise<Engine> {
   const session = new Session({ "shuffle.partitions": Math.max(1, 2 * executors) });
   const cluster = executors > 0 ? await Cluster.start({ executors, kind: "web-worker" }) : null;
   if (cluster) session.backend = cluster.backend();
-  for (const t of TABLES) (await session.read.parquet(files.get(t)!)).createOrReplaceTempView(t);
+  for (const t of TABLES) {
+    const df = await session.read.parquet(files.get(t)!);
+    if (cached) await df.cache().count();
+    df.createOrReplaceTempView(t);
+  }
   return {
     name,
     run: async (sql) => plain(await session.sql(sql).collectArrays()),
@@ -101,7 +107,8 @@ async function ipcTables(files: Map<string, Uint8Array>): Promise<Map<string, Ui
 
 async function duckdbEngine(ipc: Map<string, Uint8Array>): Promise<Engine & { description: string }> {
   const { db, conn, description } = await openDuckDB();
-  for (const [t, bytes] of ipc) await conn.insertArrowFromIPCStream(bytes, { name: t, create: true });
+  // A copy: the insert transfers the buffer to DuckDB's worker, which detaches it here.
+  for (const [t, bytes] of ipc) await conn.insertArrowFromIPCStream(bytes.slice(), { name: t, create: true });
   return {
     name: "duckdb-wasm", description,
     run: async (sql) => (await conn.query(sql)).numRows,
@@ -119,7 +126,7 @@ async function firstAnswers(files: Map<string, Uint8Array>, ipc: Map<string, Uin
   const cinder = performance.now() - t0;
   t0 = performance.now();
   const { db, conn } = await openDuckDB();
-  await conn.insertArrowFromIPCStream(ipc.get("lineitem")!, { name: "lineitem", create: true });
+  await conn.insertArrowFromIPCStream(ipc.get("lineitem")!.slice(), { name: "lineitem", create: true });
   await conn.query(q6);
   const duck = performance.now() - t0;
   await conn.close(); await db.terminate();
@@ -149,6 +156,9 @@ async function main(): Promise<PageReport> {
   const longTasks = new LongTasks();
   const engines: Engine[] = [await cinderEngine("cinder in-page", files, 0)];
   for (const n of executorCounts) engines.push(await cinderEngine(`cinder ${n} worker${n > 1 ? "s" : ""}`, files, n));
+  engines.push(await cinderEngine("cinder in-page cached", files, 0, true));
+  const most = Math.max(...executorCounts);
+  engines.push(await cinderEngine(`cinder ${most} worker${most > 1 ? "s" : ""} cached`, files, most, true));
   const duck = await duckdbEngine(ipc);
   engines.push(duck);
   print(`${duck.description}; engines: ${engines.map((e) => e.name).join(", ")}; ${runs} rounds after a warm-up`);

@@ -73,6 +73,21 @@ interface CacheEntry {
   materializations: number;
 }
 
+/**
+ * A plan's identity for cache lookups: its JSON with expression ids numbered by first appearance, so a
+ * plan whose ids were all renewed (a temp view's scan in SQL gets fresh ids for each use) still finds
+ * its cache, as Spark compares canonicalized plans.
+ */
+function canonicalKey(plan: LogicalPlan): string {
+  const ids = new Map<number, number>();
+  return JSON.stringify(plan, (key, value: unknown) => {
+    if (key !== "id" || typeof value !== "number") return value;
+    let n = ids.get(value);
+    if (n === undefined) ids.set(value, (n = ids.size));
+    return n;
+  });
+}
+
 export class CacheManager {
   private readonly entries: CacheEntry[] = [];
 
@@ -80,7 +95,7 @@ export class CacheManager {
 
   /** Registers `plan` for caching (idempotent: a plan cached already keeps its level); returns its RDD id. */
   cache(plan: LogicalPlan, level: StorageLevel = "MEMORY_ONLY"): number {
-    const key = JSON.stringify(plan);
+    const key = canonicalKey(plan);
     const found = this.entries.find((e) => e.plan === plan || e.key === key);
     if (found) return found.rddId;
     const entry: CacheEntry = { rddId: newRddId(), plan, key, level, holders: new Set(), materializations: 0 };
@@ -148,7 +163,7 @@ export class CacheManager {
   async useCachedData(plan: LogicalPlan): Promise<LogicalPlan> {
     if (this.entries.length === 0) return plan;
     const entry = this.find(plan);
-    if (entry) return this.scanOf(entry, await this.materialize(entry));
+    if (entry) return this.scanOf(entry, await this.materialize(entry), outputSchema(plan));
     const children = planChildren(plan);
     if (children.length === 0) return plan;
     const replaced: LogicalPlan[] = [];
@@ -161,9 +176,9 @@ export class CacheManager {
    * computing anything (for `explain`): sizes are the computed ones where
    * known here, else estimates.
    */
-  withCachedScans(plan: LogicalPlan): LogicalPlan {
-    if (this.entries.length === 0) return plan;
-    const entry = this.find(plan);
+  withCachedScans(requested: LogicalPlan): LogicalPlan {
+    if (this.entries.length === 0) return requested;
+    const entry = this.find(requested);
     if (entry?.plan) {
       const plan = entry.plan;
       entry.physical ??= this.session.planPhysical(this.session.optimize(withChildren(plan, planChildren(plan).map((c) => this.withCachedScans(c)))));
@@ -173,17 +188,17 @@ export class CacheManager {
         rddId: entry.rddId, numPartitions: numPartitions(entry.physical),
         rowCount: computed ? computed.reduce((n, b) => n + b.numRows, 0) : Math.round(estimate.rowCount),
         sizeBytes: computed ? computed.reduce((n, b) => n + batchByteSize(b), 0) : Math.round(estimate.sizeBytes),
-      });
+      }, outputSchema(requested));
     }
-    const children = planChildren(plan);
-    return children.length === 0 ? plan : withChildren(plan, children.map((c) => this.withCachedScans(c)));
+    const children = planChildren(requested);
+    return children.length === 0 ? requested : withChildren(requested, children.map((c) => this.withCachedScans(c)));
   }
 
   private find(plan: LogicalPlan): CacheEntry | undefined {
     const byRef = this.entries.find((e) => e.plan === plan);
     if (byRef) return byRef;
     if (!this.entries.some((e) => e.plan?.type === plan.type)) return undefined;
-    const key = JSON.stringify(plan);
+    const key = canonicalKey(plan);
     return this.entries.find((e) => e.key === key);
   }
 
@@ -210,12 +225,13 @@ export class CacheManager {
     return { rddId: entry.rddId, numPartitions: partitions.length, rowCount: all.reduce((n, b) => n + b.numRows, 0), sizeBytes: all.reduce((n, b) => n + batchByteSize(b), 0) };
   }
 
-  private scanOf(entry: CacheEntry, info: CachedRddInfo): LogicalPlan {
+  /** The scan of `entry`'s partitions, its columns under `schema`'s ids (the plan it stands for may carry fresh ones). */
+  private scanOf(entry: CacheEntry, info: CachedRddInfo, schema = entry.plan ? outputSchema(entry.plan) : entry.lineage!.schema): LogicalPlan {
     const source: DataSource = {
       kind: "external", format: CACHED_FORMAT, id: `rdd_${entry.rddId}`, rowCount: info.rowCount, sizeBytes: info.sizeBytes,
       options: { numPartitions: info.numPartitions },
     };
-    return { type: "Scan", source, schema: entry.plan ? outputSchema(entry.plan) : entry.lineage!.schema, projection: null, filters: [] };
+    return { type: "Scan", source, schema, projection: null, filters: [] };
   }
 
   /** Reads cached partitions kept in this session (the local backend). */

@@ -84,6 +84,28 @@ export function compare(op: ComparisonOp, left: ColumnVector, right: ColumnVecto
 }
 
 /**
+ * A numeric column against one number (`l_discount >= 0.05`, the hot case
+ * of filters): no constant column is built and the loop reads one array.
+ * `c` is already in the column's representation (unscaled for decimals,
+ * days for dates). NaN follows compareNumbers, as in `compare`.
+ */
+export function compareWithScalar(op: Exclude<ComparisonOp, "<=>">, left: ColumnVector, c: number): ColumnVector {
+  const n = left.length, a = left.values, out = new Uint8Array(n);
+  switch (op) {
+    case "=": for (let i = 0; i < n; i++) out[i] = a[i] === c ? 1 : 0; break;
+    case "!=": for (let i = 0; i < n; i++) out[i] = a[i] !== c ? 1 : 0; break;
+    case "<": for (let i = 0; i < n; i++) out[i] = a[i]! < c ? 1 : 0; break;
+    case "<=": for (let i = 0; i < n; i++) out[i] = a[i]! <= c ? 1 : 0; break;
+    case ">": for (let i = 0; i < n; i++) out[i] = a[i]! > c ? 1 : 0; break;
+    case ">=": for (let i = 0; i < n; i++) out[i] = a[i]! >= c ? 1 : 0; break;
+  }
+  if (isFloating(left) || c !== c) {
+    for (let i = 0; i < n; i++) { const p = a[i]!; if (p !== p || c !== c) out[i] = test(op, compareNumbers(p, c)); }
+  }
+  return { type: BOOLEAN, length: n, values: out, validity: left.validity };
+}
+
+/**
  * A plain string column against one constant: the hot case of filters
  * (`l_shipinstruct = 'DELIVER IN PERSON'`). Reads offsets and bytes
  * directly, with no per-row span objects, and (in)equality tests lengths

@@ -53,6 +53,21 @@ describe("cache on the local backend", () => {
   });
 });
 
+describe("cache through SQL", () => {
+  it("a query over a temp view of a cached DataFrame reads the cache, as in Spark", async () => {
+    const session = new Session({ "shuffle.partitions": 2 });
+    const { facts } = await loadTables(session, ["facts"], 3) as { facts: DataFrame };
+    const hot = facts.filter(col("v").gt(20)).cache();
+    hot.createOrReplaceTempView("hot");
+    const sql = "SELECT k, sum(v), count(*), max(s) FROM hot GROUP BY k";
+    assert.match(session.sql(sql).explain(false), /ScanExec InMemoryRelation:rdd_\d+/);
+    assertRowsEqual(await session.sql(sql).collectArrays(), await duckRows(AGG_SQL));
+    assertRowsEqual(await session.sql("SELECT a.k, count(*) FROM hot a JOIN hot b ON a.id = b.id GROUP BY a.k").collectArrays(),
+      await duckRows(`SELECT a.k, count(*) FROM (${HOT_SQL}) a JOIN (${HOT_SQL}) b ON a.id = b.id GROUP BY a.k`), { message: "a self-join keeps its two sides apart" });
+    assert.equal(session.cacheManager.storageInfo()[0]!.materializations, 1, "computed once");
+  });
+});
+
 for (const kind of ["in-process", "worker-thread"] as ExecutorKind[]) {
   describe(`cache on a cluster (${kind})`, () => {
     const session = new Session({ "shuffle.partitions": 4 });
