@@ -33,7 +33,6 @@ import type { StorageLevel } from "../executor/task.ts";
 import type { RunOptions } from "../common/cancellation.ts";
 import { abortable, throwIfAborted } from "../common/cancellation.ts";
 
-export type { StorageLevel };
 
 /** What a persisted RDD holds once computed. */
 export interface CachedRddInfo {

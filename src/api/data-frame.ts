@@ -7,7 +7,7 @@
 import { FutureAction } from "./future-action.ts";
 import { checkNumPartitions, splitPartitionArgs } from "./partition-args.ts";
 import type { RunOptions } from "../common/cancellation.ts";
-import type { StorageLevel } from "./cache-manager.ts";
+import type { StorageLevel } from "../executor/task.ts";
 import type * as arrow from "apache-arrow";
 import type { Expr, SortOrder } from "../plan/expressions.ts";
 import { alias, newExprId, sortOrderToString, transformUp } from "../plan/expressions.ts";
@@ -347,12 +347,7 @@ export class DataFrame {
    */
   cache(): DataFrame { return this.persist(); }
 
-  /**
-   * `cache()` with Spark's storage level: with MEMORY_AND_DISK, partitions that executors' storage memory
-   * evicts are written to their spill store and read back, instead of recomputed.
-   *
-   * @example df.persist("MEMORY_AND_DISK")
-   */
+  /** `cache()` with Spark's storage level: MEMORY_AND_DISK partitions evicted from executors' memory go to disk, not lost. @example df.persist("MEMORY_AND_DISK") */
   persist(storageLevel: StorageLevel = "MEMORY_ONLY"): DataFrame {
     this.session.cacheManager.cache(this.plan, storageLevel);
     return this;
