@@ -10,7 +10,8 @@
  *
  * Run: `npm run bench -- browser`. BROWSER_SF=0.1,1 (default 0.1),
  * BROWSER_EXECUTORS=1,2 (Web Worker executors), BROWSER_RUNS=3,
- * TPCH_QUERIES=1,6 for a subset.
+ * BROWSER_CACHED=0 to leave out the engines over cached tables (they hold
+ * every table decoded: memory a large scale factor needs), TPCH_QUERIES=1,6 for a subset.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -32,6 +33,7 @@ const SFS = (process.env.BROWSER_SF ?? "0.1").split(",");
 const EXECUTORS = process.env.BROWSER_EXECUTORS ?? "1,2";
 const RUNS = process.env.BROWSER_RUNS ?? "3";
 const QUERIES = process.env.TPCH_QUERIES;
+const CACHED = process.env.BROWSER_CACHED ?? "1";
 const load = () => loadavg().map((x) => x.toFixed(1)).join(" ");
 
 if (!existsSync(CHROMIUM)) {
@@ -107,7 +109,7 @@ try {
     tab.on("pageerror", (e) => console.error("page error:", e.message));
     tab.on("crash", () => console.error("the page crashed"));
     tab.on("console", (m) => { if (m.type() === "error") console.error("page console:", m.text()); });
-    await tab.goto(`http://127.0.0.1:${port}/bench/page/index.html?sf=${sf}&executors=${EXECUTORS}&runs=${RUNS}${QUERIES ? `&queries=${QUERIES}` : ""}`);
+    await tab.goto(`http://127.0.0.1:${port}/bench/page/index.html?sf=${sf}&executors=${EXECUTORS}&runs=${RUNS}&cached=${CACHED}${QUERIES ? `&queries=${QUERIES}` : ""}`);
     await tab.waitForFunction(() => (window as unknown as { __tpchBench?: unknown }).__tpchBench !== undefined, undefined, { timeout: 3_600_000, polling: 1000 });
     const result = await tab.evaluate(() => (window as unknown as { __tpchBench: { report?: PageReport; error?: string } }).__tpchBench);
     await tab.close();

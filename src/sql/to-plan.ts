@@ -142,6 +142,9 @@ export class PlanBuilder {
     if (s.where) input = { type: "Filter", input, condition: s.where };
 
     const items: Item[] = s.items.flatMap((it) => {
+      if (it.expr.type === "star" && s.from.length === 0) {
+        throw new AnalysisError("INVALID_PLAN", "'*' needs a FROM clause to expand (a SELECT without FROM has no columns); add FROM, or name the values: SELECT 1 AS x", { details: { star: true } });
+      }
       if (it.expr.type === "star") return expandStar(it.expr.qualifier, fields).map((f) => itemOf(columnRef(f), null));
       return [itemOf(it.expr, it.alias)];
     });

@@ -8,7 +8,8 @@
  */
 import { daysFromCivil, daysInMonth, MICROS_PER_DAY } from "./calendar.ts";
 
-const isSpace = (b: number) => b === 32 || (b >= 9 && b <= 13);
+/** An ASCII whitespace byte (space, tab, newline, vertical tab, form feed, carriage return), as casts from text trim. */
+export const isSpace = (b: number): boolean => b === 32 || (b >= 9 && b <= 13);
 const encoder = new TextEncoder();
 
 /** The day number (date32) of `text`, or null when it is no date. */

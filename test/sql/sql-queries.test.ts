@@ -125,5 +125,7 @@ describe("SQL queries equal DuckDB", () => {
     assert.throws(() => session.sql("SELECT k FROM facts f JOIN dims d ON f.k = d.k"), (e: unknown) => e instanceof AnalysisError && e.code === "AMBIGUOUS_REFERENCE");
     assert.throws(() => session.sql("SELECT k, v FROM facts GROUP BY k"), /column 'v' is neither grouped nor aggregated/);
     assert.throws(() => session.sql("SELECT k FROM facts ORDER BY 3"), /ORDER BY position 3 is not in the select list/);
+    // DuckDB refuses it too; it used to give one row with no columns.
+    assert.throws(() => session.sql("SELECT *"), (e: unknown) => e instanceof AnalysisError && /'\*' needs a FROM clause/.test(e.message));
   });
 });

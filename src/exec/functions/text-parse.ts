@@ -8,6 +8,7 @@
  * UTF-8 bytes; the rest from a JS string of the one value.
  */
 export { parseDateBytes, parseTimestampBytes } from "../../types/temporal-text.ts";
+import { isSpace } from "../../types/temporal-text.ts";
 
 const decoder = new TextDecoder();
 
@@ -24,8 +25,6 @@ export function spanToString(bytes: Uint8Array, start: number, end: number): str
   }
   return decoder.decode(bytes.subarray(start, end));
 }
-
-const isSpace = (b: number) => b === 32 || (b >= 9 && b <= 13);
 
 /**
  * `[ws][+-]digits[ws]` as an exact integer, or NaN when the text has any
