@@ -11,6 +11,8 @@ import { countValid, rowCounts, rowValues } from "./accumulator.ts";
 import { grow, nextCapacity } from "./growable.ts";
 
 const MAX_EXACT = Number.MAX_SAFE_INTEGER;
+/** Half of MAX_EXACT: the bound itself is a rounded double sum, so it keeps a margin. */
+const PLAIN_DECIMAL_BOUND = 2 ** 52;
 
 // The summing loops are module functions, one loop each, so V8 optimizes each whole with full type feedback.
 
@@ -57,6 +59,14 @@ function sumCompensated(ids: Int32Array, n: number, v: NumericArray, valid: Uint
   }
 }
 
+/** Sum of |v[i]| over the rows that count: a bound on how far this batch can move any group's total. */
+function absTotal(n: number, v: NumericArray, valid: Uint8Array | null): number {
+  let t = 0;
+  if (valid === null) for (let i = 0; i < n; i++) t += Math.abs(v[i]!);
+  else for (let i = 0; i < n; i++) if (valid[i] !== 0) t += Math.abs(v[i]!);
+  return t;
+}
+
 function countNulls(ids: Int32Array, n: number, valid: Uint8Array, counts: Float64Array): void {
   for (let i = 0; i < n; i++) if (valid[i] === 0) counts[ids[i]!]!++;
 }
@@ -97,6 +107,11 @@ export class SumAccumulator implements Accumulator {
   nullCounts: Float64Array | null = null;
   /** Neumaier compensation per group (decimal sums only). */
   private comp: Float64Array | null;
+  /**
+   * Decimal sums: the sum of |value| of every row added so far, a bound on every group's |total|.
+   * While it stays within 2^52, plain additions are exact and the compensated loop is not needed.
+   */
+  private absBound = 0;
   private readonly exact: boolean;
   private readonly scale: number;
 
@@ -136,8 +151,14 @@ export class SumAccumulator implements Accumulator {
 
   private add(ids: Int32Array, n: number, v: NumericArray, valid: Uint8Array | null): void {
     if (this.comp !== null) {
-      sumCompensated(ids, n, v, valid, this.sums, this.comp);
-      countValid(ids, n, valid, this.counts);
+      if (this.absBound <= PLAIN_DECIMAL_BOUND) this.absBound += absTotal(n, v, valid);
+      if (this.absBound <= PLAIN_DECIMAL_BOUND) {
+        if (valid === null) sumAll(ids, n, v, this.sums, this.counts);
+        else sumValid(ids, n, v, valid, this.sums, this.counts);
+      } else {
+        sumCompensated(ids, n, v, valid, this.sums, this.comp);
+        countValid(ids, n, valid, this.counts);
+      }
     } else if (!this.exact) {
       if (valid === null) sumAll(ids, n, v, this.sums, this.counts);
       else sumValid(ids, n, v, valid, this.sums, this.counts);
