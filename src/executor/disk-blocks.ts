@@ -1,19 +1,32 @@
 /**
- * The disk tier of an executor's blocks: MEMORY_AND_DISK cached partitions
- * that storage memory had to evict are written to this runtime's spill
- * store (a temp directory in Node, OPFS in a browser) instead of dropped,
- * and read back from there, by this executor's tasks or by another
- * executor's fetch. Where there is no spill store (an edge isolate) an
- * evicted block is dropped, as a MEMORY_ONLY one is, and recomputed from
- * lineage when next read.
+ * The disk tier of an executor's blocks, in this runtime's spill store (a
+ * temp directory in Node, OPFS in a browser): MEMORY_AND_DISK cached
+ * partitions that storage memory had to evict, and the output of map tasks
+ * that outgrew their execution memory while writing a shuffle. They are
+ * read back from here by this executor's tasks or by another executor's
+ * fetch. Where there is no spill store (an edge isolate) an evicted block
+ * is dropped, as a MEMORY_ONLY one is, and recomputed from lineage when
+ * next read.
+ *
+ * A block is a list of segments, each one chunk of a run: a spilled map
+ * output writes one run per spill holding every reduce partition, so its
+ * blocks share runs, and a run is removed with the last block that uses it.
  */
 import type { Batch } from "../exec/column-vector.ts";
 import type { SpillRun, SpillStore } from "../io/spill-store.ts";
 import { openSpillStore } from "../io/spill-store.ts";
 
+/** Chunk `chunk` of `run`. */
+export interface DiskSegment {
+  readonly run: SpillRun;
+  readonly chunk: number;
+}
+
 export class DiskBlocks {
-  /** Each block's run, once written; the write may still be under way. */
-  private readonly runs = new Map<string, Promise<SpillRun | null>>();
+  /** Each block's segments, once written; the write may still be under way. */
+  private readonly segments = new Map<string, Promise<DiskSegment[] | null>>();
+  /** How many blocks use each run, by run name. */
+  private readonly users = new Map<string, number>();
 
   constructor(private readonly store: () => Promise<SpillStore | null> = openSpillStore) {}
 
@@ -23,36 +36,58 @@ export class DiskBlocks {
    * synchronous, so it cannot wait for the disk.
    */
   put(blockId: string, batches: readonly Batch[]): void {
-    const write = this.store().then((s) => (s ? s.writeRun(batches) : null)).catch(() => null);
-    this.runs.set(blockId, write);
+    const write = this.store().then(async (s) => {
+      if (!s) return null;
+      const run = await s.writeRun(batches);
+      this.use(run);
+      return run.offsets.slice(1).map((_, chunk) => ({ run, chunk }));
+    }).catch(() => null);
+    this.segments.set(blockId, write);
   }
 
-  has(blockId: string): boolean { return this.runs.has(blockId); }
+  /** Keeps block `blockId` as `segments` of runs already written (a spilled map output's). */
+  adopt(blockId: string, segments: readonly DiskSegment[]): void {
+    for (const run of new Set(segments.map((s) => s.run))) this.use(run);
+    this.segments.set(blockId, Promise.resolve([...segments]));
+  }
 
-  get size(): number { return this.runs.size; }
+  has(blockId: string): boolean { return this.segments.has(blockId); }
+
+  get size(): number { return this.segments.size; }
 
   /** Block `blockId` read back, or null when it is not here (never written, dropped, or the write failed). */
   async get(blockId: string): Promise<Batch[] | null> {
-    const run = await this.runs.get(blockId);
-    if (!run) return null;
+    const segments = await this.segments.get(blockId);
+    if (!segments) return null;
     const store = (await this.store())!;
     const batches: Batch[] = [];
-    for (let i = 0; i + 1 < run.offsets.length; i++) batches.push(...await store.readChunk(run, i));
+    for (const s of segments) batches.push(...await store.readChunk(s.run, s.chunk));
     return batches;
   }
 
   remove(blockId: string): void {
-    const run = this.runs.get(blockId);
-    if (!run) return;
-    this.runs.delete(blockId);
-    void run.then(async (r) => { if (r) await (await this.store())?.remove(r); }).catch(() => undefined);
+    const segments = this.segments.get(blockId);
+    if (!segments) return;
+    this.segments.delete(blockId);
+    void segments.then(async (list) => {
+      for (const run of new Set(list?.map((s) => s.run))) {
+        const left = (this.users.get(run.name) ?? 1) - 1;
+        if (left > 0) { this.users.set(run.name, left); continue; }
+        this.users.delete(run.name);
+        await (await this.store())?.remove(run);
+      }
+    }).catch(() => undefined);
   }
 
   removeByPrefix(prefix: string): void {
-    for (const id of [...this.runs.keys()]) if (id.startsWith(prefix)) this.remove(id);
+    for (const id of [...this.segments.keys()]) if (id.startsWith(prefix)) this.remove(id);
   }
 
   clear(): void {
-    for (const id of [...this.runs.keys()]) this.remove(id);
+    for (const id of [...this.segments.keys()]) this.remove(id);
+  }
+
+  private use(run: SpillRun): void {
+    this.users.set(run.name, (this.users.get(run.name) ?? 0) + 1);
   }
 }

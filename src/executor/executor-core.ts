@@ -115,7 +115,7 @@ export interface ExecutorCoreOptions {
 
 export class ExecutorCore {
   readonly blocks = new BlockManager();
-  /** MEMORY_AND_DISK cached blocks evicted from memory. */
+  /** MEMORY_AND_DISK cached blocks evicted from memory, and map outputs that spilled. */
   private readonly disk = new DiskBlocks();
   /** Cached blocks of MEMORY_AND_DISK RDDs: eviction writes them to `disk` instead of dropping them. */
   private readonly keepOnDisk = new Set<string>();
@@ -176,7 +176,7 @@ export class ExecutorCore {
       this.shuffleMemory.maxFreeBytes = task.config["shuffle.memoryPool"];
       this.memory.configure(executorMemoryOf(task.config), task.config["memory.fraction"], task.config["memory.storageFraction"]);
       const memory = this.memory.forTask(task.taskId);
-      const reader = new ShuffleReader(this.executorId, task.shuffles, this.blocks, this.fetcher, this.borrowed, task.reduceRange, task.mapRanges, task.wholeExchanges);
+      const reader = new ShuffleReader(this.executorId, task.shuffles, this.blocks, this.disk, this.fetcher, this.borrowed, task.reduceRange, task.mapRanges, task.wholeExchanges);
       const scans = new TaskScanRecorder();
       const base = this.sources.forTask(scans);
       const sources = task.cached ? new TaskSources(base, this.blocks, this.disk, this.fetcher, this.executorId, task.cached, (id) => this.touchCached(id)) : base;
@@ -189,9 +189,9 @@ export class ExecutorCore {
       });
       if (task.output.kind === "shuffle") {
         const { shuffleId } = task.output;
-        const w = await writeShuffle(task.plan, task.partition, shuffleId, task.output.partitioning, ctx, this.blocks, task.output.rangeBounds, this.shuffleMemory.allocator(shuffleId));
+        const w = await writeShuffle(task.plan, task.partition, shuffleId, task.output.partitioning, ctx, this.blocks, this.disk, task.output.rangeBounds, this.shuffleMemory.allocator(shuffleId));
         const status = { kind: "mapStatus" as const, sizes: w.sizes, metrics: metrics(w.sizes.reduce((a, b) => a + b, 0), 0, w.recordsWritten) };
-        return this.options.publishShuffleBlocks ? { ...status, blocks: w.blocks } : status;
+        return this.options.publishShuffleBlocks && w.blocks ? { ...status, blocks: w.blocks } : status;
       }
       if (task.output.kind === "sample") {
         const { keys, rows } = await sampleRangeKeys(task.plan, task.partition, task.output.partitioning, ctx);
@@ -261,6 +261,7 @@ export class ExecutorCore {
 
   removeShuffle(shuffleId: number): void {
     this.blocks.removeByPrefix(`shuffle_${shuffleId}_`);
+    this.disk.removeByPrefix(`shuffle_${shuffleId}_`);
     // Exactly this id: a prefix would also drop broadcast_12 when removing broadcast_1.
     this.blocks.remove(broadcastBlockId(shuffleId));
     this.shuffleMemory.releaseShuffle(shuffleId);

@@ -1,7 +1,8 @@
 /**
  * The reduce side of a shuffle, as the `ExchangeReader` of a distributed
  * task: reads one reduce partition from every map output, local blocks
- * straight from this executor's BlockManager and remote ones through the
+ * straight from this executor's BlockManager (or its disk tier, for a map
+ * output that spilled) and remote ones through the
  * driver's block router. A block that is missing or whose executor is gone
  * fails the task with `FetchFailedError` naming the shuffle and map index,
  * so the DAGScheduler reruns just that map partition.
@@ -13,6 +14,7 @@ import type { PhysicalOf } from "../physical/physical-plan.ts";
 import type { ExchangeReader, TaskContext } from "../physical/task-context.ts";
 import type { BatchStream } from "../exec/column-vector.ts";
 import type { BlockManager } from "./block-manager.ts";
+import type { DiskBlocks } from "./disk-blocks.ts";
 import type { ShuffleInput } from "./task.ts";
 import { broadcastBlockId, shuffleBlockId } from "./task.ts";
 
@@ -31,6 +33,7 @@ export class ShuffleReader implements ExchangeReader {
     private readonly executorId: string,
     private readonly shuffles: Record<number, ShuffleInput>,
     private readonly blocks: BlockManager,
+    private readonly disk: DiskBlocks,
     private readonly fetcher: BlockFetcher,
     /** Receives the buffers of every block read from another executor (their memory may be reused there). */
     private readonly borrowed?: WeakSet<ArrayBufferLike>,
@@ -114,7 +117,7 @@ export class ShuffleReader implements ExchangeReader {
       { details: { shuffleId: input.shuffleId, mapIndex, reduceIndex, executorId: holder }, cause });
     if (holder === null) throw failed("its map output is lost");
     let batches: Batch[] | null | undefined;
-    if (holder === this.executorId) batches = this.blocks.get(blockId);
+    if (holder === this.executorId) batches = this.blocks.get(blockId) ?? await this.disk.get(blockId);
     else {
       try { batches = await request; } catch (e) {
         throw failed(CinderError.is(e) || e instanceof Error ? e.message : String(e), e);

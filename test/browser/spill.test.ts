@@ -77,3 +77,24 @@ describe("a group-by and a hash join that spill to OPFS", function () {
     } finally { await cluster.stop(); }
   });
 });
+
+describe("a shuffle write that spills to OPFS", function () {
+  this.timeout(120_000);
+  it("on 2 Web Worker executors: map tasks spill runs, reducers read them back from both workers, the rows are all there", async () => {
+    const session = new Session({ "executor.memory": "4m", "memory.fraction": 0.5, "batch.size": 8192, "adaptive.enabled": 0 });
+    const cluster = await Cluster.start({ executors: 2, kind: "web-worker" });
+    const log = new EventLog(cluster.bus);
+    session.backend = cluster.backend();
+    try {
+      const df = session.range(0, 300_000, 1, 2).selectExpr("id", "(id * 7919) % 100003 AS k", "concat('v', CAST(id % 977 AS STRING)) AS s").repartition(4, "k");
+      const rows = await df.collectArrays();
+      const ids = rows.map((r) => Number(r[0])).sort((a, b) => a - b);
+      expect(ids.length).toBe(300_000);
+      expect(ids.every((v, i) => v === i)).toBe(true);
+      const maps = log.of("TaskEnd").filter((e) => (e.metrics?.shuffleBytesWritten ?? 0) > 0);
+      expect(maps.some((e) => (e.metrics?.spillFiles ?? 0) >= 2)).toBe(true);
+      const beats = await Promise.all(cluster.executors.map((e) => e.heartbeat()));
+      expect(beats.every((b) => (b.diskBlocks ?? 0) === 0)).toBe(true);
+    } finally { await cluster.stop(); }
+  });
+});
