@@ -29,7 +29,7 @@ import { roundRobinPartitionIds } from "../exec/partition.ts";
 import { shuffleBlockId } from "./task.ts";
 import type { DiskBlocks, DiskSegment } from "./disk-blocks.ts";
 import type { SpillStore } from "../io/spill-store.ts";
-import { openSpillStore } from "../io/spill-store.ts";
+import { spillStoreFor } from "../physical/spill-store-for.ts";
 
 export interface ShuffleWriteResult {
   sizes: number[];
@@ -56,8 +56,7 @@ class MapOutputSpill {
 
   async write(batches: Batch[], ids: Int32Array[], counts: Int32Array | undefined): Promise<void> {
     const memory = this.ctx.memory!;
-    this.store ??= this.ctx.config["spill.enabled"] ? await openSpillStore() : null;
-    if (!this.store) throw memory.exhausted("a shuffle write", batches.reduce((t, b) => t + batchByteSize(b), 0) * SCATTER_OVERHEAD);
+    this.store ??= await spillStoreFor(this.ctx, memory, "a shuffle write", batches.reduce((t, b) => t + batchByteSize(b), 0) * SCATTER_OVERHEAD);
     // Plain memory: the scattered buckets only live until they are written.
     const buckets = scatterToPartitions(batches, ids, this.n, this.width, counts, null);
     const chunks: Batch[] = [], of: number[] = [];

@@ -17,7 +17,7 @@ import type { Batch, BatchStream } from "../../exec/column-vector.ts";
 import { batchByteSize, concatBatches, sliceBatch, takeBatch } from "../../exec/column-vector.ts";
 import { INT64 } from "../../types/data-types.ts";
 import type { SpillRun, SpillStore } from "../../io/spill-store.ts";
-import { openSpillStore } from "../../io/spill-store.ts";
+import { spillStoreFor } from "../spill-store-for.ts";
 import type { TaskContext } from "../task-context.ts";
 import { evaluate } from "../expressions/evaluate.ts";
 import { sortColumns } from "../../exec/sort/sort-indices.ts";
@@ -48,8 +48,7 @@ export async function* externalSort(input: BatchStream, orders: readonly SortOrd
     return takeBatch(numbered, sortPermutation(numbered, withSeq));
   };
   const spill = async () => {
-    store ??= ctx.config["spill.enabled"] ? await openSpillStore() : null;
-    if (!store) throw memory.exhausted("a sort", buffer.reduce((n, b) => n + batchByteSize(b), 0) * SORT_OVERHEAD);
+    store ??= await spillStoreFor(ctx, memory, "a sort", buffer.reduce((n, b) => n + batchByteSize(b), 0) * SORT_OVERHEAD);
     const sorted = sortedBuffer();
     const chunks: Batch[] = [];
     for (let s = 0; s < sorted.numRows; s += chunkRows) chunks.push(sliceBatch(sorted, s, Math.min(sorted.numRows, s + chunkRows)));

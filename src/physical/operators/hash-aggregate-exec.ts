@@ -21,7 +21,7 @@ import { GlobalGroupTable, createGroupTable } from "../../exec/aggregate/group-t
 import type { Accumulator } from "../../exec/aggregate/accumulator.ts";
 import { createAccumulators } from "../../exec/aggregate/accumulators.ts";
 import { exprToString } from "../../plan/expressions.ts";
-import { openSpillStore } from "../../io/spill-store.ts";
+import { spillStoreFor } from "../spill-store-for.ts";
 import { PartitionedSpill, SPILL_PARTITIONS } from "./partitioned-spill.ts";
 
 /** Rows mapped to group ids and folded at a time: 64 KiB of ids. */
@@ -129,8 +129,7 @@ async function* aggregate(node: PhysicalOf<"HashAggregateExec">, input: BatchStr
           if (mode === "partial") { yield* emit(table, accumulators, "partial", ctx); freshTable(); continue; }
           const what = `a ${mode} aggregation of ${table.numGroups} groups`;
           if (depth >= MAX_SPILL_DEPTH) throw memory.exhausted(`${what}, split ${depth} times already,`, grow);
-          const store = ctx.config["spill.enabled"] ? await openSpillStore() : null;
-          if (!store) throw memory.exhausted(what, grow);
+          const store = await spillStoreFor(ctx, memory, what, grow);
           spill = new PartitionedSpill(store, memory, stateWidth, depth);
           if (mode === "complete") rawSpill = new PartitionedSpill(store, memory, batch.columns.length, depth);
           for (const b of emit(table, accumulators, "partial", ctx)) await spill.add(b, b.columns.slice(0, numKeys));

@@ -24,7 +24,7 @@ import { bindPairPredicate } from "../expressions/bound-predicate.ts";
 import { JoinMatcher } from "../../exec/join/join-matcher.ts";
 import { collectSide, emptyBatch } from "../../exec/join/join-input.ts";
 import { batchByteSize } from "../../exec/column-vector.ts";
-import { openSpillStore } from "../../io/spill-store.ts";
+import { spillStoreFor } from "../spill-store-for.ts";
 import { PartitionedSpill, SPILL_PARTITIONS } from "./partitioned-spill.ts";
 
 const NO_HASHES = new Uint32Array(0);
@@ -112,8 +112,7 @@ async function readBuildSide(input: BatchStream, plan: PhysicalPlan, keyExprs: r
       // The rows, their concatenated copy and the table's slots.
       const need = batchByteSize(b) * BUILD_OVERHEAD;
       if (memory.tryReserve(need)) { reserved += need; batches.push(b); continue; }
-      const store = ctx.config["spill.enabled"] ? await openSpillStore() : null;
-      if (!store) throw memory.exhausted("a hash join's build side", need);
+      const store = await spillStoreFor(ctx, memory, "a hash join's build side", need);
       spill = new PartitionedSpill(store, memory, plan.schema.length, 0);
       for (const x of [...batches, b]) await spill.add(x, keyExprs.map((k) => evaluate(k, x)));
       batches.length = 0;
