@@ -36,6 +36,8 @@ export class DiskBlocks {
    * synchronous, so it cannot wait for the disk.
    */
   put(blockId: string, batches: readonly Batch[]): void {
+    // A block id names its contents: a copy already on disk (read back, then evicted again) is that block.
+    if (this.segments.has(blockId)) return;
     const write = this.store().then(async (s) => {
       if (!s) return null;
       const run = await s.writeRun(batches);
@@ -48,6 +50,8 @@ export class DiskBlocks {
   /** Keeps block `blockId` as `segments` of runs already written (a spilled map output's). */
   adopt(blockId: string, segments: readonly DiskSegment[]): void {
     for (const run of new Set(segments.map((s) => s.run))) this.use(run);
+    // A map task rerun on this executor replaces its earlier output, whose runs go with their last user.
+    this.remove(blockId);
     this.segments.set(blockId, Promise.resolve([...segments]));
   }
 
@@ -59,24 +63,24 @@ export class DiskBlocks {
   async get(blockId: string): Promise<Batch[] | null> {
     const segments = await this.segments.get(blockId);
     if (!segments) return null;
-    const store = (await this.store())!;
-    const batches: Batch[] = [];
-    for (const s of segments) batches.push(...await store.readChunk(s.run, s.chunk));
-    return batches;
+    // A reader is a user of the runs, so a block removed or replaced meanwhile keeps its files until the read ends.
+    const runs = [...new Set(segments.map((s) => s.run))];
+    for (const run of runs) this.use(run);
+    try {
+      const store = (await this.store())!;
+      const batches: Batch[] = [];
+      for (const s of segments) batches.push(...await store.readChunk(s.run, s.chunk));
+      return batches;
+    } finally {
+      await this.release(runs);
+    }
   }
 
   remove(blockId: string): void {
     const segments = this.segments.get(blockId);
     if (!segments) return;
     this.segments.delete(blockId);
-    void segments.then(async (list) => {
-      for (const run of new Set(list?.map((s) => s.run))) {
-        const left = (this.users.get(run.name) ?? 1) - 1;
-        if (left > 0) { this.users.set(run.name, left); continue; }
-        this.users.delete(run.name);
-        await (await this.store())?.remove(run);
-      }
-    }).catch(() => undefined);
+    void segments.then((list) => this.release([...new Set(list?.map((s) => s.run))])).catch(() => undefined);
   }
 
   removeByPrefix(prefix: string): void {
@@ -89,5 +93,15 @@ export class DiskBlocks {
 
   private use(run: SpillRun): void {
     this.users.set(run.name, (this.users.get(run.name) ?? 0) + 1);
+  }
+
+  /** Drops one use of each of `runs`, deleting a run with its last user. */
+  private async release(runs: readonly SpillRun[]): Promise<void> {
+    for (const run of runs) {
+      const left = (this.users.get(run.name) ?? 1) - 1;
+      if (left > 0) { this.users.set(run.name, left); continue; }
+      this.users.delete(run.name);
+      await (await this.store())?.remove(run);
+    }
   }
 }
