@@ -37,6 +37,7 @@ import { TPCH_QUERIES } from "../test/support/tpch/queries.ts";
 import { normalize } from "../test/support/duckdb-oracle.ts";
 import { assertRowsEqual } from "../test/support/compare.ts";
 import { tpchDataDir } from "./tpch-data.ts";
+import { INITIAL_OLD_SPACE_MB } from "../src/cluster/v8-heap.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const scaleFactors = (process.env.TPCH_SF ?? "0.1,1").split(",").map(Number).filter((x) => x > 0);
@@ -96,7 +97,7 @@ function processStartMs(): number {
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [join(here, "..", "bin", "cinder.mjs"), "sql", "select 1 as x", "--format", "json"], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [`--initial-old-space-size=${INITIAL_OLD_SPACE_MB}`, join(here, "..", "bin", "cinder.mjs"), "sql", "select 1 as x", "--format", "json"], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`cinder start-up run failed: ${r.stderr}`);
     times.push(performance.now() - t0);
   }

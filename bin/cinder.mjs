@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-old-space-size=256
+// (A larger starting heap: V8's default one runs a full collection every few tens of ms under a
+// scan's buffer churn; see src/cluster/v8-heap.ts.)
 // Launcher of the `cinder` command: the built CLI when `npm run build` has
 // produced it, otherwise the TypeScript sources through tsx (a checkout).
 // In a checkout that has both, a build older than any source file is

@@ -205,10 +205,11 @@ export class Session {
     return [settleCastFailures(this.conf.get("ansi.enabled") ? "fail" : "null"), ...DEFAULT_RULES];
   }
 
-  /** @internal Plans with the session's config, settling `join.preferSortMerge` = -1 (auto) by the backend. */
+  /** @internal Plans with the session's config, settling `join.preferSortMerge` and `scan.maxPartitions` = -1 (auto) by the backend. */
   planPhysical(plan: LogicalPlan): PhysicalPlan {
     const conf = this.conf.toJSON();
     if (conf["join.preferSortMerge"] === -1) conf["join.preferSortMerge"] = this.backend.distributed ? 1 : 0;
+    if (conf["scan.maxPartitions"] === -1) conf["scan.maxPartitions"] = !this.backend.distributed && conf["shuffle.partitions"] === 1 ? 1 : 0;
     return planPhysical(plan, conf);
   }
 

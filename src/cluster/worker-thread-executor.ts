@@ -13,12 +13,14 @@ import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import type { BlockFetcher } from "../executor/shuffle-reader.ts";
 import type { ExecutorEndpoint } from "./executor-endpoint.ts";
 import { RemoteExecutor } from "./remote-executor.ts";
+import { preferLargerHeap } from "./v8-heap.ts";
 
 export function defaultWorkerThreads(): number {
   return availableParallelism();
 }
 
 export async function startWorkerThreadExecutor(id: string, cores: number, fetcher: BlockFetcher): Promise<RemoteExecutor> {
+  preferLargerHeap();
   const fromSource = import.meta.url.endsWith(".ts");
   const entry = new URL(`../../workers/executor-thread.${fromSource ? "ts" : "js"}`, import.meta.url);
   const worker = fromSource

@@ -31,6 +31,13 @@ export interface ConfigValues {
    */
   "join.preferSortMerge": number;
   /**
+   * At most this many partitions per file scan; more are read one after another (0: as many as the
+   * source has splits). -1 (default): 1 on the local engine with `shuffle.partitions` 1 (the CLI
+   * in-process, a page without executors), where one thread gains nothing from splits and each would
+   * cost an exchange, a partial aggregate and a merge; otherwise 0.
+   */
+  "scan.maxPartitions": number;
+  /**
    * Bytes of a removed shuffle's shared memory each executor keeps to reuse for later map outputs (0: none).
    * Fresh shared memory costs a page fault per page; reused memory is already mapped.
    */
@@ -128,6 +135,7 @@ export const CONFIG_DEFAULTS: Readonly<ConfigValues> = Object.freeze({
   "executor.instances": 0,
   "batch.size": 65536,
   "join.preferSortMerge": -1,
+  "scan.maxPartitions": -1,
   "shuffle.memoryPool": 256 * 1024 * 1024,
   "adaptive.enabled": 1,
   "adaptive.advisoryPartitionSizeInBytes": 8 * 1024 * 1024,
@@ -175,6 +183,7 @@ const RULES: Record<ConfigKey, Rule> = {
   "executor.instances": count(0),
   "batch.size": count(1),
   "join.preferSortMerge": { kind: "choice", values: [-1, 0, 1], meaning: "-1 (auto), 0 (shuffled hash join) or 1 (sort-merge join)" },
+  "scan.maxPartitions": { kind: "integer", min: -1 },
   "shuffle.memoryPool": count(0),
   "adaptive.enabled": SWITCH,
   "adaptive.advisoryPartitionSizeInBytes": count(1),

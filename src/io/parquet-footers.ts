@@ -37,6 +37,8 @@ export interface OpenedFile {
   source: ByteSource;
   footer: ParquetFooter;
   fields: { name: string; type: DataType; nullable: boolean }[];
+  /** The Arrow schema parquet-wasm reads the whole file as: what a mini file's schema hint starts from. */
+  arrowSchema: arrow.Schema;
   /** What reading the footer fetched. */
   footerFetch: FetchStats;
   /** Bytes of the Thrift footer (without the 8-byte length and magic). */
@@ -157,7 +159,7 @@ async function readFooter(path: string, options: ParquetReadOptions): Promise<Op
   if (fields.length !== footer.columns.length) {
     throw new IOError("CORRUPT_PARQUET", `${path}: the schema has ${footer.columns.length} columns but decodes to ${fields.length}`, { details: { file: path } });
   }
-  return { path, source, footer, fields, footerFetch, footerLength: len };
+  return { path, source, footer, fields, arrowSchema: schema, footerFetch, footerLength: len };
 }
 
 export function cachedFile(openId: string, path: string, options: ParquetReadOptions): Promise<OpenedFile> {

@@ -55,6 +55,8 @@ export interface ColumnChunkInfo {
   start: number;
   length: number;
   stats: ChunkStats | null;
+  /** Every data page is dictionary-encoded: the chunk can be read as dictionary codes without building a dictionary. */
+  dictionaryOnly: boolean;
 }
 
 export interface RowGroupInfo {
@@ -164,12 +166,27 @@ export function parseFooter(bytes: Uint8Array, fileSize: number, file: string): 
         const nulls = num(st, 3);
         if (nulls !== undefined) stats.nullCount = nulls;
       }
-      return { start, length, stats };
+      return { start, length, stats, dictionaryOnly: dictionaryOnly(md) };
     });
     if (chunks.length !== leaves.length) fail(`row group ${g} has ${chunks.length} column chunks for ${leaves.length} columns`);
     return { numRows: num(rg, 3) ?? fail(`row group ${g} has no row count`), chunks };
   });
   return { fileSize, numRows: num(raw, 3)!, leaves, columns, rowGroups, raw };
+}
+
+const PLAIN = 0, PLAIN_DICTIONARY = 2, RLE_DICTIONARY = 8, DATA_PAGE = 0, DATA_PAGE_V2 = 3;
+
+/**
+ * Whether every data page of a chunk is dictionary-encoded: from its page encoding stats when it
+ * has them, else from its encodings, where PLAIN may be a writer's fallback for pages that
+ * outgrew the dictionary (or only the dictionary page's own encoding), so it counts as no.
+ */
+function dictionaryOnly(md: TStruct): boolean {
+  const isDictionary = (e: number | undefined) => e === PLAIN_DICTIONARY || e === RLE_DICTIONARY;
+  const pages = (list(md, 13) as TStruct[]).filter((s) => num(s, 1) === DATA_PAGE || num(s, 1) === DATA_PAGE_V2);
+  if (pages.length) return pages.every((s) => isDictionary(num(s, 2)));
+  const encodings = list(md, 2) as number[];
+  return encodings.some(isDictionary) && !encodings.includes(PLAIN);
 }
 
 /** True for a flat top-level decimal column stored as INT32 or INT64. */
@@ -207,6 +224,19 @@ function leafOf(el: TStruct, path: string[]): LeafColumn {
   return leaf;
 }
 
+const ENCODER = new TextEncoder();
+
+export interface MiniFileOptions {
+  /**
+   * Flat decimal columns stored as INT32/INT64 lose their decimal annotation, so parquet-wasm hands
+   * over the unscaled integers as Int32/Int64 (Cinder's own decimal form) instead of widening each
+   * to a 128-bit Decimal that Cinder would narrow again.
+   */
+  plainDecimals?: boolean;
+  /** An `ARROW:schema` hint (base64 IPC schema) for the projected columns, in their order. */
+  arrowSchema?: string;
+}
+
 /**
  * The bytes of a file holding only `rowGroups` and only the top-level
  * `columns` (indices into `footer.columns`), given their chunks' bytes
@@ -217,15 +247,10 @@ function leafOf(el: TStruct, path: string[]): LeafColumn {
  * line up, so it is dropped; Cinder's types come from the whole file's
  * schema, read once with the hint. An empty `rowGroups` with every column
  * gives a footer-only file, which is how that schema is read.
- *
- * With `plainDecimals`, flat decimal columns stored as INT32/INT64 lose their
- * decimal annotation in the mini file, so parquet-wasm hands over the
- * unscaled integers as Int32/Int64 (Cinder's own decimal form) instead of
- * widening each to a 128-bit Decimal that Cinder would narrow again.
  */
-export function buildMiniFile(footer: ParquetFooter, rowGroups: number[], columns: number[], chunk: (g: number, leaf: number) => Uint8Array, plainDecimals = false): Uint8Array {
-  const plain = plainDecimals ? columns.filter((c) => isIntDecimal(footer, c)) : [];
-  const all = columns.length === footer.columns.length && columns.every((c, i) => c === i) && plain.length === 0;
+export function buildMiniFile(footer: ParquetFooter, rowGroups: number[], columns: number[], chunk: (g: number, leaf: number) => Uint8Array, options: MiniFileOptions = {}): Uint8Array {
+  const plain = options.plainDecimals ? columns.filter((c) => isIntDecimal(footer, c)) : [];
+  const all = columns.length === footer.columns.length && columns.every((c, i) => c === i) && plain.length === 0 && !options.arrowSchema;
   const leaves = columns.flatMap((c) => footer.columns[c]!.leaves);
   const rawGroups = list(footer.raw, 4) as TStruct[];
   const parts: Uint8Array[] = [MAGIC];
@@ -276,6 +301,9 @@ export function buildMiniFile(footer: ParquetFooter, rowGroups: number[], column
     const orders = list(footer.raw, 7);
     if (orders.length) changes[7] = { type: TType.List, value: { kind: "list", elemType: TType.Struct, items: leaves.map((l) => orders[l]!) } };
     const kv = (list(footer.raw, 5) as TStruct[]).filter((e) => utf8(bin(e, 1)) !== "ARROW:schema");
+    if (options.arrowSchema) {
+      kv.push({ kind: "struct", fields: [{ id: 1, type: TType.Binary, value: ENCODER.encode("ARROW:schema") }, { id: 2, type: TType.Binary, value: ENCODER.encode(options.arrowSchema) }] });
+    }
     changes[5] = kv.length ? { type: TType.List, value: { kind: "list", elemType: TType.Struct, items: kv } } : undefined;
   }
   const encoded = encodeStruct(withFields(footer.raw, changes));

@@ -22,6 +22,7 @@ import { loadParquetWasm } from "../../wasm/parquet-wasm.ts";
 import { HttpRangeSource } from "./http-range-source.ts";
 import { readCachedChunks } from "./chunk-cache.ts";
 import { buildMiniFile } from "./parquet-metadata.ts";
+import { dictionaryHint } from "./parquet-dictionary-hint.ts";
 import { columnStatsOf, constantStats, rowGroupMayMatch } from "./parquet-pruning.ts";
 import type { ColumnStats } from "./parquet-pruning.ts";
 import type { FormatReader } from "./source-registry.ts";
@@ -161,7 +162,7 @@ class ParquetFormatReader implements FormatReader {
   private async decode(file: OpenedFile, g: number, wanted: number[], leaves: number[], buffers: Uint8Array[], batchRows: number): Promise<arrow.Table> {
     const pw = await loadParquetWasm();
     const attempt = (cols: number[]): arrow.Table => {
-      const mini = buildMiniFile(file.footer, [g], cols, (_, leaf) => buffers[leaves.indexOf(leaf)]!, true);
+      const mini = buildMiniFile(file.footer, [g], cols, (_, leaf) => buffers[leaves.indexOf(leaf)]!, { plainDecimals: true, arrowSchema: dictionaryHint(file, g, cols) });
       return arrow.tableFromIPC(pw.readParquet(mini, { batchSize: batchRows }).intoIPCStream());
     };
     try {

@@ -113,5 +113,10 @@ export function vectorOf(data: arrow.Data, type: DataType, column: string): Colu
     const offsets = data.valueOffsets.subarray(0, data.length + 1);
     return { type, length: data.length, values: (data.values as Uint8Array).subarray(0, offsets[data.length]!), offsets, validity: validityOf(data) };
   }
+  if (data.typeId === arrow.Type.Dictionary && data.values instanceof Int32Array && data.dictionary?.data.length === 1) {
+    // Codes read for a dictionary hint (parquet-dictionary-hint.ts): shared, not copied.
+    const dictionary = vectorOf(data.dictionary.data[0]!, type, column);
+    return { type, length: data.length, values: data.values.subarray(data.offset, data.offset + data.length), validity: validityOf(data), dictionary };
+  }
   return vectorFromArrowData(data, type, column);
 }

@@ -54,6 +54,8 @@ export class PhysicalPlanner {
         const parts = s.kind === "memory" || s.kind === "range" ? s.numPartitions : (s.options?.numPartitions as number | undefined) ?? 1;
         const node: PhysicalPlan = { type: "ScanExec", schema: outputSchema(p), source: s, sourceSchema: p.schema, projection: p.projection, filters: p.filters, numPartitions: parts };
         if (p.limit !== undefined) node.limit = p.limit;
+        const most = this.config["scan.maxPartitions"];
+        if (s.kind !== "memory" && s.kind !== "range" && most > 0 && parts > most) return { type: "CoalesceExec", input: node, numPartitions: most, schema: node.schema };
         return node;
       }
       case "Project": {
@@ -244,7 +246,10 @@ export class PhysicalPlanner {
     }
     const [leftIn, rightIn] = bothSingle ? [left, right] : this.coPartitioned(left, boundLeftKeys, right, boundRightKeys);
     if (this.config["join.preferSortMerge"] === 1) return { type: "SortMergeJoinExec", ...base, left: leftIn, right: rightIn };
-    return { type: "HashJoinExec", ...base, left: leftIn, right: rightIn, buildSide: p.joinType === "right" ? "left" : "right", broadcast: false };
+    // One partition each (a one-thread run): build the smaller side, as a broadcast join would.
+    const buildLeft = p.joinType === "right" || (bothSingle && canBuildLeft && canBuildRight && !hinted(p.right)
+      && (hinted(p.left) || estimateStatistics(p.left).sizeBytes < estimateStatistics(p.right).sizeBytes));
+    return { type: "HashJoinExec", ...base, left: leftIn, right: rightIn, buildSide: buildLeft ? "left" : "right", broadcast: false };
   }
 
   /**

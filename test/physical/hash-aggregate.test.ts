@@ -123,6 +123,13 @@ describe("group tables", () => {
       [vectorFromValues(FLOAT64, c), utf8FromStrings(d)],
       [vectorFromValues(FLOAT64, a), dictionaryColumn(["x", "y"], [0, 1, 0, 0, 1, null, 0, null])],
     ]);
+    // Two string keys (each numbered by its own table), as a Parquet scan gives them: dictionaries
+    // changing between batches, NULL codes and entries, then plain strings for the same groups.
+    checkTable([UTF8, UTF8, INT32], [
+      [dictionaryColumn(["R", "A", "N"], [0, 1, 2, 0, null]), dictionaryColumn(["F", "O", null], [0, 0, 1, 2, 0]), vectorFromValues(INT32, [1, 1, 1, 1, 1])],
+      [dictionaryColumn(["N", "R"], [1, 0, 0, 1]), dictionaryColumn(["O", "F"], [1, 1, 0, 0]), vectorFromValues(INT32, [1, 1, 1, 2])],
+      [utf8FromStrings(["R", null, "A", "R"]), utf8FromStrings(["F", "F", null, "F"]), vectorFromValues(INT32, [1, 1, 1, null])],
+    ]);
     checkTable([INT64], [[vectorFromValues(INT64, [2 ** 40, null, 2 ** 40, -3])]]);
     // All fixed-width keys: values kept in the table's own row-major store.
     checkTable([FLOAT64, INT32], [

@@ -4,7 +4,7 @@
  * are copied row-major into the table's own Float64Array (every such
  * value is exact as a double, see column-vector.ts), with a validity byte
  * per key cell. Probing compares against that compact array rather than
- * reaching back into old input batches, which is what made the general
+ * reaching back into old input batches, which is what made a row-referencing
  * table miss the cache on every lookup.
  */
 import type { DataType } from "../../types/data-types.ts";

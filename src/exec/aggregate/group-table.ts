@@ -5,13 +5,13 @@
  * and distinct aggregates are built on them. `createGroupTable` picks a
  * specialised table from the key types: no keys (one global group), one
  * integer-like key, one string key (plain or dictionary-encoded), keys that
- * are all fixed-width, or the general table (keys that mix in strings). NULL keys form one group, as in SQL GROUP BY.
+ * are all fixed-width, or keys that mix in strings (numbered first, then grouped as fixed-width). NULL keys form one group, as in SQL GROUP BY.
  */
 import type { DataType } from "../../types/data-types.ts";
 import type { ColumnVector } from "../column-vector.ts";
 import { IntKeyTable } from "./int-key-table.ts";
 import { StringKeyTable } from "./string-key-table.ts";
-import { GeneralKeyTable } from "./general-key-table.ts";
+import { EncodedKeyTable } from "./encoded-key-table.ts";
 import { FixedKeyTable } from "./fixed-key-table.ts";
 
 export interface GroupTable {
@@ -48,5 +48,5 @@ export function createGroupTable(keyTypes: readonly DataType[]): GroupTable {
     if (t.kind === "utf8") return new StringKeyTable();
   }
   if (keyTypes.every((t) => t.kind !== "utf8")) return new FixedKeyTable(keyTypes);
-  return new GeneralKeyTable();
+  return new EncodedKeyTable(keyTypes);
 }
