@@ -98,7 +98,7 @@ async function oracle(dir: string): Promise<Map<number, unknown[][]>> {
 
 const browser = await chromium.launch({
   executablePath: CHROMIUM, headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  args: [...(process.env.BROWSER_JS_FLAGS ? [`--js-flags=${process.env.BROWSER_JS_FLAGS}`] : []), "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
 const geomean = (xs: number[]) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
 let failed = false;
