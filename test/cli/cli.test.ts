@@ -75,15 +75,17 @@ describe("cinder CLI", () => {
     assert.match(bad.stderr, /unknown config key 'no.such.key'/);
   });
 
-  it("uses one shuffle partition in-process unless --conf sets shuffle.partitions", async () => {
-    // Two files make a two-partition scan, so the group-by shuffles.
+  it("runs in-process as one partition (no shuffle) unless --conf sets shuffle.partitions", async () => {
+    // Two files make a two-partition scan: in-process they are read one after the other into one complete
+    // aggregation (scan.maxPartitions auto); with more shuffle partitions the group-by shuffles.
     const twoFiles = join(dir, "two");
     mkdirSync(twoFiles, { recursive: true });
     for (const n of ["a", "b"]) copyFileSync(join(dir, "facts.parquet"), join(twoFiles, `${n}.parquet`));
     const sql = "SELECT k, count(*) AS n FROM f2 GROUP BY k";
     const plain = cinder("sql", sql, "--table", `f2=${twoFiles}`, "--explain");
     assert.equal(plain.status, 0, plain.stderr);
-    assert.match(plain.stdout, /Exchange hashpartitioning\(#0, 1\)/);
+    assert.match(plain.stdout, /HashAggregateExec\(complete\)[^\n]*\n\s*\+- Coalesce 1\n\s*\+- ScanExec [^\n]*partitions=2/);
+    assert.doesNotMatch(plain.stdout, /Exchange/);
     const set = cinder("sql", sql, "--table", `f2=${twoFiles}`, "--explain", "--conf", "shuffle.partitions=3");
     assert.match(set.stdout, /Exchange hashpartitioning\(#0, 3\)/);
     const run = cinder("sql", sql, "--table", `f2=${twoFiles}`, "--format", "json");
