@@ -3,7 +3,8 @@
  * match the pushed filters are skipped, only the projected column chunks
  * of the rest are fetched (see `buildMiniFile`), parquet-wasm decodes them,
  * and the Arrow result becomes Cinder batches (`parquet-vectors.ts`).
- * Memory stays bounded by one row group in flight. From the footers alone
+ * Memory stays bounded by two row groups: the one decoding and the next
+ * one's chunks, fetched meanwhile. From the footers alone
  * `planParquetScan` tells what a scan will fetch (for `explain`).
  */
 import * as arrow from "apache-arrow";
@@ -101,6 +102,26 @@ class ParquetFormatReader implements FormatReader {
     const batchRows = options.batchRows ?? 65536;
     let remaining = limit ?? Infinity;
 
+    // The column chunks of row group g, fetched while the one before it decodes (a local file's read
+    // otherwise leaves the thread idle, a remote one a round trip). Metered as the fetch happens.
+    const fetchChunks = (g: number): Promise<Uint8Array[]> => {
+      const rg = file.footer.rowGroups[g]!;
+      const ranges = leaves.map((l) => ({ start: rg.chunks[l]!.start, end: rg.chunks[l]!.start + rg.chunks[l]!.length }));
+      const before = totals.bytesFetched;
+      // An executor (reading with its task's sink) keeps remote chunks for later jobs that prefer it for this split.
+      const read = sink && file.source instanceof HttpRangeSource ? readCachedChunks(`${openId}|${file.path}`, file.source, ranges, totals) : file.source.read(ranges, totals);
+      return read.then((buffers) => { if (metrics) metrics.bytesRead += totals.bytesFetched - before; return buffers; });
+    };
+    const toRead = wanted.length === 0 ? [] : split.rowGroups.filter((g) => file.footer.rowGroups[g]!.numRows > 0 && mayMatch(g));
+    const fetched = new Map<number, Promise<Uint8Array[]>>();
+    const prefetch = (g: number | undefined) => {
+      if (g === undefined || fetched.has(g)) return;
+      const p = fetchChunks(g);
+      p.catch(() => undefined); // awaited when its turn comes; a scan stopped by a limit never reads it
+      fetched.set(g, p);
+    };
+    prefetch(toRead[0]);
+
     for (const g of split.rowGroups) {
       if (remaining <= 0) return;
       const rg = file.footer.rowGroups[g]!;
@@ -122,11 +143,10 @@ class ParquetFormatReader implements FormatReader {
           batches.push({ numRows: n, columns: cols.map((c) => constantVector(partitionValues[c - fileWidth] ?? null, schema[c]!.type, n)) });
         }
       } else {
-        const ranges = leaves.map((l) => ({ start: rg.chunks[l]!.start, end: rg.chunks[l]!.start + rg.chunks[l]!.length }));
-        const before = totals.bytesFetched;
-        // An executor (reading with its task's sink) keeps remote chunks for later jobs that prefer it for this split.
-        const buffers = sink && file.source instanceof HttpRangeSource ? await readCachedChunks(`${openId}|${file.path}`, file.source, ranges, totals) : await file.source.read(ranges, totals);
-        if (metrics) metrics.bytesRead += totals.bytesFetched - before;
+        prefetch(g);
+        const buffers = await fetched.get(g)!;
+        fetched.delete(g);
+        if (remaining > rg.numRows) prefetch(toRead[toRead.indexOf(g) + 1]);
         const table = await this.decode(file, g, wanted, leaves, buffers, batchRows);
         batches = table.batches.map((rb) => {
           // Each Arrow column is converted once (vectorOf may convert in place), however often the projection names it.
